@@ -1,0 +1,182 @@
+//! Keys, signatures and ids: the fixed-size byte strings every record carries.
+//!
+//! An actor is one ed25519 key. Its public half ([`AuthorKey`]) names it everywhere: as the
+//! author of records, as a libp2p peer (the node's identity is the same key), and as the party of
+//! an order. The secret half ([`SecretKey`]) never leaves the node and never appears in `Debug`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+use crate::error::RecordError;
+
+macro_rules! byte_newtype {
+    ($(#[$doc:meta])* $name:ident, $len:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub struct $name(#[serde(with = "crate::cbor::byte_array")] pub [u8; $len]);
+
+        impl $name {
+            /// The raw bytes.
+            pub fn as_bytes(&self) -> &[u8; $len] {
+                &self.0
+            }
+
+            /// Lower-case hex, as used in URLs, logs and JSON.
+            pub fn to_hex(&self) -> String {
+                hex::encode(self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&hex::encode(self.0))
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), hex::encode(&self.0[..8]))
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ParseHexError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let mut out = [0u8; $len];
+                hex::decode_to_slice(s, &mut out).map_err(|_| ParseHexError {
+                    what: stringify!($name),
+                    expected_len: $len,
+                })?;
+                Ok($name(out))
+            }
+        }
+    };
+}
+
+byte_newtype!(
+    /// An actor's ed25519 public key (32 bytes).
+    AuthorKey,
+    32
+);
+byte_newtype!(
+    /// A record id: the blake3 hash of the payload bytes (32 bytes).
+    RecordId,
+    32
+);
+byte_newtype!(
+    /// An ed25519 signature (64 bytes).
+    Signature,
+    64
+);
+byte_newtype!(
+    /// A blob id: the blake3 hash of the blob's bytes (32 bytes).
+    BlobId,
+    32
+);
+
+/// A hex string that is not the expected number of bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} must be {expected_len} bytes of lower-case hex")]
+pub struct ParseHexError {
+    what: &'static str,
+    expected_len: usize,
+}
+
+impl AuthorKey {
+    /// The key as a dalek verifying key, refusing bytes that are not a point or are of small
+    /// order (a weak key would let one signature verify for many messages).
+    pub fn verifying_key(&self) -> Result<VerifyingKey, RecordError> {
+        let key = VerifyingKey::from_bytes(&self.0).map_err(|_| RecordError::BadAuthorKey)?;
+        if key.is_weak() {
+            return Err(RecordError::BadAuthorKey);
+        }
+        Ok(key)
+    }
+
+    /// Checks `signature` over `message` with the strict rules of `spec/protocol.md`.
+    pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), RecordError> {
+        let key = self.verifying_key()?;
+        let sig = ed25519_dalek::Signature::from_bytes(&signature.0);
+        key.verify_strict(message, &sig)
+            .map_err(|_| RecordError::BadSignature)
+    }
+}
+
+impl BlobId {
+    /// The id of these bytes.
+    pub fn of(bytes: &[u8]) -> BlobId {
+        BlobId(*blake3::hash(bytes).as_bytes())
+    }
+}
+
+/// An actor's ed25519 secret key. Kept out of `Debug` output.
+#[derive(Clone)]
+pub struct SecretKey(SigningKey);
+
+impl SecretKey {
+    /// A key from its 32 secret bytes (as stored in the node's key file, and in test vectors).
+    pub fn from_bytes(bytes: &[u8; 32]) -> SecretKey {
+        SecretKey(SigningKey::from_bytes(bytes))
+    }
+
+    /// A new random key from the operating system's generator.
+    pub fn generate() -> Result<SecretKey, getrandom::Error> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)?;
+        Ok(SecretKey::from_bytes(&bytes))
+    }
+
+    /// The 32 secret bytes, for writing the key file.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The public half.
+    pub fn public(&self) -> AuthorKey {
+        AuthorKey(self.0.verifying_key().to_bytes())
+    }
+
+    /// Signs `message` (ed25519, RFC 8032).
+    pub fn sign(&self, message: &[u8]) -> Signature {
+        Signature(self.0.sign(message).to_bytes())
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey(public {})", self.public())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_rejects_wrong_length() {
+        let key = SecretKey::from_bytes(&[42; 32]).public();
+        assert_eq!(key.to_hex().parse::<AuthorKey>().unwrap(), key);
+        assert!("abcd".parse::<AuthorKey>().is_err());
+    }
+
+    #[test]
+    fn small_order_keys_are_refused() {
+        // The identity point encoded: y = 1.
+        let mut weak = [0u8; 32];
+        weak[0] = 1;
+        assert_eq!(
+            AuthorKey(weak).verifying_key().unwrap_err(),
+            RecordError::BadAuthorKey
+        );
+    }
+
+    #[test]
+    fn debug_does_not_print_the_secret() {
+        let secret = SecretKey::from_bytes(&[7; 32]);
+        let shown = format!("{secret:?}");
+        assert!(!shown.contains(&hex::encode([7u8; 32])));
+    }
+}

@@ -1,0 +1,14 @@
+//! The smartket protocol: signed records, the marketplace data model, and sealed private
+//! messages. This crate does no I/O; `spec/protocol.md` is its normative description.
+
+pub mod batch;
+pub mod cbor;
+pub mod error;
+pub mod keys;
+pub mod kinds;
+pub mod record;
+
+pub use error::{CborError, RecordError};
+pub use keys::{AuthorKey, BlobId, RecordId, SecretKey, Signature};
+pub use kinds::{Body, Kind};
+pub use record::{Envelope, Payload, Record, Slot};
