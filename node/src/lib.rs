@@ -1,0 +1,5 @@
+//! The smartket node: a daemon that keeps a market's signed records, speaks the network
+//! protocol, and serves its owner's API and web UI.
+//!
+//! Data flows one way: `network` → `ingest` → `store`; the CLI in `main.rs` only parses and
+//! calls in here.
