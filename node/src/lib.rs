@@ -3,3 +3,5 @@
 //!
 //! Data flows one way: `network` → `ingest` → `store`; the CLI in `main.rs` only parses and
 //! calls in here.
+pub mod config;
+pub mod identity;
