@@ -128,6 +128,32 @@ pub fn load_key(dir: &Path) -> Result<SecretKey, IdentityError> {
     Ok(SecretKey::from_bytes(&bytes))
 }
 
+/// File name of the local API's bearer token inside the data dir.
+pub const API_TOKEN_FILE: &str = "api-token";
+
+/// Returns the API token of `dir`, creating it (random, mode 0600) on first use.
+pub fn ensure_api_token(dir: &Path) -> Result<String, IdentityError> {
+    let path = dir.join(API_TOKEN_FILE);
+    match fs::read_to_string(&path) {
+        Ok(token) if !token.trim().is_empty() => return Ok(token.trim().to_owned()),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(&path)(e)),
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| IdentityError::Random(e.to_string()))?;
+    let token = hex::encode(bytes);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(io(&path))?;
+    writeln!(file, "{token}").map_err(io(&path))?;
+    Ok(token)
+}
+
 /// An exclusive hold on a data dir, released when dropped (or when the process dies, even by
 /// SIGKILL, since it is an OS file lock).
 #[derive(Debug)]

@@ -1,0 +1,216 @@
+//! The node's local HTTP API (JSON under `/api/v1`), as far as the CLI needs it today: status,
+//! submitting own signed records, listing own records.
+//!
+//! Every request must carry `Authorization: Bearer <token>` (the token lives in the data dir's
+//! `api-token`, mode 0600) and a `Host` naming a loopback address: a web page the user visits
+//! cannot reach the API by DNS rebinding, and a local program without the token cannot either.
+
+use std::net::SocketAddr;
+
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use smartket_protocol::Kind;
+
+use crate::daemon::{Handle, Status};
+use crate::ingest::Verdict;
+
+/// Largest request body: one record plus framing.
+const MAX_BODY: usize = smartket_protocol::record::MAX_RECORD_BYTES + 1024;
+
+/// What the API needs to answer.
+#[derive(Clone)]
+pub struct ApiState {
+    /// The running node.
+    pub node: Handle,
+    /// The bearer token.
+    pub token: String,
+    /// The address the API is served on (for the Host check).
+    pub addr: SocketAddr,
+}
+
+/// Builds every route in one place.
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .route("/api/v1/status", get(status_show))
+        .route("/api/v1/records", post(records_create))
+        .route("/api/v1/own/records", get(own_records_index))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// An API error: a status and a message safe to show.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+async fn guard(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let port = state.addr.port();
+    let allowed = [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ];
+    if !state.addr.ip().is_unspecified() && !allowed.iter().any(|a| a == host) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden_host",
+            "requests must be addressed to this node's loopback address",
+        )
+        .into_response();
+    }
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !constant_time_eq(presented.as_bytes(), state.token.as_bytes()) {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or wrong API token (see the data dir's api-token file)",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn status_show(State(state): State<ApiState>) -> Json<Status> {
+    Json(state.node.status().await)
+}
+
+/// The outcome of submitting a record.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SubmitOutcome {
+    /// `accepted`, `ignored` or `rejected`.
+    pub outcome: String,
+    /// The record id, when it was accepted.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Why it was not accepted.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+async fn records_create(
+    State(state): State<ApiState>,
+    body: axum::body::Bytes,
+) -> Result<Json<SubmitOutcome>, ApiError> {
+    let verdict = state
+        .node
+        .submit_own(body.to_vec())
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    Ok(Json(outcome_of(&verdict)))
+}
+
+/// Maps a verdict to what the API reports.
+pub fn outcome_of(verdict: &Verdict) -> SubmitOutcome {
+    match verdict {
+        Verdict::Accepted(record) => SubmitOutcome {
+            outcome: "accepted".into(),
+            id: Some(record.id.to_hex()),
+            reason: None,
+        },
+        Verdict::Ignored(why) => SubmitOutcome {
+            outcome: "ignored".into(),
+            id: None,
+            reason: Some(format!("{why:?}")),
+        },
+        Verdict::Rejected(why) => SubmitOutcome {
+            outcome: "rejected".into(),
+            id: None,
+            reason: Some(why.to_string()),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct KindQuery {
+    kind: Option<String>,
+}
+
+/// One of the actor's own records, as JSON.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OwnRecord {
+    /// Record id (hex).
+    pub id: String,
+    /// Market id.
+    pub market: String,
+    /// Kind.
+    pub kind: String,
+    /// Slot key.
+    pub key: String,
+    /// Revision (ms).
+    pub rev: u64,
+    /// Expiry (ms).
+    pub expires: u64,
+    /// The body as JSON.
+    pub body: serde_json::Value,
+}
+
+async fn own_records_index(
+    State(state): State<ApiState>,
+    Query(query): Query<KindQuery>,
+) -> Result<Json<Vec<OwnRecord>>, ApiError> {
+    let kind = match query.kind.as_deref() {
+        Some(k) => Some(k.parse::<Kind>().map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_kind",
+                format!("unknown kind {k:?}"),
+            )
+        })?),
+        None => None,
+    };
+    let records = state
+        .node
+        .own_records(kind)
+        .into_iter()
+        .map(|r| OwnRecord {
+            id: r.id.to_hex(),
+            market: r.payload.market.clone(),
+            kind: r.payload.kind.as_str().into(),
+            key: r.payload.key.clone(),
+            rev: r.payload.rev,
+            expires: r.payload.expires,
+            body: serde_json::to_value(&r.payload.body).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    Ok(Json(records))
+}

@@ -1,0 +1,430 @@
+//! The running node: wires the network, the ingest pipeline and the store together, publishes
+//! the actor's own records, and shuts everything down cleanly.
+//!
+//! ```text
+//!            NetworkEvent (bounded)                      Vec<Verdict>
+//!  EventLoop ───────────────────────▶ gossip task ──▶ Ingest ──▶ Store (redb)
+//!     ▲   report_validation / publish      │            │
+//!     └────────────── Client ◀─────────────┘            └──▶ StoreEvent (broadcast)
+//!                       ▲
+//!            Handle ────┘  (API, CLI: submit own records, status)
+//! ```
+//!
+//! Gossip is acknowledged to libp2p (Accept/Ignore/Reject) only after the ingest pipeline has
+//! committed or refused the record, so nothing is forwarded that this node has not stored.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use libp2p::{Multiaddr, PeerId};
+use serde::{Deserialize, Serialize};
+use smartket_protocol::market::Market;
+use smartket_protocol::record::Payload;
+use smartket_protocol::{AuthorKey, Kind, Record, SecretKey};
+use tokio::sync::{Mutex, mpsc};
+use tokio::task::JoinHandle;
+
+use crate::clock::now_ms;
+use crate::config::Config;
+use crate::identity::{self, DataDirLock};
+use crate::ingest::{Ingest, Source, Verdict};
+use crate::markets;
+use crate::network::{self, Client, NetworkConfig, NetworkEvent};
+use crate::store::Store;
+
+/// File name of the database inside the data dir.
+pub const DB_FILE: &str = "smartket.redb";
+/// How many gossip records are verified and committed together.
+const GOSSIP_BATCH: usize = 64;
+/// How often own records are checked for republishing, and unpublished ones retried.
+const REPUBLISH_EVERY: Duration = Duration::from_secs(30);
+/// Own records are re-signed when less than this share of their lifetime remains.
+const REPUBLISH_WHEN_LEFT: u64 = 4;
+/// How often expired records are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Why the node could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// Key file or data-dir lock.
+    #[error(transparent)]
+    Identity(#[from] identity::IdentityError),
+    /// A market config.
+    #[error(transparent)]
+    Market(#[from] markets::MarketLoadError),
+    /// The database.
+    #[error("database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The network (listen address in use, bad bootstrap address…).
+    #[error(transparent)]
+    Network(#[from] network::NetworkError),
+}
+
+/// What `status` reports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Status {
+    /// The actor's public key (hex).
+    pub author: String,
+    /// The libp2p peer id (same key).
+    pub peer_id: String,
+    /// The actor's role.
+    pub role: String,
+    /// Addresses the node listens on.
+    pub listen: Vec<String>,
+    /// Connected peers.
+    pub peers: usize,
+    /// Current records held, per market and kind.
+    pub markets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Own records waiting for a peer to publish to.
+    pub unpublished: usize,
+}
+
+struct Inner {
+    secret: SecretKey,
+    config: Config,
+    markets: Vec<Market>,
+    store: Store,
+    ingest: Ingest,
+    client: Client,
+    /// Own records accepted locally but not yet handed to gossip (no peers yet).
+    unpublished: Mutex<Vec<Record>>,
+}
+
+/// A cloneable handle on the running node, for the API and the CLI.
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+/// The running node. Drop order matters: tasks stop, then the store closes, then the lock goes.
+pub struct Daemon {
+    handle: Handle,
+    tasks: Vec<JoinHandle<()>>,
+    event_loop: JoinHandle<()>,
+    _lock: DataDirLock,
+}
+
+impl Daemon {
+    /// Starts a node on `data_dir` with `config` (already layered).
+    pub async fn start(data_dir: &Path, config: Config) -> Result<Daemon, StartError> {
+        let lock = identity::lock_data_dir(data_dir)?;
+        let secret = identity::load_key(data_dir)?;
+        let markets = markets::load_all(&config.markets, data_dir)?;
+        let store = Store::open(&data_dir.join(DB_FILE))?;
+        let ingest = Ingest::new(store.clone(), markets.clone());
+
+        let keypair = libp2p::identity::Keypair::ed25519_from_bytes(secret.to_bytes())
+            .map_err(|e| network::NetworkError::Identity(e.to_string()))?;
+        let mut bootstrap: Vec<Multiaddr> =
+            config.network.bootstrap.iter().map(|a| a.0.clone()).collect();
+        for market in &markets {
+            for addr in &market.bootstrap {
+                if let Ok(addr) = addr.parse() {
+                    bootstrap.push(addr);
+                }
+            }
+        }
+        let net_config = NetworkConfig {
+            listen: config.network.listen.iter().map(|a| a.0.clone()).collect(),
+            bootstrap,
+            markets: markets.iter().map(|m| m.id.clone()).collect(),
+            cooperative: config.node.role == "cooperative",
+            ..NetworkConfig::default()
+        };
+        let (client, events, event_loop) = network::new(keypair, net_config).await?;
+        let event_loop = tokio::spawn(event_loop.run());
+
+        let handle = Handle {
+            inner: Arc::new(Inner {
+                secret,
+                config,
+                markets,
+                store,
+                ingest,
+                client,
+                unpublished: Mutex::new(Vec::new()),
+            }),
+        };
+        let tasks = vec![
+            tokio::spawn(gossip_task(handle.clone(), events)),
+            tokio::spawn(republish_task(handle.clone())),
+            tokio::spawn(sweep_task(handle.clone())),
+        ];
+        Ok(Daemon {
+            handle,
+            tasks,
+            event_loop,
+            _lock: lock,
+        })
+    }
+
+    /// A handle for the API and tests.
+    pub fn handle(&self) -> Handle {
+        self.handle.clone()
+    }
+
+    /// Leaves the network, stops every task and closes the database.
+    pub async fn shutdown(self) {
+        let Daemon {
+            handle,
+            tasks,
+            event_loop,
+            _lock,
+        } = self;
+        for task in &tasks {
+            task.abort();
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+        let _ = handle.inner.client.shutdown().await;
+        let _ = event_loop.await;
+        drop(handle);
+    }
+}
+
+impl Handle {
+    /// The actor's key.
+    pub fn author(&self) -> AuthorKey {
+        self.inner.secret.public()
+    }
+
+    /// The libp2p peer id.
+    pub fn peer_id(&self) -> PeerId {
+        network::peer_id_of(&self.author())
+    }
+
+    /// The node's configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The markets joined.
+    pub fn markets(&self) -> &[Market] {
+        &self.inner.markets
+    }
+
+    /// The store (read side for the API).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The network client.
+    pub fn network(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// Ingests one of the actor's own records (signed by the CLI or the API) and publishes it.
+    pub async fn submit_own(&self, wire: Vec<u8>) -> Result<Verdict, StartError> {
+        let market = match smartket_protocol::Envelope::decode(&wire)
+            .ok()
+            .and_then(|e| Payload::decode(&e.payload).ok())
+        {
+            Some(payload) => payload.market,
+            None => String::new(),
+        };
+        let verdict = self.ingest_blocking(Source::Local, market, vec![wire]).await;
+        let verdict = verdict
+            .into_iter()
+            .next()
+            .unwrap_or(Verdict::Rejected("empty batch".into()));
+        if let Verdict::Accepted(record) = &verdict {
+            self.publish(record.clone()).await;
+        }
+        Ok(verdict)
+    }
+
+    /// Signs `payload` with the node's own key, ingests and publishes it.
+    pub async fn publish_payload(&self, payload: Payload) -> Result<Verdict, StartError> {
+        match Record::sign(&self.inner.secret, payload) {
+            Ok(record) => self.submit_own(record.to_wire()).await,
+            Err(e) => Ok(Verdict::Rejected(e.to_string())),
+        }
+    }
+
+    async fn publish(&self, record: Record) {
+        let family = network::family_of(record.payload.body.slot_kind());
+        match self
+            .inner
+            .client
+            .publish(&record.payload.market, family, record.to_wire())
+            .await
+        {
+            Ok(()) => {}
+            Err(network::NetworkError::InsufficientPeers) => {
+                self.inner.unpublished.lock().await.push(record);
+            }
+            Err(e) => tracing::warn!(id = %record.id, "publishing failed: {e}"),
+        }
+    }
+
+    async fn ingest_blocking(
+        &self,
+        source: Source,
+        market: String,
+        wires: Vec<Vec<u8>>,
+    ) -> Vec<Verdict> {
+        let ingest = self.inner.ingest.clone();
+        let n = wires.len();
+        match tokio::task::spawn_blocking(move || ingest.ingest(source, &market, wires, now_ms()))
+            .await
+        {
+            Ok(verdicts) => verdicts,
+            Err(e) => vec![Verdict::Rejected(format!("ingest task failed: {e}")); n],
+        }
+    }
+
+    /// Peers, record counts, addresses.
+    pub async fn status(&self) -> Status {
+        let peers = self.inner.client.peers().await.map(|p| p.len()).unwrap_or(0);
+        let listen = self
+            .inner
+            .client
+            .listen_addrs()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let mut markets = BTreeMap::new();
+        for market in &self.inner.markets {
+            let counts = self.inner.store.counts(&market.id).unwrap_or_default();
+            markets.insert(
+                market.id.clone(),
+                counts
+                    .into_iter()
+                    .map(|(k, n)| (k.as_str().to_owned(), n))
+                    .collect(),
+            );
+        }
+        Status {
+            author: self.author().to_hex(),
+            peer_id: self.peer_id().to_string(),
+            role: self.inner.config.node.role.clone(),
+            listen,
+            peers,
+            markets,
+            unpublished: self.inner.unpublished.lock().await.len(),
+        }
+    }
+
+    /// The actor's own current records of `kind` in every market.
+    pub fn own_records(&self, kind: Option<Kind>) -> Vec<Record> {
+        let me = self.author();
+        self.inner
+            .markets
+            .iter()
+            .flat_map(|m| self.inner.store.by_author(&m.id, &me).unwrap_or_default())
+            .filter(|r| kind.is_none_or(|k| r.payload.kind == k))
+            .collect()
+    }
+}
+
+/// Receives gossip, ingests it in batches and reports each verdict to gossipsub.
+async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
+    while let Some(event) = events.recv().await {
+        let mut batch = Vec::new();
+        let mut next = Some(event);
+        while let Some(event) = next.take() {
+            match event {
+                NetworkEvent::GossipRecord {
+                    market,
+                    data,
+                    message_id,
+                    ..
+                } => batch.push((market, data, message_id)),
+                NetworkEvent::PeerConnected(peer) => {
+                    tracing::debug!(%peer, "peer connected");
+                    retry_unpublished(&handle).await;
+                }
+                NetworkEvent::InboundRequest { peer, kind, .. } => {
+                    // Dropping the reply tells the peer we do not serve this protocol yet.
+                    tracing::debug!(%peer, ?kind, "request for a protocol not served yet");
+                }
+                other => tracing::debug!(?other, "network event"),
+            }
+            if batch.len() < GOSSIP_BATCH {
+                next = events.try_recv().ok();
+            }
+        }
+        let mut by_market: BTreeMap<String, Vec<(Vec<u8>, network::MessageHandle)>> =
+            BTreeMap::new();
+        for (market, data, id) in batch {
+            by_market.entry(market).or_default().push((data, id));
+        }
+        for (market, items) in by_market {
+            let (wires, ids): (Vec<_>, Vec<_>) = items.into_iter().unzip();
+            let verdicts = handle.ingest_blocking(Source::Gossip, market, wires).await;
+            for (verdict, id) in verdicts.into_iter().zip(ids) {
+                let result = match verdict {
+                    Verdict::Accepted(_) => network::Validation::Accept,
+                    Verdict::Ignored(_) => network::Validation::Ignore,
+                    Verdict::Rejected(_) => network::Validation::Reject,
+                };
+                let _ = handle.inner.client.report_validation(id, result).await;
+            }
+        }
+    }
+}
+
+async fn retry_unpublished(handle: &Handle) {
+    let pending = std::mem::take(&mut *handle.inner.unpublished.lock().await);
+    for record in pending {
+        handle.publish(record).await;
+    }
+}
+
+/// Re-signs own records nearing expiry and retries those no peer has taken yet.
+async fn republish_task(handle: Handle) {
+    // Everything already held is offered to the network once at start.
+    for record in handle.own_records(None) {
+        handle.publish(record).await;
+    }
+    let mut tick = tokio::time::interval(REPUBLISH_EVERY);
+    loop {
+        tick.tick().await;
+        retry_unpublished(&handle).await;
+        let now = now_ms();
+        for record in handle.own_records(None) {
+            let p = &record.payload;
+            let lifetime = p.expires.saturating_sub(p.rev);
+            if p.expires.saturating_sub(now) > lifetime / REPUBLISH_WHEN_LEFT {
+                continue;
+            }
+            let mut fresh = p.clone();
+            fresh.rev = now.max(p.rev + 1);
+            fresh.expires = fresh.rev + lifetime;
+            match handle.publish_payload(fresh).await {
+                Ok(Verdict::Accepted(r)) => tracing::info!(id = %r.id, "republished before expiry"),
+                Ok(other) => tracing::warn!(?other, "republish refused"),
+                Err(e) => tracing::warn!("republish failed: {e}"),
+            }
+        }
+    }
+}
+
+async fn sweep_task(handle: Handle) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        let ingest = handle.inner.ingest.clone();
+        let swept = tokio::task::spawn_blocking(move || ingest.sweep(now_ms())).await;
+        if let Ok(Err(e)) = swept {
+            tracing::warn!("expiry sweep failed: {e}");
+        }
+    }
+}
+
+/// Where the data dir is when none is given: `$SMARTKET_DATA_DIR`, else the XDG data dir.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("smartket");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/smartket"),
+        None => PathBuf::from("smartket-data"),
+    }
+}
