@@ -1,25 +1,5 @@
-//! The `smartket` binary: sets up logging, parses the command line, runs it, and turns any
-//! error into one readable message and a non-zero exit code.
+//! The `smartket` command.
 
-use std::process::ExitCode;
-
-use clap::Parser;
-use smartket_node::cli::{self, Cli};
-
-#[tokio::main]
-async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SMARTKET_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match cli::run(Cli::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+fn main() {
+    println!("smartket {}", env!("CARGO_PKG_VERSION"));
 }
