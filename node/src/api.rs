@@ -38,6 +38,7 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/v1/status", get(status_show))
         .route("/api/v1/records", post(records_create))
+        .route("/api/v1/records/{id}", get(records_show))
         .route("/api/v1/own/records", get(own_records_index))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -160,6 +161,39 @@ pub fn outcome_of(verdict: &Verdict) -> SubmitOutcome {
     }
 }
 
+async fn records_show(
+    State(state): State<ApiState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<OwnRecord>, ApiError> {
+    let id: smartket_protocol::RecordId = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_id",
+            "a record id is 64 hex characters",
+        )
+    })?;
+    let record = state
+        .node
+        .store()
+        .get(&id)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record"))?;
+    Ok(Json(record_json(&record)))
+}
+
+/// A record as the API shows it.
+pub fn record_json(r: &smartket_protocol::Record) -> OwnRecord {
+    OwnRecord {
+        id: r.id.to_hex(),
+        market: r.payload.market.clone(),
+        kind: r.payload.kind.as_str().into(),
+        key: r.payload.key.clone(),
+        rev: r.payload.rev,
+        expires: r.payload.expires,
+        body: serde_json::to_value(&r.payload.body).unwrap_or(serde_json::Value::Null),
+    }
+}
+
 #[derive(Deserialize)]
 struct KindQuery {
     kind: Option<String>,
@@ -202,15 +236,7 @@ async fn own_records_index(
         .node
         .own_records(kind)
         .into_iter()
-        .map(|r| OwnRecord {
-            id: r.id.to_hex(),
-            market: r.payload.market.clone(),
-            kind: r.payload.kind.as_str().into(),
-            key: r.payload.key.clone(),
-            rev: r.payload.rev,
-            expires: r.payload.expires,
-            body: serde_json::to_value(&r.payload.body).unwrap_or(serde_json::Value::Null),
-        })
+        .map(|r| record_json(&r))
         .collect();
     Ok(Json(records))
 }

@@ -18,6 +18,9 @@ use crate::identity;
 use crate::ingest::{Ingest, Source};
 use crate::store::Store;
 
+/// File in the data dir holding the address the running node's API is bound to.
+pub const API_ADDR_FILE: &str = "api-addr";
+
 /// smartket: a peer-to-peer local marketplace node.
 #[derive(Debug, Parser)]
 #[command(name = "smartket", version, about, long_about = None)]
@@ -216,6 +219,7 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(api_addr)
         .await
         .map_err(|e| port_error("API", &api_addr.to_string(), e))?;
+    let api_addr = listener.local_addr()?;
     let daemon = Daemon::start(dir, config).await?;
     let handle = daemon.handle();
     let router = crate::api::router(crate::api::ApiState {
@@ -226,11 +230,12 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     let api_task = tokio::spawn(async move { axum::serve(listener, router).await });
     println!("smartket node {} running", handle.author());
     println!("  peer id  {}", handle.peer_id());
+    let addr_file = dir.join(API_ADDR_FILE);
+    std::fs::write(&addr_file, api_addr.to_string())
+        .with_context(|| format!("writing {}", addr_file.display()))?;
     println!("  API      http://{api_addr}/api/v1/status");
-    if let Ok(addrs) = handle.network().listen_addrs().await {
-        for addr in addrs {
-            println!("  listen   {addr}/p2p/{}", handle.peer_id());
-        }
+    for addr in wait_for_listen_addrs(&handle).await {
+        println!("  listen   {addr}/p2p/{}", handle.peer_id());
     }
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()
@@ -238,9 +243,23 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
         .context("waiting for Ctrl-C")?;
     println!("Stopping…");
     api_task.abort();
+    let _ = std::fs::remove_file(&addr_file);
     daemon.shutdown().await;
     println!("Stopped cleanly.");
     Ok(())
+}
+
+/// The swarm reports its listen addresses a moment after start; wait for them (bounded) so the
+/// addresses printed are the real ones, with the ports the OS chose.
+async fn wait_for_listen_addrs(handle: &daemon::Handle) -> Vec<libp2p::Multiaddr> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let addrs = handle.network().listen_addrs().await.unwrap_or_default();
+        if !addrs.is_empty() || tokio::time::Instant::now() > deadline {
+            return addrs;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 fn port_error(what: &str, addr: &str, e: std::io::Error) -> anyhow::Error {
@@ -399,15 +418,7 @@ async fn list_listings(dir: &Path) -> Result<()> {
             for market in &config.markets {
                 for r in store.by_author(&market.id, &me)? {
                     if r.payload.kind == Kind::Listing {
-                        out.push(OwnRecord {
-                            id: r.id.to_hex(),
-                            market: r.payload.market.clone(),
-                            kind: r.payload.kind.as_str().into(),
-                            key: r.payload.key.clone(),
-                            rev: r.payload.rev,
-                            expires: r.payload.expires,
-                            body: serde_json::to_value(&r.payload.body)?,
-                        });
+                        out.push(crate::api::record_json(&r));
                     }
                 }
             }
@@ -438,8 +449,12 @@ impl ApiClient {
     fn new(dir: &Path, config: &Config) -> Result<ApiClient> {
         let token = std::fs::read_to_string(dir.join(identity::API_TOKEN_FILE))
             .with_context(|| format!("reading the API token in {}", dir.display()))?;
+        // A running node writes the address it actually bound (the config may say port 0).
+        let addr = std::fs::read_to_string(dir.join(API_ADDR_FILE))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|_| config.api.listen.to_string());
         Ok(ApiClient {
-            base: format!("http://{}", config.api.listen),
+            base: format!("http://{addr}"),
             token: token.trim().to_owned(),
             http: reqwest::Client::new(),
         })

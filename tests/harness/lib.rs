@@ -1,2 +1,274 @@
 //! The shared harness of the multi-node tests: starts real `smartket` processes on ephemeral
-//! loopback ports with their own data dirs, and waits on conditions with deadlines.
+//! loopback ports, each with its own data dir, key and database, and waits on conditions with
+//! deadlines — never fixed sleeps.
+//!
+//! ```text
+//! Net::start(n) ──▶ bootstrap node (cooperative) ◀── node 1 … node n   (libp2p over 127.0.0.1)
+//!                         ▲ API over HTTP (bearer token from each data dir)
+//!                       the test
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::time::Instant;
+
+/// Default deadline for a condition in these tests.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The `smartket` binary cargo built next to the test binary.
+pub fn smartket_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test> → target/<profile>/smartket
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target dir layout");
+    let bin = dir.join("smartket");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p smartket-node` (scripts/test-all does)",
+        bin.display()
+    );
+    bin
+}
+
+/// Polls `check` until it yields `Some`, or fails after `deadline` naming `what`.
+pub async fn wait_until<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let end = Instant::now() + deadline;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if Instant::now() > end {
+            panic!("timed out after {deadline:?} waiting for: {what}");
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
+}
+
+/// Runs the CLI once on `dir` and returns (success, stdout, stderr).
+pub async fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(smartket_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("SMARTKET_DATA_DIR")
+        .output()
+        .await
+        .expect("run smartket");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One running node process.
+pub struct Node {
+    /// Data dir (kept for restarts; removed with the temp dir).
+    pub dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    child: Option<Child>,
+    /// `http://127.0.0.1:PORT`
+    pub api: String,
+    /// Bearer token.
+    pub token: String,
+    /// Full dialable addresses (`…/p2p/<peer id>`).
+    pub addrs: Vec<String>,
+    bootstrap: Vec<String>,
+    http: reqwest::Client,
+}
+
+impl Node {
+    /// `smartket init` then `smartket run` on a fresh temp dir.
+    pub async fn start(role: &str, name: &str, bootstrap: &[String]) -> Result<Node> {
+        let temp = tempfile::tempdir()?;
+        let dir = temp.path().join("node");
+        let (ok, out, err) = cli(
+            &dir,
+            &[
+                "init", "--role", role, "--name", name, "--port", "0", "--api", "127.0.0.1:0",
+            ],
+        )
+        .await;
+        if !ok {
+            bail!("init failed: {out}{err}");
+        }
+        let mut node = Node {
+            dir,
+            _temp: Some(temp),
+            child: None,
+            api: String::new(),
+            token: String::new(),
+            addrs: Vec::new(),
+            bootstrap: bootstrap.to_vec(),
+            http: reqwest::Client::new(),
+        };
+        node.run().await?;
+        Ok(node)
+    }
+
+    /// (Re)starts the process on the same data dir and waits until it serves its API.
+    pub async fn run(&mut self) -> Result<()> {
+        let mut cmd = Command::new(smartket_bin());
+        cmd.arg("--data-dir")
+            .arg(&self.dir)
+            .arg("run")
+            .args(["--listen", "/ip4/127.0.0.1/tcp/0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        for b in &self.bootstrap {
+            cmd.args(["--bootstrap", b]);
+        }
+        let mut child = cmd.spawn().context("spawn smartket run")?;
+        let stdout = child.stdout.take().context("stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let mut api = String::new();
+        let mut addrs = Vec::new();
+        let started = tokio::time::timeout(DEADLINE, async {
+            while let Some(line) = lines.next_line().await? {
+                let line = line.trim().to_owned();
+                if let Some(rest) = line.strip_prefix("API") {
+                    api = rest
+                        .trim()
+                        .trim_end_matches("/api/v1/status")
+                        .to_owned();
+                } else if let Some(rest) = line.strip_prefix("listen") {
+                    addrs.push(rest.trim().to_owned());
+                } else if line.starts_with("Press Ctrl-C") {
+                    return Ok::<bool, std::io::Error>(true);
+                }
+            }
+            Ok(false)
+        })
+        .await;
+        match started {
+            Ok(Ok(true)) => {}
+            other => bail!("node in {} did not start: {other:?}", self.dir.display()),
+        }
+        // Keep draining stdout so the node never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.token = std::fs::read_to_string(self.dir.join("api-token"))?
+            .trim()
+            .to_owned();
+        self.api = api;
+        self.addrs = addrs;
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// SIGKILL, no clean shutdown.
+    pub async fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+        }
+    }
+
+    /// Ctrl-C (SIGINT) and wait for a clean exit; returns whether it exited with success.
+    pub async fn stop(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return false;
+        };
+        if let Some(pid) = child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &pid.to_string()])
+                .status();
+        }
+        match tokio::time::timeout(DEADLINE, child.wait()).await {
+            Ok(Ok(status)) => status.success(),
+            _ => false,
+        }
+    }
+
+    /// GET an API path; `None` on 404.
+    pub async fn get(&self, path: &str) -> Result<Option<Value>> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.api))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            bail!("GET {path}: {}", response.status());
+        }
+        Ok(Some(response.json().await?))
+    }
+
+    /// POST a signed record's wire bytes; returns the API's outcome JSON.
+    pub async fn submit(&self, wire: Vec<u8>) -> Result<Value> {
+        let response = self
+            .http
+            .post(format!("{}/api/v1/records", self.api))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/cbor")
+            .body(wire)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            bail!("POST record: {}", response.status());
+        }
+        Ok(response.json().await?)
+    }
+
+    /// Whether this node holds the record `id` (and serves it).
+    pub async fn has(&self, id: &str) -> bool {
+        matches!(self.get(&format!("/api/v1/records/{id}")).await, Ok(Some(_)))
+    }
+
+    /// The node's status JSON.
+    pub async fn status(&self) -> Value {
+        self.get("/api/v1/status")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// A small market: one cooperative bootstrap node and `n` other nodes.
+pub struct Net {
+    /// The bootstrap node.
+    pub bootstrap: Node,
+    /// The others.
+    pub nodes: Vec<Node>,
+}
+
+impl Net {
+    /// Starts the bootstrap node, then `n` producers bootstrapping from it, and waits until each
+    /// sees at least one peer.
+    pub async fn start(n: usize) -> Result<Net> {
+        let bootstrap = Node::start("cooperative", "Coopérative", &[]).await?;
+        let addr = bootstrap.addrs.first().context("bootstrap has no address")?.clone();
+        let mut nodes = Vec::new();
+        for i in 0..n {
+            nodes.push(Node::start("producer", &format!("Producteur {i}"), &[addr.clone()]).await?);
+        }
+        for node in &nodes {
+            wait_until("every node connected", DEADLINE, || async {
+                (node.status().await["peers"].as_u64().unwrap_or(0) > 0).then_some(())
+            })
+            .await;
+        }
+        Ok(Net { bootstrap, nodes })
+    }
+}
