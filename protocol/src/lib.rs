@@ -7,6 +7,7 @@ pub mod error;
 pub mod keys;
 pub mod kinds;
 pub mod record;
+mod record_decode;
 
 pub use error::{CborError, RecordError};
 pub use keys::{AuthorKey, BlobId, RecordId, SecretKey, Signature};

@@ -11,9 +11,9 @@
 //! The signature covers the payload bytes exactly as they travel: a node verifies what it
 //! received and stores and forwards the same bytes, never a re-encoding.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::cbor::{self, Limits};
+use crate::cbor;
 use crate::error::{CborError, RecordError};
 use crate::keys::{AuthorKey, RecordId, SecretKey, Signature};
 use crate::kinds::{Body, Kind};
@@ -172,19 +172,6 @@ pub struct Payload {
     pub body: Body,
 }
 
-/// The payload as read, before the body's shape is known.
-#[derive(Deserialize)]
-struct RawPayload {
-    v: u64,
-    kind: String,
-    market: String,
-    key: String,
-    rev: u64,
-    created: u64,
-    expires: u64,
-    body: ciborium::Value,
-}
-
 impl Payload {
     /// A payload for `body` in `market`, revision `now`, living `lifetime_ms`.
     pub fn new(
@@ -208,25 +195,7 @@ impl Payload {
 
     /// Decodes and validates (everything that does not depend on the clock).
     pub fn decode(bytes: &[u8]) -> Result<Payload, RecordError> {
-        let raw: RawPayload = cbor::decode(bytes, &Limits::RECORD)?;
-        if raw.v != PROTOCOL_VERSION {
-            return Err(RecordError::UnknownVersion(raw.v));
-        }
-        let kind: Kind = raw
-            .kind
-            .parse()
-            .map_err(|_| RecordError::UnknownKind(raw.kind.clone()))?;
-        let body = Body::from_value(kind, raw.body)?;
-        let payload = Payload {
-            v: raw.v,
-            kind,
-            market: raw.market,
-            key: raw.key,
-            rev: raw.rev,
-            created: raw.created,
-            expires: raw.expires,
-            body,
-        };
+        let payload = crate::record_decode::decode_payload(bytes)?;
         payload.validate()?;
         Ok(payload)
     }
@@ -286,7 +255,10 @@ pub fn validate_market_id(market: &str) -> Result<(), &'static str> {
     let ok_chars = market
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let ok_start = market.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+    let ok_start = market
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase());
     if ok_len && ok_chars && ok_start {
         Ok(())
     } else {
