@@ -114,7 +114,12 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), CborError> {
                     continue;
                 }
             }
-            TAG => return Err(CborError::Unsupported { offset: pos, what: "tag" }),
+            TAG => {
+                return Err(CborError::Unsupported {
+                    offset: pos,
+                    what: "tag",
+                });
+            }
             _ => match arg {
                 // false, true, null
                 20..=22 => {}
@@ -236,8 +241,7 @@ pub mod byte_array {
                 write!(f, "a byte string of {N} bytes")
             }
             fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-                v.try_into()
-                    .map_err(|_| E::invalid_length(v.len(), &self))
+                v.try_into().map_err(|_| E::invalid_length(v.len(), &self))
             }
         }
         d.deserialize_bytes(Visitor::<N>)
@@ -253,7 +257,10 @@ mod tests {
         // Array header claiming 2^32 elements, followed by a few bytes.
         let bytes = [0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0x01];
         let err = check(&bytes, &Limits::RECORD).unwrap_err();
-        assert!(matches!(err, CborError::CollectionTooLong { .. }), "{err:?}");
+        assert!(
+            matches!(err, CborError::CollectionTooLong { .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -302,9 +309,7 @@ mod tests {
     #[test]
     fn nested_maps_and_empty_collections_are_accepted() {
         // {"a": [1, [], {}], "b": true}
-        let bytes = [
-            0xa2, 0x61, b'a', 0x83, 0x01, 0x80, 0xa0, 0x61, b'b', 0xf5,
-        ];
+        let bytes = [0xa2, 0x61, b'a', 0x83, 0x01, 0x80, 0xa0, 0x61, b'b', 0xf5];
         check(&bytes, &Limits::RECORD).unwrap();
     }
 }
