@@ -5,9 +5,11 @@
 //! later minor version can add optional fields without splitting the network.
 
 mod attestation;
+pub mod common;
 mod delivery;
 mod listing;
 mod membership;
+pub mod payment;
 mod profile;
 mod tombstone;
 
@@ -20,9 +22,11 @@ use crate::error::RecordError;
 use crate::record::Payload;
 
 pub use attestation::*;
+pub use common::{Address, GeoPoint, MultiText, TimeSlot, Weekday};
 pub use delivery::*;
 pub use listing::*;
 pub use membership::*;
+pub use payment::{PaymentMeans, is_qr_iban, normalize_iban, validate_iban};
 pub use profile::*;
 pub use tombstone::*;
 
