@@ -41,7 +41,10 @@ pub fn validate_line(field: &str, text: &str, max: usize) -> Result<(), RecordEr
         return Err(RecordError::field(field, format!("over {max} bytes")));
     }
     if text.chars().any(char::is_control) {
-        return Err(RecordError::field(field, "must not contain control characters"));
+        return Err(RecordError::field(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
@@ -54,7 +57,10 @@ pub fn validate_paragraph(field: &str, text: &str, max: usize) -> Result<(), Rec
     if text.len() > max {
         return Err(RecordError::field(field, format!("over {max} bytes")));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(RecordError::field(
             field,
             "must not contain control characters other than newline and tab",
@@ -143,13 +149,19 @@ pub fn validate_postcodes(field: &str, codes: &[String], max: usize) -> Result<(
         return Err(RecordError::field(field, "needs at least one postcode"));
     }
     if codes.len() > max {
-        return Err(RecordError::field(field, format!("more than {max} postcodes")));
+        return Err(RecordError::field(
+            field,
+            format!("more than {max} postcodes"),
+        ));
     }
     for (i, code) in codes.iter().enumerate() {
         validate_postcode(&format!("{field}[{i}]"), code)?;
     }
     unique(field, codes.iter())
 }
+
+/// Most postcodes in one delivery zone.
+pub const MAX_ZONE_POSTCODES: usize = 128;
 
 /// Refuses a list in which an item appears twice.
 pub fn unique<'a, T: Ord + 'a>(
@@ -175,7 +187,12 @@ pub fn validate_blobs(field: &str, blobs: &[BlobId], max: usize) -> Result<(), R
 
 /// Checks a web address: `https://` (or also `http://` unless `https_only`), a host, at most
 /// `max` bytes, no whitespace or control characters.
-pub fn validate_url(field: &str, url: &str, max: usize, https_only: bool) -> Result<(), RecordError> {
+pub fn validate_url(
+    field: &str,
+    url: &str,
+    max: usize,
+    https_only: bool,
+) -> Result<(), RecordError> {
     if url.len() > max {
         return Err(RecordError::field(field, format!("over {max} bytes")));
     }
@@ -183,7 +200,11 @@ pub fn validate_url(field: &str, url: &str, max: usize, https_only: bool) -> Res
         .strip_prefix("https://")
         .or_else(|| (!https_only).then(|| url.strip_prefix("http://")).flatten());
     let Some(rest) = rest else {
-        let want = if https_only { "https://" } else { "http:// or https://" };
+        let want = if https_only {
+            "https://"
+        } else {
+            "http:// or https://"
+        };
         return Err(RecordError::field(field, format!("must start with {want}")));
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -261,10 +282,16 @@ impl TimeSlot {
     /// Checks `start < end <= 1440`.
     pub fn validate(&self, field: &str) -> Result<(), RecordError> {
         if self.end > 1440 {
-            return Err(RecordError::field(format!("{field}.end"), "must be at most 1440"));
+            return Err(RecordError::field(
+                format!("{field}.end"),
+                "must be at most 1440",
+            ));
         }
         if self.start >= self.end {
-            return Err(RecordError::field(format!("{field}.end"), "must be after start"));
+            return Err(RecordError::field(
+                format!("{field}.end"),
+                "must be after start",
+            ));
         }
         Ok(())
     }
@@ -273,7 +300,10 @@ impl TimeSlot {
 /// Checks a list of time slots: at most [`MAX_SLOTS`], each valid, none repeated.
 pub fn validate_slots(field: &str, slots: &[TimeSlot]) -> Result<(), RecordError> {
     if slots.len() > MAX_SLOTS {
-        return Err(RecordError::field(field, format!("more than {MAX_SLOTS} slots")));
+        return Err(RecordError::field(
+            field,
+            format!("more than {MAX_SLOTS} slots"),
+        ));
     }
     for (i, slot) in slots.iter().enumerate() {
         slot.validate(&format!("{field}[{i}]"))?;
@@ -317,9 +347,9 @@ pub fn validate_country(field: &str, code: &str) -> Result<(), RecordError> {
 /// `-` and `.`.
 pub fn validate_ident(field: &str, id: &str, max: usize) -> Result<(), RecordError> {
     let ok = (1..=max).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.'));
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+        });
     if ok {
         Ok(())
     } else {
@@ -406,7 +436,11 @@ mod tests {
         assert!(validate_postcode("p", "1").is_err());
         assert!(validate_postcode("p", "12 04 ").is_err());
         assert!(validate_postcode("p", "ab12").is_err());
-        let slot = TimeSlot { day: Weekday::Sat, start: 480, end: 720 };
+        let slot = TimeSlot {
+            day: Weekday::Sat,
+            start: 480,
+            end: 720,
+        };
         assert!(slot.validate("s").is_ok());
         let bad = TimeSlot { end: 480, ..slot };
         assert_eq!(field_of(bad.validate("s").unwrap_err()), "s.end");
@@ -422,9 +456,15 @@ mod tests {
         assert!(validate_url("u", "http://example.ch", 100, false).is_ok());
         assert!(validate_url("u", "https:///path", 100, false).is_err());
         assert!(validate_url("u", "https://a b", 100, false).is_err());
-        let geneva = GeoPoint { lat_e4: 462_044, lon_e4: 61_432 };
+        let geneva = GeoPoint {
+            lat_e4: 462_044,
+            lon_e4: 61_432,
+        };
         assert!(geneva.validate("p").is_ok());
-        let off = GeoPoint { lat_e4: 900_001, ..geneva };
+        let off = GeoPoint {
+            lat_e4: 900_001,
+            ..geneva
+        };
         assert_eq!(field_of(off.validate("p").unwrap_err()), "p.lat_e4");
     }
 }

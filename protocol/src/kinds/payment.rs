@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::RecordError;
-use crate::kinds::common::{MultiText, validate_currency, validate_line, validate_pct, validate_text};
+use crate::kinds::common::{
+    MultiText, validate_currency, validate_line, validate_pct, validate_text,
+};
 
 /// One way a seller can be paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +113,10 @@ pub fn validate_iban(iban: &str) -> Result<(), &'static str> {
     if !(15..=34).contains(&b.len()) {
         return Err("IBAN must be 15-34 characters, without spaces");
     }
-    if !b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+    if !b
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
         return Err("IBAN must be uppercase letters and digits, without spaces");
     }
     if !(b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase()) {
@@ -190,8 +195,10 @@ mod tests {
         let bytes = crate::cbor::encode(&means).unwrap();
         let value: ciborium::Value = ciborium::de::from_reader(&bytes[..]).unwrap();
         let map = value.as_map().unwrap();
-        assert!(map.iter().any(|(k, v)| k.as_text() == Some("type")
-            && v.as_text() == Some("local_currency")));
+        assert!(
+            map.iter()
+                .any(|(k, v)| k.as_text() == Some("type") && v.as_text() == Some("local_currency"))
+        );
         let back: PaymentMeans = crate::cbor::decode(&bytes, &crate::cbor::Limits::RECORD).unwrap();
         assert_eq!(back, means);
 
@@ -212,6 +219,8 @@ mod tests {
             share_pct: 0,
         };
         let err = means.validate("body.payment[0]").unwrap_err();
-        assert!(matches!(err, RecordError::InvalidField { field, .. } if field == "body.payment[0].share_pct"));
+        assert!(
+            matches!(err, RecordError::InvalidField { field, .. } if field == "body.payment[0].share_pct")
+        );
     }
 }

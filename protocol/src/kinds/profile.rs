@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::RecordError;
 use crate::keys::BlobId;
 use crate::kinds::common::{
-    Address, GeoPoint, MultiText, TimeSlot, unique, validate_lang, validate_line, validate_postcode,
-    validate_slots, validate_text, validate_url,
+    Address, GeoPoint, MultiText, TimeSlot, unique, validate_lang, validate_line,
+    validate_postcode, validate_slots, validate_text, validate_url,
 };
 use crate::kinds::payment::PaymentMeans;
 use crate::record::Payload;
@@ -125,7 +125,10 @@ pub struct Profile {
 impl Profile {
     pub(crate) fn validate(&self, payload: &Payload) -> Result<(), RecordError> {
         if payload.key != PROFILE_KEY {
-            return Err(RecordError::field("key", "a profile's slot key must be \"profile\""));
+            return Err(RecordError::field(
+                "key",
+                "a profile's slot key must be \"profile\"",
+            ));
         }
         if self.roles.is_empty() {
             return Err(RecordError::field("body.roles", "needs at least one role"));
@@ -191,7 +194,10 @@ impl Profile {
             return Err(RecordError::field("body.enc_key", "must not be all zeros"));
         }
         if self.languages.len() > 8 {
-            return Err(RecordError::field("body.languages", "more than 8 languages"));
+            return Err(RecordError::field(
+                "body.languages",
+                "more than 8 languages",
+            ));
         }
         for (i, lang) in self.languages.iter().enumerate() {
             validate_lang(&format!("body.languages[{i}]"), lang)?;
@@ -240,7 +246,9 @@ pub fn validate_company_id(id: &str) -> Result<(), &'static str> {
             && b[0] == b'-'
             && b[4] == b'.'
             && b[8] == b'.'
-            && [1, 2, 3, 5, 6, 7, 9, 10, 11].iter().all(|&i| b[i].is_ascii_digit());
+            && [1, 2, 3, 5, 6, 7, 9, 10, 11]
+                .iter()
+                .all(|&i| b[i].is_ascii_digit());
         if !shape {
             return Err("a Swiss UID is written CHE-123.456.789");
         }
@@ -279,8 +287,8 @@ pub fn validate_company_id(id: &str) -> Result<(), &'static str> {
 mod tests {
     use super::*;
     use crate::kinds::Body;
-    use crate::kinds::common::testing::{refused_field, secret, sign_and_open};
     use crate::kinds::common::Weekday;
+    use crate::kinds::common::testing::{refused_field, secret, sign_and_open};
 
     pub(crate) fn fromagerie() -> Profile {
         Profile {
@@ -292,8 +300,11 @@ mod tests {
                 ("en".to_owned(), "Bastions Cheese Dairy".to_owned()),
             ]
             .into(),
-            description: [("fr".to_owned(), "Tommes et gruyère d'alpage.\nVente directe.".to_owned())]
-                .into(),
+            description: [(
+                "fr".to_owned(),
+                "Tommes et gruyère d'alpage.\nVente directe.".to_owned(),
+            )]
+            .into(),
             address: Some(Address {
                 street: "Rue de la Croix-Rouge 12".into(),
                 postcode: "1204".into(),
@@ -301,10 +312,21 @@ mod tests {
                 country: "CH".into(),
             }),
             postcode: Some("1204".into()),
-            point: Some(GeoPoint { lat_e4: 462_000, lon_e4: 61_460 }),
+            point: Some(GeoPoint {
+                lat_e4: 462_000,
+                lon_e4: 61_460,
+            }),
             hours: vec![
-                TimeSlot { day: Weekday::Tue, start: 8 * 60, end: 12 * 60 + 30 },
-                TimeSlot { day: Weekday::Sat, start: 7 * 60, end: 13 * 60 },
+                TimeSlot {
+                    day: Weekday::Tue,
+                    start: 8 * 60,
+                    end: 12 * 60 + 30,
+                },
+                TimeSlot {
+                    day: Weekday::Sat,
+                    start: 7 * 60,
+                    end: 13 * 60,
+                },
             ],
             contact: Some(Contact {
                 email: Some("info@fromagerie-bastions.ch".into()),
@@ -369,29 +391,45 @@ mod tests {
         assert_eq!(refused(|p| p.roles.push(Role::Shop)), "body.roles");
         assert_eq!(refused(|p| p.name.clear()), "body.name");
         assert_eq!(
-            refused(|p| { p.name.insert("fr".into(), "x".repeat(121)); }),
+            refused(|p| {
+                p.name.insert("fr".into(), "x".repeat(121));
+            }),
             "body.name.fr"
         );
         assert_eq!(refused(|p| p.point = None), "body.point");
-        assert_eq!(refused(|p| p.postcode = Some("12 ".into())), "body.postcode");
         assert_eq!(
-            refused(|p| p.point = Some(GeoPoint { lat_e4: 0, lon_e4: 1_800_001 })),
+            refused(|p| p.postcode = Some("12 ".into())),
+            "body.postcode"
+        );
+        assert_eq!(
+            refused(|p| p.point = Some(GeoPoint {
+                lat_e4: 0,
+                lon_e4: 1_800_001
+            })),
             "body.point.lon_e4"
         );
         assert_eq!(refused(|p| p.hours[1].end = 1441), "body.hours[1].end");
         assert_eq!(refused(|p| p.enc_key = [0; 32]), "body.enc_key");
         assert_eq!(
-            refused(|p| if let PaymentMeans::BankTransfer { iban, .. } = &mut p.payment[2] {
-                *iban = "CH4431999123000889013".into();
-            }),
+            refused(
+                |p| if let PaymentMeans::BankTransfer { iban, .. } = &mut p.payment[2] {
+                    *iban = "CH4431999123000889013".into();
+                }
+            ),
             "body.payment[2].iban"
         );
         assert_eq!(
             refused(|p| p.contact.as_mut().unwrap().email = Some("nobody".into())),
             "body.contact.email"
         );
-        assert_eq!(refused(|p| p.languages.push("FR".into())), "body.languages[3]");
-        assert_eq!(refused(|p| p.legal_form = LegalForm::Individual), "body.company_id");
+        assert_eq!(
+            refused(|p| p.languages.push("FR".into())),
+            "body.languages[3]"
+        );
+        assert_eq!(
+            refused(|p| p.legal_form = LegalForm::Individual),
+            "body.company_id"
+        );
     }
 
     #[test]
