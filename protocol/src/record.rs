@@ -325,6 +325,10 @@ impl Record {
     pub fn from_verified(envelope: Envelope, now_ms: u64) -> Result<Record, RecordError> {
         let payload = Payload::decode(&envelope.payload)?;
         payload.check_time(now_ms)?;
+        // The one rule that needs the author: the platform countersigned this member.
+        if let Body::Membership(m) = &payload.body {
+            m.verify_countersignature(&payload.market, &envelope.author)?;
+        }
         Ok(Record {
             id: envelope.id(),
             envelope,
