@@ -5,3 +5,5 @@
 //! calls in here.
 pub mod config;
 pub mod identity;
+pub mod clock;
+pub mod store;

@@ -1,0 +1,325 @@
+//! The write side: everything that changes the database happens here, inside one redb write
+//! transaction held by a [`Writer`].
+//!
+//! A record enters through [`Writer::commit_one`] (slot rule, delegation rule, then every index
+//! in the same transaction) and leaves through [`Writer::remove_current`], called when a newer
+//! revision or a tombstone replaces it, when it expires, or when its delegation is withdrawn.
+//! Keeping both paths in one place keeps the indexes consistent with the records table.
+
+use redb::{ReadableTable, Table, WriteTransaction};
+use smartket_protocol::record::MAX_LIFETIME_MS;
+use smartket_protocol::{AuthorKey, Kind, Record, RecordId};
+
+use super::delegation;
+use super::tables::{
+    AUTHOR_INDEX, COUNTS, Corruption, DELEGATED, EXPIRY, MARKET_INDEX, MEMBERSHIP_UNTIL, Meta,
+    RECORDS, SLOTS, SlotRow, decode_row, encode_row, encode_slot_key, kind_code,
+};
+use super::{CommitOutcome, Fault, Swept, record_from_row};
+
+type Bytes32 = &'static [u8; 32];
+
+/// The tables of one write transaction.
+pub(super) struct Writer<'t> {
+    records: Table<'t, Bytes32, &'static [u8]>,
+    slots: Table<'t, &'static [u8], &'static [u8]>,
+    market: Table<'t, (&'static str, u64, Bytes32), u8>,
+    author: Table<'t, (&'static str, Bytes32, Bytes32), u8>,
+    expiry: Table<'t, (u64, Bytes32), &'static [u8]>,
+    delegated: Table<'t, (&'static str, Bytes32, Bytes32, Bytes32), ()>,
+    until: Table<'t, (u64, Bytes32), ()>,
+    counts: Table<'t, (&'static str, u8), u64>,
+}
+
+/// What [`Writer::remove_current`] took out.
+pub(super) struct Removed {
+    pub(super) meta: Meta,
+    /// The slot the record held (from its expiry entry).
+    pub(super) slot_key: Option<Vec<u8>>,
+    /// The decoded record, for memberships (whose terms the caller needs).
+    pub(super) membership: Option<Record>,
+}
+
+impl<'t> Writer<'t> {
+    /// Opens (creating if needed) every table in `txn`.
+    pub(super) fn open(txn: &'t WriteTransaction) -> Result<Writer<'t>, Fault> {
+        Ok(Writer {
+            records: txn.open_table(RECORDS)?,
+            slots: txn.open_table(SLOTS)?,
+            market: txn.open_table(MARKET_INDEX)?,
+            author: txn.open_table(AUTHOR_INDEX)?,
+            expiry: txn.open_table(EXPIRY)?,
+            delegated: txn.open_table(DELEGATED)?,
+            until: txn.open_table(MEMBERSHIP_UNTIL)?,
+            counts: txn.open_table(COUNTS)?,
+        })
+    }
+
+    /// Applies the slot rule to one record and, if it wins, makes it current everywhere.
+    pub(super) fn commit_one(&mut self, record: &Record, now: u64) -> Result<CommitOutcome, Fault> {
+        if self.records.get(&record.id.0)?.is_some() {
+            return Ok(CommitOutcome::Duplicate);
+        }
+        let slot_kind = record.payload.body.slot_kind();
+        let slot_key = encode_slot_key(&record.author(), slot_kind, &record.payload.key);
+        let existing = self.slot(&slot_key)?;
+        if let Some(held) = existing {
+            let newer = smartket_protocol::record::supersedes(
+                (record.payload.rev, &record.id),
+                (held.rev, &held.id),
+            );
+            if !newer {
+                return Ok(CommitOutcome::Stale);
+            }
+        }
+        let on_behalf_of = delegation::on_behalf_of(record);
+        if let Some(member) = on_behalf_of {
+            let membership = self.current_record(&encode_slot_key(
+                &member,
+                Kind::Membership,
+                &record.author().to_hex(),
+            ))?;
+            let checked = delegation::authorises(
+                membership.as_ref(),
+                member,
+                record.author(),
+                &record.payload.market,
+                now,
+            );
+            if let Err(e) = checked {
+                return Ok(CommitOutcome::NotDelegated(e));
+            }
+        }
+
+        let mut replaced = None;
+        let mut old_market = None;
+        if let Some(held) = existing.filter(|h| !h.vacated) {
+            if let Some(removed) = self.remove_current(&held.id)? {
+                old_market = Some(removed.meta.market);
+            }
+            replaced = Some(held.id);
+        }
+
+        let meta = Meta {
+            kind: record.payload.kind,
+            slot_kind,
+            rev: record.payload.rev,
+            expires: record.payload.expires,
+            author: record.author(),
+            on_behalf_of,
+            market: record.payload.market.clone(),
+        };
+        self.insert_current(record, &meta, &slot_key)?;
+
+        // A membership replaced by a tombstone, or by terms that no longer grant publishing,
+        // takes the platform's listings for this member with it.
+        let mut withdrawn = Vec::new();
+        if slot_kind == Kind::Membership {
+            if let (Some(market), Ok(platform)) =
+                (old_market, record.payload.key.parse::<AuthorKey>())
+            {
+                let still = delegation::authorises(
+                    Some(record),
+                    record.author(),
+                    platform,
+                    &market,
+                    now,
+                );
+                if still.is_err() {
+                    withdrawn = self.withdraw(&market, &platform, &record.author())?;
+                }
+            }
+        }
+        Ok(CommitOutcome::Stored {
+            replaced,
+            withdrawn,
+        })
+    }
+
+    fn slot(&self, slot_key: &[u8]) -> Result<Option<SlotRow>, Fault> {
+        match self.slots.get(slot_key)? {
+            Some(row) => Ok(Some(SlotRow::decode(row.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The live record holding a slot, decoded.
+    fn current_record(&self, slot_key: &[u8]) -> Result<Option<Record>, Fault> {
+        let Some(held) = self.slot(slot_key)?.filter(|h| !h.vacated) else {
+            return Ok(None);
+        };
+        match self.records.get(&held.id.0)? {
+            Some(row) => Ok(Some(record_from_row(&held.id, row.value())?)),
+            None => Err(Corruption(format!("slot points to missing record {}", held.id)).into()),
+        }
+    }
+
+    fn insert_current(&mut self, record: &Record, meta: &Meta, slot_key: &[u8]) -> Result<(), Fault> {
+        let id = &record.id.0;
+        let market = meta.market.as_str();
+        let code = kind_code(meta.kind);
+        self.records
+            .insert(id, encode_row(meta, &record.to_wire()).as_slice())?;
+        let slot = SlotRow {
+            id: record.id,
+            rev: meta.rev,
+            vacated: false,
+        };
+        self.slots.insert(slot_key, slot.encode().as_slice())?;
+        self.market.insert((market, meta.rev, id), code)?;
+        self.count(market, code, true)?;
+        self.author.insert((market, &meta.author.0, id), code)?;
+        self.expiry.insert((meta.expires, id), slot_key)?;
+        if let Some(member) = &meta.on_behalf_of {
+            self.delegated
+                .insert((market, &meta.author.0, &member.0, id), ())?;
+        }
+        if let Some(terms) = delegation::terms(record).filter(|t| t.publish) {
+            self.until.insert((terms.until, id), ())?;
+        }
+        Ok(())
+    }
+
+    /// Takes a current record out of the records table and every index (not its slot row,
+    /// which the caller overwrites, vacates or deletes). `None` if it was not stored.
+    pub(super) fn remove_current(&mut self, id: &RecordId) -> Result<Option<Removed>, Fault> {
+        let Some(row) = self.records.remove(&id.0)?.map(|r| r.value().to_vec()) else {
+            return Ok(None);
+        };
+        let (meta, _) = decode_row(&row)?;
+        let market = meta.market.as_str();
+        let code = kind_code(meta.kind);
+        if self.market.remove((market, meta.rev, &id.0))?.is_some() {
+            self.count(market, code, false)?;
+        }
+        self.author.remove((market, &meta.author.0, &id.0))?;
+        let slot_key = self
+            .expiry
+            .remove((meta.expires, &id.0))?
+            .map(|k| k.value().to_vec());
+        if let Some(member) = &meta.on_behalf_of {
+            self.delegated
+                .remove((market, &meta.author.0, &member.0, &id.0))?;
+        }
+        let mut membership = None;
+        if meta.kind == Kind::Membership {
+            let record = record_from_row(id, &row)?;
+            if let Some(terms) = delegation::terms(&record) {
+                self.until.remove((terms.until, &id.0))?;
+            }
+            membership = Some(record);
+        }
+        Ok(Some(Removed {
+            meta,
+            slot_key,
+            membership,
+        }))
+    }
+
+    /// Removes every current listing `platform` published for `member` in `market`.
+    pub(super) fn withdraw(
+        &mut self,
+        market: &str,
+        platform: &AuthorKey,
+        member: &AuthorKey,
+    ) -> Result<Vec<RecordId>, Fault> {
+        let ids: Vec<RecordId> = self
+            .delegated
+            .range(
+                (market, &platform.0, &member.0, &[0u8; 32])
+                    ..=(market, &platform.0, &member.0, &[0xffu8; 32]),
+            )?
+            .map(|entry| entry.map(|(k, _)| RecordId(*k.value().3)))
+            .collect::<Result<_, _>>()?;
+        for id in &ids {
+            if let Some(removed) = self.remove_current(id)? {
+                if let Some(slot_key) = removed.slot_key {
+                    if self.slot(&slot_key)?.is_some_and(|s| s.id == *id) {
+                        self.slots.remove(slot_key.as_slice())?;
+                    }
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Removes what expired at `now` and withdraws what lapsed memberships no longer cover.
+    pub(super) fn sweep(&mut self, now: u64) -> Result<Swept, Fault> {
+        let mut swept = Swept::default();
+        let due: Vec<(u64, RecordId, Vec<u8>)> = self
+            .expiry
+            .range(..=(now, &[0xffu8; 32]))?
+            .map(|entry| {
+                entry.map(|(k, v)| {
+                    let (at, id) = k.value();
+                    (at, RecordId(*id), v.value().to_vec())
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        for (at, id, slot_key) in due {
+            let removed = self.remove_current(&id)?;
+            self.expiry.remove((at, &id.0))?;
+            let held = self.slot(&slot_key)?.filter(|s| s.id == id);
+            let Some(removed) = removed else {
+                // A vacated-slot marker whose time has come.
+                if held.is_some_and(|s| s.vacated) {
+                    self.slots.remove(slot_key.as_slice())?;
+                }
+                continue;
+            };
+            swept.expired.push(id);
+            if let Some(held) = held {
+                // Older revisions may still be live until `rev + MAX_LIFETIME_MS`: keep the
+                // slot's revision until then so they cannot come back.
+                let keep_until = held.rev.saturating_add(MAX_LIFETIME_MS);
+                if keep_until > now {
+                    let vacated = SlotRow {
+                        vacated: true,
+                        ..held
+                    };
+                    self.slots
+                        .insert(slot_key.as_slice(), vacated.encode().as_slice())?;
+                    self.expiry
+                        .insert((keep_until, &id.0), slot_key.as_slice())?;
+                } else {
+                    self.slots.remove(slot_key.as_slice())?;
+                }
+            }
+            if let Some(terms) = removed.membership.as_ref().and_then(delegation::terms) {
+                let member = removed.meta.author;
+                let ids = self.withdraw(&removed.meta.market, &terms.platform, &member)?;
+                swept.withdrawn.extend(ids);
+            }
+        }
+
+        let lapsed: Vec<(u64, RecordId)> = self
+            .until
+            .range(..=(now, &[0xffu8; 32]))?
+            .map(|entry| entry.map(|(k, _)| (k.value().0, RecordId(*k.value().1))))
+            .collect::<Result<_, _>>()?;
+        for (until, id) in lapsed {
+            self.until.remove((until, &id.0))?;
+            let Some(row) = self.records.get(&id.0)?.map(|r| r.value().to_vec()) else {
+                continue;
+            };
+            let record = record_from_row(&id, &row)?;
+            if let Some(terms) = delegation::terms(&record) {
+                let ids =
+                    self.withdraw(&record.payload.market, &terms.platform, &record.author())?;
+                swept.withdrawn.extend(ids);
+            }
+        }
+        Ok(swept)
+    }
+
+    fn count(&mut self, market: &str, code: u8, up: bool) -> Result<(), Fault> {
+        let n = self.counts.get((market, code))?.map(|v| v.value()).unwrap_or(0);
+        let n = if up { n + 1 } else { n.saturating_sub(1) };
+        if n == 0 {
+            self.counts.remove((market, code))?;
+        } else {
+            self.counts.insert((market, code), n)?;
+        }
+        Ok(())
+    }
+}
