@@ -1,0 +1,209 @@
+//! Checks the test vectors in `spec/vectors/` both ways, and regenerates them.
+//!
+//! Each vector is built here from fixed keys and times (see `vectors/build.rs`) and compared with
+//! the file, then the file is checked on its own terms, as another implementation would: every
+//! valid record is rebuilt from its JSON fields and secret key to the same payload, id,
+//! signature and wire bytes, and its wire bytes open to the same fields; every invalid record is
+//! refused with its error code. With `SMARTKET_WRITE_VECTORS=1` the files are written from the
+//! builders first (and then checked the same way).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "vectors/build.rs"]
+mod build;
+#[path = "vectors/json.rs"]
+mod json;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use smartket_protocol::record::signing_input;
+use smartket_protocol::{AuthorKey, Envelope, Record, RecordId, SecretKey, Signature, batch};
+
+use build::{InvalidVector, ValidVector, VectorFile};
+use json::{Json, diagnostic};
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors")
+}
+
+fn writing() -> bool {
+    std::env::var("SMARTKET_WRITE_VECTORS").is_ok_and(|v| v == "1")
+}
+
+/// Writes `built` to `file` when regenerating; otherwise checks that the file holds exactly
+/// what the builders make. Returns the file's vectors either way.
+fn sync_file<T>(file: &str, built: VectorFile<T>) -> VectorFile<T>
+where
+    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug + Named,
+{
+    let path = vectors_dir().join(file);
+    if writing() {
+        let mut text = serde_json::to_string_pretty(&built).unwrap();
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (regenerate with SMARTKET_WRITE_VECTORS=1)",
+            path.display()
+        )
+    });
+    let stored: VectorFile<T> = serde_json::from_str(&text).unwrap();
+    let stored_names: Vec<&str> = stored.vectors.iter().map(Named::name).collect();
+    let built_names: Vec<&str> = built.vectors.iter().map(Named::name).collect();
+    assert_eq!(
+        stored_names, built_names,
+        "{file}: the set of vectors changed"
+    );
+    for (stored, built) in stored.vectors.iter().zip(&built.vectors) {
+        assert_eq!(
+            stored,
+            built,
+            "{file}: vector {} differs from what this implementation builds",
+            built.name()
+        );
+    }
+    assert_eq!(stored.description, built.description);
+    stored
+}
+
+trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for ValidVector {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for InvalidVector {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    hex::decode(s).unwrap()
+}
+
+/// Checks one valid vector from its own contents only.
+fn check_valid(v: &ValidVector) {
+    let name = &v.name;
+    let secret = SecretKey::from_bytes(&unhex(&v.secret_key).try_into().unwrap());
+    assert_eq!(secret.public().to_hex(), v.author, "{name}: author key");
+
+    // Fields → bytes → id → signature → wire.
+    let payload = v.fields.to_cbor_bytes();
+    assert_eq!(
+        hex::encode(&payload),
+        v.payload,
+        "{name}: payload from fields"
+    );
+    assert_eq!(
+        diagnostic(&payload),
+        v.payload_diagnostic,
+        "{name}: diagnostic"
+    );
+    let id = RecordId(*blake3::hash(&payload).as_bytes());
+    assert_eq!(id.to_hex(), v.id, "{name}: id");
+    let input = signing_input(&id);
+    assert_eq!(hex::encode(input), v.signing_input, "{name}: signing input");
+    assert_eq!(&input[..19], b"smartket/record/v1\0");
+    let signature = secret.sign(&input);
+    assert_eq!(signature.to_hex(), v.signature, "{name}: signature");
+    let envelope = Envelope {
+        payload: payload.clone(),
+        author: secret.public(),
+        signature,
+    };
+    assert_eq!(hex::encode(envelope.encode()), v.wire, "{name}: wire");
+
+    // Wire → record → fields.
+    let wire = unhex(&v.wire);
+    let record = Record::open(&wire, v.now).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(record.id.to_hex(), v.id, "{name}: opened id");
+    assert_eq!(record.envelope.payload, payload, "{name}: opened payload");
+    assert_eq!(
+        record.envelope.author,
+        v.author.parse::<AuthorKey>().unwrap()
+    );
+    assert_eq!(
+        record.envelope.signature,
+        v.signature.parse::<Signature>().unwrap()
+    );
+    let expected = v.decoded_fields.as_ref().unwrap_or(&v.fields);
+    assert_eq!(
+        &Json::of(&record.payload),
+        expected,
+        "{name}: decoded fields"
+    );
+    let slot = record.slot();
+    assert_eq!(slot.author.to_hex(), v.slot.author, "{name}: slot author");
+    assert_eq!(slot.kind.as_str(), v.slot.kind, "{name}: slot kind");
+    assert_eq!(slot.key, v.slot.key, "{name}: slot key");
+    assert_eq!(
+        record.to_wire(),
+        wire,
+        "{name}: stored bytes are the received bytes"
+    );
+    if v.decoded_fields.is_none() {
+        assert_eq!(
+            record.payload.encode().unwrap(),
+            payload,
+            "{name}: the typed writer gives the same bytes"
+        );
+    }
+}
+
+#[test]
+fn valid_record_vectors_rebuild_from_their_fields_and_open_to_them() {
+    let built = VectorFile {
+        description: "Valid signed records: each rebuilds from fields + secret_key to exactly \
+                      payload, id, signature and wire, and wire opens at `now` to fields \
+                      (or decoded_fields). See README.md."
+            .into(),
+        vectors: build::valid_tombstones(),
+    };
+    let file = sync_file("records.json", built);
+    assert!(!file.vectors.is_empty());
+    for v in &file.vectors {
+        check_valid(v);
+    }
+    // The same records verify as one batch.
+    let envelopes: Vec<Envelope> = file
+        .vectors
+        .iter()
+        .map(|v| Envelope::decode(&unhex(&v.wire)).unwrap())
+        .collect();
+    assert!(batch::verify(&envelopes).iter().all(Result::is_ok));
+}
+
+#[test]
+fn invalid_record_vectors_are_refused_with_their_codes() {
+    let built = VectorFile {
+        description: "Records every implementation must refuse when opened at `now`, with the \
+                      error code of spec/protocol.md (\"Error codes\"). See README.md."
+            .into(),
+        vectors: build::invalid_records(),
+    };
+    let file = sync_file("invalid.json", built);
+    assert!(file.vectors.len() >= 12);
+    for v in &file.vectors {
+        let err = Record::open(&unhex(&v.wire), v.now)
+            .err()
+            .unwrap_or_else(|| panic!("{}: opened", v.name));
+        assert_eq!(err.code(), v.error, "{}: {err}", v.name);
+    }
+}
+
+#[test]
+fn the_vector_keys_are_the_documented_fixed_keys() {
+    // README.md names the secrets as byte patterns; a changed builder must not drift from them.
+    assert_eq!(
+        SecretKey::from_bytes(&build::PRODUCER).public(),
+        SecretKey::from_bytes(&[42; 32]).public()
+    );
+    assert_eq!(build::NOW, 1_800_000_000_000);
+}
