@@ -6,10 +6,12 @@ pub mod cbor;
 pub mod error;
 pub mod keys;
 pub mod kinds;
+pub mod market;
 pub mod record;
 mod record_decode;
 
 pub use error::{CborError, RecordError};
 pub use keys::{AuthorKey, BlobId, RecordId, SecretKey, Signature};
 pub use kinds::{Body, Kind};
+pub use market::{Market, MarketError};
 pub use record::{Envelope, Payload, Record, Slot};
