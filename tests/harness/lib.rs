@@ -97,6 +97,17 @@ pub struct Node {
 impl Node {
     /// `smartket init` then `smartket run` on a fresh temp dir.
     pub async fn start(role: &str, name: &str, bootstrap: &[String]) -> Result<Node> {
+        Node::start_with(role, name, bootstrap, "").await
+    }
+
+    /// Like [`Node::start`], appending `extra_toml` to the node's config file (e.g. another
+    /// `[[markets]]` entry) before it runs. Files named there are relative to the data dir.
+    pub async fn start_with(
+        role: &str,
+        name: &str,
+        bootstrap: &[String],
+        extra_toml: &str,
+    ) -> Result<Node> {
         let temp = tempfile::tempdir()?;
         let dir = temp.path().join("node");
         let (ok, out, err) = cli(
@@ -108,6 +119,12 @@ impl Node {
         .await;
         if !ok {
             bail!("init failed: {out}{err}");
+        }
+        if !extra_toml.is_empty() {
+            let path = dir.join("smartket.toml");
+            let mut config = std::fs::read_to_string(&path)?;
+            config.push_str(extra_toml);
+            std::fs::write(&path, config)?;
         }
         let mut node = Node {
             dir,
@@ -235,6 +252,23 @@ impl Node {
         matches!(self.get(&format!("/api/v1/records/{id}")).await, Ok(Some(_)))
     }
 
+    /// The id of the current record of a slot, `None` when empty, deleted or expired.
+    pub async fn current(&self, author: &str, kind: &str, key: &str) -> Option<String> {
+        let path = format!("/api/v1/slots/{author}/{kind}/{key}");
+        match self.get(&path).await {
+            Ok(Some(record)) => record["id"].as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// This node's secret key, read from its data dir (tests sign in its name).
+    pub fn secret(&self) -> smartket_protocol::SecretKey {
+        let text = std::fs::read_to_string(self.dir.join("identity.key")).expect("key file");
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut bytes).expect("hex key");
+        smartket_protocol::SecretKey::from_bytes(&bytes)
+    }
+
     /// The node's status JSON.
     pub async fn status(&self) -> Value {
         self.get("/api/v1/status")
@@ -270,5 +304,62 @@ impl Net {
             .await;
         }
         Ok(Net { bootstrap, nodes })
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Builders of realistic records for tests.
+pub mod fixtures {
+    use smartket_protocol::kinds::{Body, Fulfilment, Listing, Price, Unit};
+    use smartket_protocol::record::Payload;
+
+    /// A vegetable listing in French and English, picked up at the farm.
+    pub fn listing(market: &str, key: &str, title_fr: &str, amount: u64, now: u64) -> Listing {
+        let _ = (market, key, now);
+        Listing {
+            title: [
+                ("fr".to_owned(), title_fr.to_owned()),
+                ("en".to_owned(), format!("{title_fr} (en)")),
+            ]
+            .into(),
+            description: [("fr".to_owned(), "Cueillies ce matin à Jussy.".to_owned())].into(),
+            category: "food.vegetables".into(),
+            price: Price {
+                amount,
+                currency: "CHF".into(),
+                unit: Unit::Kg,
+            },
+            local_share_pct: Some(30),
+            variants: Vec::new(),
+            stock: Some(40),
+            images: Vec::new(),
+            origin: None,
+            fulfilment: vec![Fulfilment::Pickup {
+                place: "Ferme des Grands Bois, route de Jussy 12".into(),
+                postcode: "1254".into(),
+                hours: Vec::new(),
+            }],
+            lead_time_h: None,
+            service: None,
+            on_behalf_of: None,
+        }
+    }
+
+    /// A listing payload living `lifetime_ms` from `now`.
+    pub fn listing_payload(market: &str, key: &str, title_fr: &str, amount: u64, now: u64, lifetime_ms: u64) -> Payload {
+        Payload::new(
+            market,
+            key,
+            now,
+            lifetime_ms,
+            Body::Listing(listing(market, key, title_fr, amount, now)),
+        )
     }
 }
