@@ -39,6 +39,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/status", get(status_show))
         .route("/api/v1/records", post(records_create))
         .route("/api/v1/records/{id}", get(records_show))
+        .route("/api/v1/slots/{author}/{kind}/{key}", get(slots_show))
+        .route("/api/v1/peers", get(peers_index))
         .route("/api/v1/own/records", get(own_records_index))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -179,6 +181,56 @@ async fn records_show(
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()))?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record"))?;
     Ok(Json(record_json(&record)))
+}
+
+/// The current record of a slot; 404 when the slot is empty, deleted (tombstone) or expired.
+async fn slots_show(
+    State(state): State<ApiState>,
+    axum::extract::Path((author, kind, key)): axum::extract::Path<(String, String, String)>,
+) -> Result<Json<OwnRecord>, ApiError> {
+    let bad = |what: &str| ApiError::new(StatusCode::BAD_REQUEST, "bad_slot", what.to_owned());
+    let slot = smartket_protocol::Slot {
+        author: author
+            .parse()
+            .map_err(|_| bad("the author is 64 hex characters"))?,
+        kind: kind.parse().map_err(|_| bad("unknown kind"))?,
+        key,
+    };
+    let record = state
+        .node
+        .store()
+        .current(&slot)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()))?
+        .filter(|r| r.payload.kind != Kind::Tombstone)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no current record"))?;
+    Ok(Json(record_json(&record)))
+}
+
+/// A connected peer, as the API shows it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PeerJson {
+    /// libp2p peer id.
+    pub peer_id: String,
+    /// Gossipsub score, when known.
+    pub score: Option<f64>,
+}
+
+async fn peers_index(State(state): State<ApiState>) -> Result<Json<Vec<PeerJson>>, ApiError> {
+    let peers = state
+        .node
+        .network()
+        .peers()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "network", e.to_string()))?;
+    Ok(Json(
+        peers
+            .into_iter()
+            .map(|p| PeerJson {
+                peer_id: p.peer_id.to_string(),
+                score: p.score,
+            })
+            .collect(),
+    ))
 }
 
 /// A record as the API shows it.

@@ -38,8 +38,10 @@ use crate::store::Store;
 pub const DB_FILE: &str = "smartket.redb";
 /// How many gossip records are verified and committed together.
 const GOSSIP_BATCH: usize = 64;
-/// How often own records are checked for republishing, and unpublished ones retried.
-const REPUBLISH_EVERY: Duration = Duration::from_secs(30);
+/// How often own records that found no peer are offered again.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+/// How often own records are checked for re-signing before expiry.
+const REPUBLISH_EVERY: Duration = Duration::from_secs(60);
 /// Own records are re-signed when less than this share of their lifetime remains.
 const REPUBLISH_WHEN_LEFT: u64 = 4;
 /// How often expired records are swept.
@@ -383,10 +385,16 @@ async fn republish_task(handle: Handle) {
     for record in handle.own_records(None) {
         handle.publish(record).await;
     }
-    let mut tick = tokio::time::interval(REPUBLISH_EVERY);
+    let mut retry = tokio::time::interval(RETRY_EVERY);
+    let mut republish = tokio::time::interval(REPUBLISH_EVERY);
     loop {
-        tick.tick().await;
-        retry_unpublished(&handle).await;
+        tokio::select! {
+            _ = retry.tick() => {
+                retry_unpublished(&handle).await;
+                continue;
+            }
+            _ = republish.tick() => {}
+        }
         let now = now_ms();
         for record in handle.own_records(None) {
             let p = &record.payload;
