@@ -201,7 +201,7 @@ async fn slots_show(
         .store()
         .current(&slot)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()))?
-        .filter(|r| r.payload.kind != Kind::Tombstone)
+        .filter(|r| r.payload.kind != Kind::Tombstone && r.payload.expires > crate::clock::now_ms())
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no current record"))?;
     Ok(Json(record_json(&record)))
 }

@@ -181,15 +181,12 @@ impl Store {
     /// returns what happened to each (same order). Records must already be verified; the time
     /// used for delegation checks is the system clock.
     pub fn commit(&self, records: Vec<Record>) -> Result<Vec<CommitOutcome>, StoreError> {
-        self.commit_at(records, crate::clock::now_ms())
+        self.commit_at(&records, crate::clock::now_ms())
     }
 
-    /// [`Store::commit`] with an explicit clock (the ingest pipeline passes its own `now`).
-    pub fn commit_at(
-        &self,
-        records: Vec<Record>,
-        now: u64,
-    ) -> Result<Vec<CommitOutcome>, StoreError> {
+    /// [`Store::commit`] with an explicit clock, borrowing the records (the ingest pipeline
+    /// passes its own `now` and keeps the records for its verdicts).
+    pub fn commit_at(&self, records: &[Record], now: u64) -> Result<Vec<CommitOutcome>, StoreError> {
         self.write(|w| records.iter().map(|r| w.commit_one(r, now)).collect())
     }
 
