@@ -12,13 +12,16 @@
 mod build;
 #[path = "vectors/json.rs"]
 mod json;
+#[path = "vectors/kinds.rs"]
+mod kinds;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use smartket_protocol::kinds::countersign_input;
 use smartket_protocol::record::signing_input;
-use smartket_protocol::{AuthorKey, Envelope, Record, RecordId, SecretKey, Signature, batch};
+use smartket_protocol::{AuthorKey, Body, Envelope, Record, RecordId, SecretKey, Signature, batch};
 
 use build::{InvalidVector, ValidVector, VectorFile};
 use json::{Json, diagnostic};
@@ -148,12 +151,51 @@ fn check_valid(v: &ValidVector) {
         wire,
         "{name}: stored bytes are the received bytes"
     );
+    check_derived(v, &record);
     if v.decoded_fields.is_none() {
         assert_eq!(
             record.payload.encode().unwrap(),
             payload,
             "{name}: the typed writer gives the same bytes"
         );
+    }
+}
+
+/// Checks the values a vector derives from its fields with kind-specific rules.
+fn check_derived(v: &ValidVector, record: &Record) {
+    let name = &v.name;
+    for (what, value) in &v.derived {
+        match (what.as_str(), &record.payload.body) {
+            ("subject_digest", Body::Attestation(a)) => {
+                assert_eq!(&a.subject.digest_hex(), value, "{name}: subject digest");
+                assert_eq!(
+                    record.payload.key,
+                    format!("{}/{value}", a.label),
+                    "{name}: attestation slot key"
+                );
+            }
+            ("countersign_input", Body::Membership(m)) => {
+                let input = countersign_input(
+                    &record.payload.market,
+                    &record.author(),
+                    &m.platform,
+                    &m.scope,
+                    m.until,
+                );
+                assert_eq!(&hex::encode(&input), value, "{name}: countersign input");
+                let platform = SecretKey::from_bytes(
+                    &unhex(&v.derived["platform_secret_key"]).try_into().unwrap(),
+                );
+                assert_eq!(platform.public(), m.platform, "{name}: platform key");
+                assert_eq!(
+                    platform.sign(&input),
+                    m.platform_sig,
+                    "{name}: platform_sig"
+                );
+            }
+            ("platform_secret_key", Body::Membership(_)) => {}
+            (other, _) => panic!("{name}: derived value {other:?} is not checked"),
+        }
     }
 }
 
@@ -164,7 +206,11 @@ fn valid_record_vectors_rebuild_from_their_fields_and_open_to_them() {
                       payload, id, signature and wire, and wire opens at `now` to fields \
                       (or decoded_fields). See README.md."
             .into(),
-        vectors: build::valid_tombstones(),
+        vectors: [
+            kinds::valid_kinds([0x5e; 32], None),
+            build::valid_tombstones(),
+        ]
+        .concat(),
     };
     let file = sync_file("records.json", built);
     assert!(!file.vectors.is_empty());
@@ -186,7 +232,7 @@ fn invalid_record_vectors_are_refused_with_their_codes() {
         description: "Records every implementation must refuse when opened at `now`, with the \
                       error code of spec/protocol.md (\"Error codes\"). See README.md."
             .into(),
-        vectors: build::invalid_records(),
+        vectors: [build::invalid_records(), kinds::invalid_kinds()].concat(),
     };
     let file = sync_file("invalid.json", built);
     assert!(file.vectors.len() >= 12);

@@ -5,6 +5,8 @@
 //! hand-made CBOR signed with the same rule. Invalid records are valid ones with one thing
 //! broken, each signed properly whenever the fault is meant to be found after the signature.
 
+use std::collections::BTreeMap;
+
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 use smartket_protocol::kinds::Tombstone;
@@ -22,8 +24,6 @@ const DAY: u64 = 24 * HOUR;
 
 /// The producer who signs most vectors.
 pub(crate) const PRODUCER: [u8; 32] = [42; 32];
-/// A second actor, used where a vector needs another key.
-pub(crate) const OTHER: [u8; 32] = [43; 32];
 
 /// One valid record, with everything an implementation needs to rebuild and open it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,8 @@ pub(crate) struct ValidVector {
     pub(crate) fields: Json,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) decoded_fields: Option<Json>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) derived: BTreeMap<String, String>,
     pub(crate) payload_diagnostic: String,
     pub(crate) payload: String,
     pub(crate) id: String,
@@ -107,6 +109,7 @@ pub(crate) fn valid(
         now,
         decoded_fields: (decoded != fields).then_some(decoded),
         fields,
+        derived: BTreeMap::new(),
         payload_diagnostic: diagnostic(&envelope.payload),
         payload: hex::encode(&envelope.payload),
         id: record.id.to_hex(),
@@ -233,7 +236,7 @@ pub(crate) fn valid_tombstones() -> Vec<ValidVector> {
 }
 
 /// `payload` as fields with `key` set to `value` (added at the end if absent).
-fn with(payload: &Json, key: &str, value: Json) -> Json {
+pub(crate) fn with(payload: &Json, key: &str, value: Json) -> Json {
     let mut out = payload.clone();
     if let Json::Object(entries) = &mut out {
         match entries.iter_mut().find(|(k, _)| k == key) {
@@ -245,7 +248,7 @@ fn with(payload: &Json, key: &str, value: Json) -> Json {
 }
 
 /// `payload` as fields without `key`.
-fn without(payload: &Json, key: &str) -> Json {
+pub(crate) fn without(payload: &Json, key: &str) -> Json {
     let mut out = payload.clone();
     if let Json::Object(entries) = &mut out {
         entries.retain(|(k, _)| k != key);
@@ -254,12 +257,12 @@ fn without(payload: &Json, key: &str) -> Json {
 }
 
 /// Signs `payload` bytes as the producer and returns the wire.
-fn signed(payload: Vec<u8>) -> Vec<u8> {
+pub(crate) fn signed(payload: Vec<u8>) -> Vec<u8> {
     sign_raw(&SecretKey::from_bytes(&PRODUCER), payload).encode()
 }
 
 /// Signs the tombstone fields `fields` as the producer and returns the wire.
-fn signed_fields(fields: &Json) -> Vec<u8> {
+pub(crate) fn signed_fields(fields: &Json) -> Vec<u8> {
     signed(fields.to_cbor_bytes())
 }
 
@@ -314,7 +317,7 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
         "bad_signature",
     ));
     let mut other = envelope.clone();
-    other.author = SecretKey::from_bytes(&OTHER).public();
+    other.author = SecretKey::from_bytes(&crate::kinds::COURIER).public();
     out.push(invalid(
         "signed_by_another_key",
         "The `tombstone` vector with its author replaced by the key of secret [43; 32].",
