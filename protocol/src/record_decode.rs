@@ -54,7 +54,7 @@ fn semantic(msg: String) -> RecordError {
 struct PayloadVisitor;
 
 enum BodySlot {
-    Typed(Body),
+    Typed(Box<Body>),
     Raw(ciborium::Value),
 }
 
@@ -125,7 +125,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
                 "expires" => once(&mut expires, "expires", map.next_value()?)?,
                 "body" => {
                     let slot = match kind {
-                        Some(k) => BodySlot::Typed(map.next_value_seed(BodySeed(k))?),
+                        Some(k) => BodySlot::Typed(Box::new(map.next_value_seed(BodySeed(k))?)),
                         None => BodySlot::Raw(map.next_value()?),
                     };
                     once(&mut body, "body", slot)?
@@ -138,7 +138,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
         let v = v.ok_or_else(|| de::Error::missing_field("v"))?;
         let kind = kind.ok_or_else(|| de::Error::missing_field("kind"))?;
         let body = match body.ok_or_else(|| de::Error::missing_field("body"))? {
-            BodySlot::Typed(body) => body,
+            BodySlot::Typed(body) => *body,
             BodySlot::Raw(value) => match Body::from_value(kind, value) {
                 Ok(body) => body,
                 Err(e) => return Ok(Err(e)),
