@@ -91,7 +91,8 @@ async fn a_delegated_listing_lives_with_its_membership_and_a_fake_one_is_refused
             &platform_key.public(),
             &scope,
             until,
-        ),
+        )
+        .unwrap(),
     };
     let payload = Payload::new(
         "geneva",
