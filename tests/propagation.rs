@@ -88,7 +88,6 @@ async fn a_delegated_listing_lives_with_its_membership_and_a_fake_one_is_refused
             &platform_key,
             "geneva",
             &member_key.public(),
-            &platform_key.public(),
             &scope,
             until,
         )
