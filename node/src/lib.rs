@@ -3,7 +3,8 @@
 //!
 //! Data flows one way: `network` → `ingest` → `store`; the CLI in `main.rs` only parses and
 //! calls in here.
+pub mod clock;
 pub mod config;
 pub mod identity;
-pub mod clock;
+pub mod ingest;
 pub mod store;

@@ -22,7 +22,7 @@
 
 mod delegation;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -122,7 +122,9 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.inner.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
     }
 }
 
@@ -186,7 +188,11 @@ impl Store {
 
     /// [`Store::commit`] with an explicit clock, borrowing the records (the ingest pipeline
     /// passes its own `now` and keeps the records for its verdicts).
-    pub fn commit_at(&self, records: &[Record], now: u64) -> Result<Vec<CommitOutcome>, StoreError> {
+    pub fn commit_at(
+        &self,
+        records: &[Record],
+        now: u64,
+    ) -> Result<Vec<CommitOutcome>, StoreError> {
         self.write(|w| records.iter().map(|r| w.commit_one(r, now)).collect())
     }
 
@@ -374,7 +380,10 @@ impl Store {
         })
     }
 
-    fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> Result<T, Fault>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&ReadTransaction) -> Result<T, Fault>,
+    ) -> Result<T, StoreError> {
         let run = || {
             let txn = self.inner.db.begin_read()?;
             f(&txn)
@@ -384,7 +393,10 @@ impl Store {
 
     /// Runs `f` in one write transaction and commits it durably (redb's default
     /// `Durability::Immediate`: the commit has reached the disk when this returns).
-    fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T, Fault>) -> Result<T, StoreError> {
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, Fault>,
+    ) -> Result<T, StoreError> {
         let run = || {
             let txn = self.inner.db.begin_write()?;
             let out = {

@@ -49,7 +49,9 @@ pub enum DelegationError {
         now: u64,
     },
     /// The membership was published in another market than the listing.
-    #[error("the membership is for market {membership_market:?}, the listing for {listing_market:?}")]
+    #[error(
+        "the membership is for market {membership_market:?}, the listing for {listing_market:?}"
+    )]
     OtherMarket {
         /// The membership's market.
         membership_market: String,

@@ -36,7 +36,14 @@ pub(crate) fn signed(n: u8, key: &str, rev: u64, lifetime: u64, body: Body) -> R
 }
 
 /// [`signed`] in another market.
-pub(crate) fn signed_in(n: u8, market: &str, key: &str, rev: u64, lifetime: u64, body: Body) -> Record {
+pub(crate) fn signed_in(
+    n: u8,
+    market: &str,
+    key: &str,
+    rev: u64,
+    lifetime: u64,
+    body: Body,
+) -> Record {
     let mut payload = Payload::new(market, key, rev, lifetime, body);
     payload.created = rev.saturating_sub(DAY);
     match Record::sign(&secret(n), payload) {

@@ -31,8 +31,15 @@ pub(crate) const EXPIRY: TableDefinition<(u64, &[u8; 32]), &[u8]> = TableDefinit
 
 /// `(market, platform, member, id) → ()`: current listings a platform published on behalf of a
 /// member, so a revoked or lapsed membership withdraws them in one range.
-pub(crate) const DELEGATED: TableDefinition<(&str, &[u8; 32], &[u8; 32], &[u8; 32]), ()> =
-    TableDefinition::new("delegated");
+pub(crate) const DELEGATED: TableDefinition<DelegatedKey, ()> = TableDefinition::new("delegated");
+
+/// (market, platform, member, listing id).
+pub(crate) type DelegatedKey = (
+    &'static str,
+    &'static [u8; 32],
+    &'static [u8; 32],
+    &'static [u8; 32],
+);
 
 /// `(until, membership record id) → ()`: current memberships granting `publish`, by the end of
 /// their term, so the sweep withdraws delegated listings when a term ends.
@@ -115,7 +122,10 @@ pub(crate) fn decode_row(row: &[u8]) -> Result<(Meta, &[u8]), Corruption> {
         .get(..HEADER_LEN)
         .ok_or_else(|| Corruption(format!("record row of {} bytes is too short", row.len())))?;
     if header[0] != ROW_FORMAT {
-        return Err(Corruption(format!("unknown record row format {}", header[0])));
+        return Err(Corruption(format!(
+            "unknown record row format {}",
+            header[0]
+        )));
     }
     let kind = kind_from_code(header[1])?;
     let slot_kind = kind_from_code(header[2])?;

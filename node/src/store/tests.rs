@@ -56,7 +56,10 @@ fn equal_revisions_keep_the_lower_id_whatever_the_insertion_order() {
     let a = signed(1, "pommes", t, DAY, listing_body("a"));
     let b = signed(1, "pommes", t, DAY, listing_body("b"));
     let (low, high) = if a.id < b.id { (a, b) } else { (b, a) };
-    for order in [vec![low.clone(), high.clone()], vec![high.clone(), low.clone()]] {
+    for order in [
+        vec![low.clone(), high.clone()],
+        vec![high.clone(), low.clone()],
+    ] {
         let (_dir, store) = temp_store();
         store.commit(order).unwrap();
         assert_eq!(store.current(&low.slot()).unwrap(), Some(low.clone()));
@@ -65,8 +68,14 @@ fn equal_revisions_keep_the_lower_id_whatever_the_insertion_order() {
     // One at a time, too.
     let (_dir, store) = temp_store();
     store.commit(vec![high.clone()]).unwrap();
-    assert_eq!(stored(&store.commit(vec![low.clone()]).unwrap()[0]), Some(high.id));
-    assert_eq!(store.commit(vec![high]).unwrap(), vec![CommitOutcome::Stale]);
+    assert_eq!(
+        stored(&store.commit(vec![low.clone()]).unwrap()[0]),
+        Some(high.id)
+    );
+    assert_eq!(
+        store.commit(vec![high]).unwrap(),
+        vec![CommitOutcome::Stale]
+    );
 }
 
 #[test]
@@ -76,7 +85,10 @@ fn the_same_record_twice_is_a_duplicate_even_in_one_batch() {
     let out = store.commit(vec![r.clone(), r.clone()]).unwrap();
     assert_eq!(stored(&out[0]), None);
     assert_eq!(out[1], CommitOutcome::Duplicate);
-    assert_eq!(store.commit(vec![r]).unwrap(), vec![CommitOutcome::Duplicate]);
+    assert_eq!(
+        store.commit(vec![r]).unwrap(),
+        vec![CommitOutcome::Duplicate]
+    );
 }
 
 #[test]
@@ -91,15 +103,24 @@ fn a_tombstone_removes_its_target_from_the_indexes_and_blocks_older_revisions() 
     assert_eq!(stored(&out[0]), Some(target.id));
     assert_eq!(store.get(&target.id).unwrap(), None);
     assert_eq!(store.current(&target.slot()).unwrap(), Some(stone.clone()));
-    assert_eq!(store.by_author(MARKET, &author(1)).unwrap(), vec![other.clone()]);
+    assert_eq!(
+        store.by_author(MARKET, &author(1)).unwrap(),
+        vec![other.clone()]
+    );
     assert_eq!(store.current_in_market(MARKET, None).unwrap(), vec![other]);
     // The tombstone itself stays in the market index, so that the deletion syncs.
     let ids: Vec<RecordId> = index_ids(&store).into_iter().map(|(_, id)| id).collect();
     assert!(ids.contains(&stone.id) && !ids.contains(&target.id));
     // The old revision arriving again (from a peer that missed the deletion) stays out.
-    assert_eq!(store.commit(vec![target]).unwrap(), vec![CommitOutcome::Stale]);
+    assert_eq!(
+        store.commit(vec![target]).unwrap(),
+        vec![CommitOutcome::Stale]
+    );
     let again = listing(1, "pommes", t - 1500);
-    assert_eq!(store.commit(vec![again]).unwrap(), vec![CommitOutcome::Stale]);
+    assert_eq!(
+        store.commit(vec![again]).unwrap(),
+        vec![CommitOutcome::Stale]
+    );
 }
 
 #[test]
@@ -111,7 +132,10 @@ fn expired_records_are_not_served_and_the_sweep_removes_them() {
     store.commit(vec![gone.clone(), live.clone()]).unwrap();
     assert_eq!(store.get(&gone.id).unwrap(), None);
     assert_eq!(store.current(&gone.slot()).unwrap(), None);
-    assert_eq!(store.by_author(MARKET, &author(1)).unwrap(), vec![live.clone()]);
+    assert_eq!(
+        store.by_author(MARKET, &author(1)).unwrap(),
+        vec![live.clone()]
+    );
     assert_eq!(store.counts(MARKET).unwrap().get(&Kind::Listing), Some(&2));
 
     let swept = store.sweep_expired(t).unwrap();
@@ -131,12 +155,20 @@ fn a_swept_slot_keeps_older_revisions_out_until_they_must_have_expired() {
     let older = signed(1, "pommes", t - 3 * DAY - 1000, 4 * DAY, listing_body("v1"));
     store.commit(vec![newer.clone()]).unwrap();
     assert_eq!(store.sweep_expired(t).unwrap().expired, vec![newer.id]);
-    assert_eq!(store.commit(vec![older]).unwrap(), vec![CommitOutcome::Stale]);
+    assert_eq!(
+        store.commit(vec![older]).unwrap(),
+        vec![CommitOutcome::Stale]
+    );
     // Once every older revision must have expired, the slot row goes too.
     let later = newer.payload.rev + MAX_LIFETIME_MS + 1;
     assert_eq!(store.sweep_expired(later).unwrap(), Swept::default());
     let txn = store.inner.db.begin_read().unwrap();
-    assert!(txn.open_table(super::tables::SLOTS).unwrap().is_empty().unwrap());
+    assert!(
+        txn.open_table(super::tables::SLOTS)
+            .unwrap()
+            .is_empty()
+            .unwrap()
+    );
 }
 
 #[test]
@@ -163,17 +195,26 @@ fn the_market_range_is_ordered_by_rev_then_id_and_holds_only_current_records() {
     expected.sort();
     let all = index_ids(&store);
     assert_eq!(all, expected);
-    assert_eq!(store.market_count(MARKET, (0, RecordId([0; 32])), Bound::Unbounded).unwrap(), 7);
+    assert_eq!(
+        store
+            .market_count(MARKET, (0, RecordId([0; 32])), Bound::Unbounded)
+            .unwrap(),
+        7
+    );
 
     // Paging: from the 3rd entry, 2 at a time, and an exclusive end.
-    let page = store.market_range(MARKET, all[2], Bound::Unbounded, 2).unwrap();
+    let page = store
+        .market_range(MARKET, all[2], Bound::Unbounded, 2)
+        .unwrap();
     assert_eq!(page, all[2..4]);
     let bounded = store
         .market_range(MARKET, all[1], Bound::Excluded(all[5]), 100)
         .unwrap();
     assert_eq!(bounded, all[1..5]);
     assert_eq!(
-        store.market_count(MARKET, all[1], Bound::Included(all[5])).unwrap(),
+        store
+            .market_count(MARKET, all[1], Bound::Included(all[5]))
+            .unwrap(),
         5
     );
 }
@@ -196,7 +237,13 @@ fn counts_are_kept_per_kind() {
     assert_eq!(counts.get(&Kind::Membership), Some(&1));
     assert_eq!(counts.get(&Kind::Tombstone), Some(&1));
     assert!(store.counts("lausanne").unwrap().is_empty());
-    assert_eq!(store.current_in_market(MARKET, Some(Kind::Membership)).unwrap().len(), 1);
+    assert_eq!(
+        store
+            .current_in_market(MARKET, Some(Kind::Membership))
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(store.current_in_market(MARKET, None).unwrap().len(), 3);
 }
 
@@ -245,7 +292,12 @@ fn a_corrupt_record_row_is_an_error_not_a_panic() {
         {
             let mut records = txn.open_table(RECORDS).unwrap();
             records.insert(&short.id.0, [1u8, 2, 3].as_slice()).unwrap();
-            let mut row = records.get(&garbled.id.0).unwrap().unwrap().value().to_vec();
+            let mut row = records
+                .get(&garbled.id.0)
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
             let last = row.len() - 120;
             row[last] ^= 0x01; // inside the payload (the wire ends with 100 bytes of key and signature)
             records.insert(&garbled.id.0, row.as_slice()).unwrap();

@@ -12,8 +12,9 @@ use smartket_protocol::{AuthorKey, Kind, Record, RecordId};
 
 use super::delegation;
 use super::tables::{
-    AUTHOR_INDEX, COUNTS, Corruption, DELEGATED, EXPIRY, MARKET_INDEX, MEMBERSHIP_UNTIL, Meta,
-    RECORDS, SLOTS, SlotRow, decode_row, encode_row, encode_slot_key, kind_code,
+    AUTHOR_INDEX, COUNTS, Corruption, DELEGATED, DelegatedKey, EXPIRY, MARKET_INDEX,
+    MEMBERSHIP_UNTIL, Meta, RECORDS, SLOTS, SlotRow, decode_row, encode_row, encode_slot_key,
+    kind_code,
 };
 use super::{CommitOutcome, Fault, Swept, record_from_row};
 
@@ -26,7 +27,7 @@ pub(super) struct Writer<'t> {
     market: Table<'t, (&'static str, u64, Bytes32), u8>,
     author: Table<'t, (&'static str, Bytes32, Bytes32), u8>,
     expiry: Table<'t, (u64, Bytes32), &'static [u8]>,
-    delegated: Table<'t, (&'static str, Bytes32, Bytes32, Bytes32), ()>,
+    delegated: Table<'t, DelegatedKey, ()>,
     until: Table<'t, (u64, Bytes32), ()>,
     counts: Table<'t, (&'static str, u8), u64>,
 }
@@ -114,20 +115,14 @@ impl<'t> Writer<'t> {
         // A membership replaced by a tombstone, or by terms that no longer grant publishing,
         // takes the platform's listings for this member with it.
         let mut withdrawn = Vec::new();
-        if slot_kind == Kind::Membership {
-            if let (Some(market), Ok(platform)) =
+        if slot_kind == Kind::Membership
+            && let (Some(market), Ok(platform)) =
                 (old_market, record.payload.key.parse::<AuthorKey>())
-            {
-                let still = delegation::authorises(
-                    Some(record),
-                    record.author(),
-                    platform,
-                    &market,
-                    now,
-                );
-                if still.is_err() {
-                    withdrawn = self.withdraw(&market, &platform, &record.author())?;
-                }
+        {
+            let still =
+                delegation::authorises(Some(record), record.author(), platform, &market, now);
+            if still.is_err() {
+                withdrawn = self.withdraw(&market, &platform, &record.author())?;
             }
         }
         Ok(CommitOutcome::Stored {
@@ -154,7 +149,12 @@ impl<'t> Writer<'t> {
         }
     }
 
-    fn insert_current(&mut self, record: &Record, meta: &Meta, slot_key: &[u8]) -> Result<(), Fault> {
+    fn insert_current(
+        &mut self,
+        record: &Record,
+        meta: &Meta,
+        slot_key: &[u8],
+    ) -> Result<(), Fault> {
         let id = &record.id.0;
         let market = meta.market.as_str();
         let code = kind_code(meta.kind);
@@ -232,12 +232,11 @@ impl<'t> Writer<'t> {
             .map(|entry| entry.map(|(k, _)| RecordId(*k.value().3)))
             .collect::<Result<_, _>>()?;
         for id in &ids {
-            if let Some(removed) = self.remove_current(id)? {
-                if let Some(slot_key) = removed.slot_key {
-                    if self.slot(&slot_key)?.is_some_and(|s| s.id == *id) {
-                        self.slots.remove(slot_key.as_slice())?;
-                    }
-                }
+            if let Some(removed) = self.remove_current(id)?
+                && let Some(slot_key) = removed.slot_key
+                && self.slot(&slot_key)?.is_some_and(|s| s.id == *id)
+            {
+                self.slots.remove(slot_key.as_slice())?;
             }
         }
         Ok(ids)
@@ -313,7 +312,11 @@ impl<'t> Writer<'t> {
     }
 
     fn count(&mut self, market: &str, code: u8, up: bool) -> Result<(), Fault> {
-        let n = self.counts.get((market, code))?.map(|v| v.value()).unwrap_or(0);
+        let n = self
+            .counts
+            .get((market, code))?
+            .map(|v| v.value())
+            .unwrap_or(0);
         let n = if up { n + 1 } else { n.saturating_sub(1) };
         if n == 0 {
             self.counts.remove((market, code))?;
