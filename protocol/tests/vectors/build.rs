@@ -284,6 +284,36 @@ const GROUP_ORDER: [u8; 32] = [
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 
+/// A signature of the base tombstone (`base_tombstone`, author [42; 32]) whose R is the identity
+/// point: R = 01 00 .. 00, S = k * a mod L with k = SHA-512(R || A || signing input) mod L and a
+/// the clamped secret scalar. Computed outside Rust (no SHA-512 or scalar arithmetic is exposed
+/// by our dependencies), e.g. in Python:
+/// `a = clamp(sha512(seed)[:32]); k = int(sha512(R + A + M)) % L; S = k * a % L`.
+const R_IDENTITY_SIGNATURE: [u8; 64] = hex_literal(
+    "0100000000000000000000000000000000000000000000000000000000000000\
+     c61613bd0808ae33340f30b04f6127386592aa106b5e5176a749cf0b517c500c",
+);
+
+/// 64 bytes from 128 hex digits, at compile time.
+const fn hex_literal(s: &str) -> [u8; 64] {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a hex digit"),
+        }
+    }
+    let bytes = s.as_bytes();
+    assert!(bytes.len() == 128);
+    let mut out = [0u8; 64];
+    let mut i = 0;
+    while i < 64 {
+        out[i] = digit(bytes[2 * i]) << 4 | digit(bytes[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
 /// Adds the group order to the S half of a signature: the same point equation holds, but S is
 /// no longer reduced, which RFC 8032 and strict verification refuse (malleability).
 fn unreduced(signature: &[u8; 64]) -> [u8; 64] {
@@ -332,6 +362,27 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
         "The `tombstone` vector with the group order L added to S: the verification equation \
          still holds, but S >= L must be refused (RFC 8032 §5.1.7).",
         malleable.encode(),
+        NOW,
+        "bad_signature",
+    ));
+    let mut identity_r = envelope.clone();
+    identity_r.signature.0 = R_IDENTITY_SIGNATURE;
+    assert!(
+        ed25519_dalek::Verifier::verify(
+            &identity_r.author.verifying_key().expect("valid key"),
+            &signing_input(&identity_r.id()),
+            &ed25519_dalek::Signature::from_bytes(&R_IDENTITY_SIGNATURE),
+        )
+        .is_ok(),
+        "the R = identity signature satisfies the plain RFC 8032 equation (recompute it if the \
+         base tombstone changed; see R_IDENTITY_SIGNATURE)"
+    );
+    out.push(invalid(
+        "signature_r_small_order",
+        "The `tombstone` payload signed by its real author with nonce 0: R is the identity point \
+         (01 00 .. 00) and S = k * a mod L. The plain RFC 8032 equation [S]B = R + [k]A holds, \
+         but a small-order R must be refused.",
+        identity_r.encode(),
         NOW,
         "bad_signature",
     ));
