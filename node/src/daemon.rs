@@ -243,7 +243,7 @@ impl Handle {
     pub async fn publish_payload(&self, payload: Payload) -> Result<Verdict, StartError> {
         match Record::sign(&self.inner.secret, payload) {
             Ok(record) => self.submit_own(record.to_wire()).await,
-            Err(e) => Ok(Verdict::Rejected(e.to_string())),
+            Err(e) => Ok(Verdict::Rejected(e.into())),
         }
     }
 
@@ -275,7 +275,7 @@ impl Handle {
             .await
         {
             Ok(verdicts) => verdicts,
-            Err(e) => vec![Verdict::Rejected(format!("ingest task failed: {e}")); n],
+            Err(e) => vec![Verdict::Rejected(format!("ingest task failed: {e}").into()); n],
         }
     }
 

@@ -1,5 +1,25 @@
-//! The `smartket` command.
+//! The `smartket` binary: sets up logging, parses the command line, runs it, and turns any
+//! error into one readable message and a non-zero exit code.
 
-fn main() {
-    println!("smartket {}", env!("CARGO_PKG_VERSION"));
+use std::process::ExitCode;
+
+use clap::Parser;
+use smartket_node::cli::{self, Cli};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SMARTKET_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,libp2p_kad=error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli::run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

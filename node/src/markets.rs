@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use smartket_protocol::market::Market;
+use smartket_protocol::{Record, RecordError};
 use thiserror::Error;
 
 use crate::config::MarketEntry;
@@ -52,6 +53,18 @@ pub enum MarketLoadError {
         /// The id in the file.
         found: String,
     },
+}
+
+/// A market's config is the rule book the ingest pipeline applies after the protocol's own
+/// rules: categories from its taxonomy, its currencies.
+impl crate::ingest::MarketRules for Market {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, record: &Record) -> Result<(), RecordError> {
+        self.validate_payload(&record.payload)
+    }
 }
 
 /// Loads every configured market; relative config paths are relative to the data dir.
