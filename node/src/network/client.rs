@@ -1,0 +1,222 @@
+//! The cloneable handle the rest of the node uses to drive the network.
+//!
+//! Every method sends one [`Command`] over the bounded command channel and awaits its
+//! oneshot reply; the [`super::EventLoop`] owns the swarm and answers. When the event loop has
+//! ended, every method returns [`NetworkError::Shutdown`].
+
+use libp2p::{Multiaddr, PeerId};
+use smartket_protocol::record::MAX_RECORD_BYTES;
+use tokio::sync::{mpsc, oneshot};
+
+use super::codec::RequestKind;
+use super::topics::{Family, GossipTopic};
+use super::{MessageHandle, NetworkError, NetworkStats, PeerInfo, Validation};
+
+/// What the client asks of the event loop; each carries the channel for its answer.
+#[derive(Debug)]
+pub(crate) enum Command {
+    Publish {
+        topic: GossipTopic,
+        data: Vec<u8>,
+        reply: oneshot::Sender<Result<(), NetworkError>>,
+    },
+    ReportValidation {
+        handle: MessageHandle,
+        validation: Validation,
+        reply: oneshot::Sender<bool>,
+    },
+    JoinMarket {
+        market: String,
+        reply: oneshot::Sender<Result<(), NetworkError>>,
+    },
+    LeaveMarket {
+        market: String,
+        reply: oneshot::Sender<()>,
+    },
+    ListenAddrs {
+        reply: oneshot::Sender<Vec<Multiaddr>>,
+    },
+    Peers {
+        reply: oneshot::Sender<Vec<PeerInfo>>,
+    },
+    Dial {
+        addr: Multiaddr,
+        reply: oneshot::Sender<Result<(), NetworkError>>,
+    },
+    PeerScore {
+        peer: PeerId,
+        reply: oneshot::Sender<Option<f64>>,
+    },
+    MeshPeers {
+        topic: GossipTopic,
+        reply: oneshot::Sender<Vec<PeerId>>,
+    },
+    Request {
+        peer: PeerId,
+        kind: RequestKind,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Result<Vec<u8>, NetworkError>>,
+    },
+    Stats {
+        reply: oneshot::Sender<NetworkStats>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// A handle on the running network. Cheap to clone; all clones talk to the same event loop.
+#[derive(Debug, Clone)]
+pub struct Client {
+    sender: mpsc::Sender<Command>,
+    local_peer_id: PeerId,
+}
+
+impl Client {
+    pub(crate) fn new(sender: mpsc::Sender<Command>, local_peer_id: PeerId) -> Client {
+        Client {
+            sender,
+            local_peer_id,
+        }
+    }
+
+    /// Sends a command and waits for its reply.
+    async fn call<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, NetworkError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send(command(reply))
+            .await
+            .map_err(|_| NetworkError::Shutdown)?;
+        answer.await.map_err(|_| NetworkError::Shutdown)
+    }
+
+    /// This node's peer id.
+    pub fn local_peer_id(&self) -> PeerId {
+        self.local_peer_id
+    }
+
+    /// Publishes a record's wire bytes on `market`'s topic for `family`.
+    ///
+    /// [`NetworkError::InsufficientPeers`] means nobody subscribed is connected yet: keep the
+    /// record and publish it again when a peer connects.
+    pub async fn publish(
+        &self,
+        market: &str,
+        family: Family,
+        wire: Vec<u8>,
+    ) -> Result<(), NetworkError> {
+        if wire.len() > MAX_RECORD_BYTES {
+            return Err(NetworkError::TooLarge {
+                size: wire.len(),
+                max: MAX_RECORD_BYTES,
+            });
+        }
+        let topic = GossipTopic::new(market, family).map_err(|e| NetworkError::BadMarket {
+            market: market.to_owned(),
+            reason: e.to_string(),
+        })?;
+        self.call(|reply| Command::Publish {
+            topic,
+            data: wire,
+            reply,
+        })
+        .await?
+    }
+
+    /// Tells gossipsub what ingest made of a received record: Accept forwards it to the mesh,
+    /// Ignore drops it, Reject drops it and lowers the sender's score. Returns false when
+    /// gossipsub no longer held the message (answered too late).
+    pub async fn report_validation(
+        &self,
+        handle: MessageHandle,
+        validation: Validation,
+    ) -> Result<bool, NetworkError> {
+        self.call(|reply| Command::ReportValidation {
+            handle,
+            validation,
+            reply,
+        })
+        .await
+    }
+
+    /// Subscribes to every family topic of `market`.
+    pub async fn join_market(&self, market: &str) -> Result<(), NetworkError> {
+        let market = market.to_owned();
+        self.call(|reply| Command::JoinMarket { market, reply })
+            .await?
+    }
+
+    /// Unsubscribes from every family topic of `market`.
+    pub async fn leave_market(&self, market: &str) -> Result<(), NetworkError> {
+        let market = market.to_owned();
+        self.call(|reply| Command::LeaveMarket { market, reply })
+            .await
+    }
+
+    /// The addresses the node listens on now (with the ports the OS chose).
+    pub async fn listen_addrs(&self) -> Result<Vec<Multiaddr>, NetworkError> {
+        self.call(|reply| Command::ListenAddrs { reply }).await
+    }
+
+    /// The connected peers, with their addresses and gossipsub scores.
+    pub async fn peers(&self) -> Result<Vec<PeerInfo>, NetworkError> {
+        self.call(|reply| Command::Peers { reply }).await
+    }
+
+    /// Starts dialling `addr` (the connection, when made, is reported as
+    /// [`super::NetworkEvent::PeerConnected`]).
+    pub async fn dial(&self, addr: Multiaddr) -> Result<(), NetworkError> {
+        self.call(|reply| Command::Dial { addr, reply }).await?
+    }
+
+    /// The gossipsub score of `peer`, if scoring knows it.
+    pub async fn peer_score(&self, peer: PeerId) -> Result<Option<f64>, NetworkError> {
+        self.call(|reply| Command::PeerScore { peer, reply }).await
+    }
+
+    /// The peers in our gossipsub mesh for `market`'s `family` topic.
+    pub async fn mesh_peers(
+        &self,
+        market: &str,
+        family: Family,
+    ) -> Result<Vec<PeerId>, NetworkError> {
+        let topic = GossipTopic::new(market, family).map_err(|e| NetworkError::BadMarket {
+            market: market.to_owned(),
+            reason: e.to_string(),
+        })?;
+        self.call(|reply| Command::MeshPeers { topic, reply }).await
+    }
+
+    /// Sends one request on `kind`'s protocol and waits for the response.
+    pub async fn request(
+        &self,
+        peer: PeerId,
+        kind: RequestKind,
+        bytes: Vec<u8>,
+    ) -> Result<Vec<u8>, NetworkError> {
+        self.call(|reply| Command::Request {
+            peer,
+            kind,
+            bytes,
+            reply,
+        })
+        .await?
+    }
+
+    /// Counters of what was dropped because the node was not keeping up.
+    pub async fn stats(&self) -> Result<NetworkStats, NetworkError> {
+        self.call(|reply| Command::Stats { reply }).await
+    }
+
+    /// Leaves every topic, closes every connection and ends the event loop. Calling it again,
+    /// or after the loop ended, is not an error.
+    pub async fn shutdown(&self) -> Result<(), NetworkError> {
+        match self.call(|reply| Command::Shutdown { reply }).await {
+            Ok(()) | Err(NetworkError::Shutdown) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}

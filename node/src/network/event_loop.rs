@@ -1,0 +1,486 @@
+//! The event loop: the only owner of the swarm. It answers [`Command`]s from clients, turns
+//! swarm events into [`NetworkEvent`]s, and keeps the requests in flight.
+//!
+//! It never awaits the node: events go out with `try_send`, and what does not fit is dropped
+//! and counted ([`NetworkStats`]); a dropped gossip record is reported Ignore so gossipsub
+//! frees it at once.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures::stream::FuturesUnordered;
+use futures::{Future, StreamExt};
+use libp2p::gossipsub::{self, MessageAcceptance, PublishError};
+use libp2p::request_response::{
+    self, InboundRequestId, OutboundFailure, OutboundRequestId, ResponseChannel,
+};
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, PeerId, Swarm, identify};
+use tokio::sync::{mpsc, oneshot};
+
+use super::behaviour::{Behaviour, BehaviourEvent, KAD_PROTOCOL};
+use super::client::Command;
+use super::codec::{FrameTooLarge, RequestKind};
+use super::config::{NetworkConfig, RequestLimits};
+use super::topics::GossipTopic;
+use super::{
+    MessageHandle, NetworkError, NetworkEvent, NetworkStats, PeerInfo, RequestError, Validation,
+    scoring,
+};
+
+/// How long shutdown waits for connections to close cleanly.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// A pending outbound request's answer.
+type RequestReply = oneshot::Sender<Result<Vec<u8>, NetworkError>>;
+/// The node's answer to one inbound request.
+type ReplyFuture =
+    Pin<Box<dyn Future<Output = (RequestKind, InboundRequestId, Option<Vec<u8>>)> + Send>>;
+
+/// Owns the swarm; run it with [`EventLoop::run`] on its own task.
+pub struct EventLoop {
+    pub(super) swarm: Swarm<Behaviour>,
+    commands: mpsc::Receiver<Command>,
+    events: mpsc::Sender<NetworkEvent>,
+    /// Our outbound requests awaiting a response, per protocol and request id.
+    pending_requests: HashMap<(RequestKind, OutboundRequestId), RequestReply>,
+    /// Inbound requests handed to the node, awaiting its response.
+    reply_channels: HashMap<(RequestKind, InboundRequestId), ResponseChannel<Vec<u8>>>,
+    /// The node's answers to inbound requests (or `None` when it dropped the reply/timed out).
+    pending_replies: FuturesUnordered<ReplyFuture>,
+    /// Configured bootstrap peers: given an application score so their peer exchange counts.
+    pub(super) bootstrap_peers: HashSet<PeerId>,
+    /// Addresses of connected peers.
+    peer_addrs: HashMap<PeerId, BTreeSet<Multiaddr>>,
+    listen_addrs: BTreeSet<Multiaddr>,
+    markets: BTreeSet<String>,
+    request_limits: RequestLimits,
+    request_timeout: Duration,
+    stats: NetworkStats,
+}
+
+impl EventLoop {
+    pub(super) fn new(
+        swarm: Swarm<Behaviour>,
+        commands: mpsc::Receiver<Command>,
+        events: mpsc::Sender<NetworkEvent>,
+        config: &NetworkConfig,
+    ) -> EventLoop {
+        EventLoop {
+            swarm,
+            commands,
+            events,
+            pending_requests: HashMap::new(),
+            reply_channels: HashMap::new(),
+            pending_replies: FuturesUnordered::new(),
+            bootstrap_peers: HashSet::new(),
+            peer_addrs: HashMap::new(),
+            listen_addrs: BTreeSet::new(),
+            markets: BTreeSet::new(),
+            request_limits: config.request_limits,
+            request_timeout: config.request_timeout,
+            stats: NetworkStats::default(),
+        }
+    }
+
+    /// Runs until [`super::Client::shutdown`] or until every client is dropped.
+    pub async fn run(mut self) {
+        let done = loop {
+            tokio::select! {
+                event = self.swarm.select_next_some() => self.on_swarm_event(event),
+                command = self.commands.recv() => match command {
+                    Some(Command::Shutdown { reply }) => break Some(reply),
+                    Some(command) => self.on_command(command),
+                    None => break None,
+                },
+                Some((kind, id, answer)) = self.pending_replies.next(),
+                    if !self.pending_replies.is_empty() => self.on_reply(kind, id, answer),
+            }
+        };
+        self.close().await;
+        if let Some(reply) = done {
+            let _ = reply.send(());
+        }
+    }
+
+    /// Leaves the topics and closes every connection, waiting a moment for them to go.
+    async fn close(&mut self) {
+        for market in std::mem::take(&mut self.markets) {
+            self.leave_market(&market);
+        }
+        let peers: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+        for peer in peers {
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+        let until = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+        while self.swarm.connected_peers().next().is_some() {
+            if tokio::time::timeout_at(until, self.swarm.next())
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+    }
+
+    /// Sends an event without waiting; false (and counted) when the node is not keeping up.
+    fn emit(&mut self, event: NetworkEvent) -> bool {
+        let sent = self.events.try_send(event).is_ok();
+        if !sent {
+            self.stats.dropped_events += 1;
+        }
+        sent
+    }
+
+    pub(super) fn join_market(&mut self, market: &str) -> Result<(), NetworkError> {
+        let topics = GossipTopic::all_of(market).map_err(|e| NetworkError::BadMarket {
+            market: market.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let gossipsub = &mut self.swarm.behaviour_mut().gossipsub;
+        for topic in topics {
+            let ident = topic.ident();
+            gossipsub
+                .set_topic_params(ident.clone(), scoring::topic_params())
+                .map_err(|e| NetworkError::Build(e.to_owned()))?;
+            gossipsub
+                .subscribe(&ident)
+                .map_err(|e| NetworkError::Build(format!("subscribing to {topic}: {e:?}")))?;
+        }
+        self.markets.insert(market.to_owned());
+        Ok(())
+    }
+
+    fn leave_market(&mut self, market: &str) {
+        for topic in GossipTopic::all_of(market).unwrap_or_default() {
+            self.swarm
+                .behaviour_mut()
+                .gossipsub
+                .unsubscribe(&topic.ident());
+        }
+        self.markets.remove(market);
+    }
+
+    fn on_command(&mut self, command: Command) {
+        match command {
+            Command::Publish { topic, data, reply } => {
+                let result = self
+                    .swarm
+                    .behaviour_mut()
+                    .gossipsub
+                    .publish(topic.hash(), data);
+                let _ = reply.send(match result {
+                    Ok(_) | Err(PublishError::Duplicate) => Ok(()),
+                    Err(PublishError::NoPeersSubscribedToTopic) => {
+                        Err(NetworkError::InsufficientPeers)
+                    }
+                    Err(e) => Err(NetworkError::Publish(e.to_string())),
+                });
+            }
+            Command::ReportValidation {
+                handle,
+                validation,
+                reply,
+            } => {
+                let acceptance = match validation {
+                    Validation::Accept => MessageAcceptance::Accept,
+                    Validation::Ignore => MessageAcceptance::Ignore,
+                    Validation::Reject => MessageAcceptance::Reject,
+                };
+                let found = self
+                    .swarm
+                    .behaviour_mut()
+                    .gossipsub
+                    .report_message_validation_result(&handle.id, &handle.source, acceptance);
+                let _ = reply.send(found);
+            }
+            Command::JoinMarket { market, reply } => {
+                let _ = reply.send(self.join_market(&market));
+            }
+            Command::LeaveMarket { market, reply } => {
+                self.leave_market(&market);
+                let _ = reply.send(());
+            }
+            Command::ListenAddrs { reply } => {
+                let _ = reply.send(self.listen_addrs.iter().cloned().collect());
+            }
+            Command::Peers { reply } => {
+                let _ = reply.send(self.peers());
+            }
+            Command::Dial { addr, reply } => {
+                let result = self
+                    .swarm
+                    .dial(addr.clone())
+                    .map_err(|e| NetworkError::Dial {
+                        addr,
+                        reason: e.to_string(),
+                    });
+                let _ = reply.send(result);
+            }
+            Command::PeerScore { peer, reply } => {
+                let _ = reply.send(self.swarm.behaviour().gossipsub.peer_score(&peer));
+            }
+            Command::MeshPeers { topic, reply } => {
+                let gossipsub = &self.swarm.behaviour().gossipsub;
+                let _ = reply.send(gossipsub.mesh_peers(&topic.hash()).copied().collect());
+            }
+            Command::Request {
+                peer,
+                kind,
+                bytes,
+                reply,
+            } => {
+                let max = self.request_limits.of(kind).request;
+                if bytes.len() > max {
+                    let size = bytes.len();
+                    let _ = reply.send(Err(RequestError::RequestTooLarge { size, max }.into()));
+                    return;
+                }
+                let id = self
+                    .swarm
+                    .behaviour_mut()
+                    .requests(kind)
+                    .send_request(&peer, bytes);
+                self.pending_requests.insert((kind, id), reply);
+            }
+            Command::Stats { reply } => {
+                let _ = reply.send(self.stats);
+            }
+            // Handled by `run`, which ends the loop.
+            Command::Shutdown { reply } => {
+                let _ = reply.send(());
+            }
+        }
+    }
+
+    fn peers(&self) -> Vec<PeerInfo> {
+        let gossipsub = &self.swarm.behaviour().gossipsub;
+        self.swarm
+            .connected_peers()
+            .map(|peer| PeerInfo {
+                peer_id: *peer,
+                addresses: self
+                    .peer_addrs
+                    .get(peer)
+                    .map(|a| a.iter().cloned().collect())
+                    .unwrap_or_default(),
+                score: gossipsub.peer_score(peer),
+            })
+            .collect()
+    }
+
+    pub(super) fn on_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        match event {
+            SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(event)) => self.on_gossip(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
+                peer_id,
+                info,
+                ..
+            })) => self.on_identify(peer_id, info),
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => {
+                self.on_request_event(RequestKind::Sync, event)
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Msg(event)) => {
+                self.on_request_event(RequestKind::Msg, event)
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Blob(event)) => {
+                self.on_request_event(RequestKind::Blob, event)
+            }
+            SwarmEvent::Behaviour(other) => tracing::trace!(?other, "behaviour event"),
+            SwarmEvent::NewListenAddr { address, .. } => {
+                tracing::info!(%address, "listening");
+                self.listen_addrs.insert(address.clone());
+                self.emit(NetworkEvent::ListeningOn(address));
+            }
+            SwarmEvent::ExpiredListenAddr { address, .. } => {
+                self.listen_addrs.remove(&address);
+            }
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
+                endpoint,
+                num_established,
+                ..
+            } => {
+                self.peer_addrs
+                    .entry(peer_id)
+                    .or_default()
+                    .insert(endpoint.get_remote_address().clone());
+                if self.bootstrap_peers.contains(&peer_id) {
+                    self.swarm
+                        .behaviour_mut()
+                        .gossipsub
+                        .set_application_score(&peer_id, scoring::BOOTSTRAP_APP_SCORE);
+                }
+                if num_established.get() == 1 {
+                    self.emit(NetworkEvent::PeerConnected(peer_id));
+                }
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established: 0,
+                ..
+            } => {
+                self.peer_addrs.remove(&peer_id);
+                self.emit(NetworkEvent::PeerDisconnected(peer_id));
+            }
+            SwarmEvent::ExternalAddrConfirmed { address } => {
+                tracing::info!(%address, "public address confirmed");
+            }
+            SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
+                tracing::debug!(?peer_id, "dial failed: {error}");
+            }
+            _ => {}
+        }
+    }
+
+    fn on_gossip(&mut self, event: gossipsub::Event) {
+        let gossipsub::Event::Message {
+            propagation_source,
+            message_id,
+            message,
+        } = event
+        else {
+            return;
+        };
+        let handle = MessageHandle {
+            id: message_id,
+            source: propagation_source,
+        };
+        let Ok(topic) = GossipTopic::from_hash(&message.topic) else {
+            // We only subscribe to our own topics, so this is not expected; drop quietly.
+            self.report(&handle, MessageAcceptance::Ignore);
+            return;
+        };
+        let event = NetworkEvent::GossipRecord {
+            market: topic.market,
+            family: topic.family,
+            data: message.data,
+            message_id: handle.clone(),
+            source: propagation_source,
+        };
+        if self.events.try_send(event).is_err() {
+            self.stats.dropped_gossip += 1;
+            self.report(&handle, MessageAcceptance::Ignore);
+        }
+    }
+
+    fn report(&mut self, handle: &MessageHandle, acceptance: MessageAcceptance) {
+        self.swarm
+            .behaviour_mut()
+            .gossipsub
+            .report_message_validation_result(&handle.id, &handle.source, acceptance);
+    }
+
+    /// Feeds Kademlia the listen addresses of peers that speak our DHT.
+    fn on_identify(&mut self, peer: PeerId, info: identify::Info) {
+        if !info.protocols.contains(&KAD_PROTOCOL) {
+            return;
+        }
+        if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+            for addr in info.listen_addrs {
+                kad.add_address(&peer, addr);
+            }
+        }
+    }
+
+    fn on_request_event(
+        &mut self,
+        kind: RequestKind,
+        event: request_response::Event<Vec<u8>, Vec<u8>>,
+    ) {
+        match event {
+            request_response::Event::Message {
+                peer,
+                message:
+                    request_response::Message::Request {
+                        request_id,
+                        request,
+                        channel,
+                    },
+                ..
+            } => {
+                let (reply, answer) = oneshot::channel();
+                let event = NetworkEvent::InboundRequest {
+                    peer,
+                    kind,
+                    bytes: request,
+                    reply,
+                };
+                if self.events.try_send(event).is_err() {
+                    // Dropping `channel` tells the peer we did not answer.
+                    self.stats.dropped_requests += 1;
+                    return;
+                }
+                self.reply_channels.insert((kind, request_id), channel);
+                let timeout = self.request_timeout;
+                self.pending_replies.push(Box::pin(async move {
+                    let answer = tokio::time::timeout(timeout, answer).await;
+                    (kind, request_id, answer.ok().and_then(Result::ok))
+                }));
+            }
+            request_response::Event::Message {
+                message:
+                    request_response::Message::Response {
+                        request_id,
+                        response,
+                    },
+                ..
+            } => {
+                if let Some(reply) = self.pending_requests.remove(&(kind, request_id)) {
+                    let _ = reply.send(Ok(response));
+                }
+            }
+            request_response::Event::OutboundFailure {
+                request_id, error, ..
+            } => {
+                if let Some(reply) = self.pending_requests.remove(&(kind, request_id)) {
+                    let _ = reply.send(Err(request_error(error).into()));
+                }
+            }
+            request_response::Event::InboundFailure {
+                peer,
+                request_id,
+                error,
+                ..
+            } => {
+                self.reply_channels.remove(&(kind, request_id));
+                tracing::debug!(%peer, %kind, "inbound request failed: {error}");
+            }
+            request_response::Event::ResponseSent { .. } => {}
+        }
+    }
+
+    /// Sends the node's answer to an inbound request, if it gave one that fits.
+    fn on_reply(&mut self, kind: RequestKind, id: InboundRequestId, answer: Option<Vec<u8>>) {
+        let Some(channel) = self.reply_channels.remove(&(kind, id)) else {
+            return;
+        };
+        let Some(bytes) = answer else {
+            return;
+        };
+        let max = self.request_limits.of(kind).response;
+        if bytes.len() > max {
+            tracing::warn!(%kind, size = bytes.len(), max, "response over the limit not sent");
+            return;
+        }
+        let _ = self
+            .swarm
+            .behaviour_mut()
+            .requests(kind)
+            .send_response(channel, bytes);
+    }
+}
+
+fn request_error(error: OutboundFailure) -> RequestError {
+    match error {
+        OutboundFailure::DialFailure => RequestError::Unreachable,
+        OutboundFailure::Timeout => RequestError::Timeout,
+        OutboundFailure::ConnectionClosed => RequestError::ConnectionClosed,
+        OutboundFailure::UnsupportedProtocols => RequestError::Unsupported,
+        OutboundFailure::Io(e) => match FrameTooLarge::find(&e) {
+            Some(FrameTooLarge { size, max }) => RequestError::ResponseTooLarge { size, max },
+            None => RequestError::Io(e.to_string()),
+        },
+    }
+}
