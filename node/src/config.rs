@@ -85,9 +85,11 @@ impl fmt::Debug for Addr {
 impl FromStr for Addr {
     type Err = String;
     fn from_str(s: &str) -> Result<Addr, String> {
-        s.parse::<Multiaddr>()
-            .map(Addr)
-            .map_err(|e| format!("{s:?} is not a multiaddr ({e}); expected e.g. /ip4/192.0.2.1/tcp/4417/p2p/12D3Koo…"))
+        s.parse::<Multiaddr>().map(Addr).map_err(|e| {
+            format!(
+                "{s:?} is not a multiaddr ({e}); expected e.g. /ip4/192.0.2.1/tcp/4417/p2p/12D3Koo…"
+            )
+        })
     }
 }
 
@@ -387,7 +389,10 @@ impl Config {
             out.push_str("\n# A market this node joins. `config` points to its config file; leave it out\n# for a market built into smartket (geneva).\n[[markets]]\n");
             out.push_str(&format!("id = {}\n", quote(&market.id)));
             if let Some(path) = &market.config {
-                out.push_str(&format!("config = {}\n", quote(&path.display().to_string())));
+                out.push_str(&format!(
+                    "config = {}\n",
+                    quote(&path.display().to_string())
+                ));
             }
         }
         out

@@ -23,7 +23,9 @@ pub const LOCK_FILE: &str = "node.lock";
 #[non_exhaustive]
 pub enum IdentityError {
     /// `init` found a key already there.
-    #[error("{path} already exists: this data dir already has an identity (refusing to overwrite it)")]
+    #[error(
+        "{path} already exists: this data dir already has an identity (refusing to overwrite it)"
+    )]
     AlreadyExists {
         /// The key file.
         path: PathBuf,
