@@ -7,11 +7,15 @@ pub mod error;
 pub mod keys;
 pub mod kinds;
 pub mod market;
+pub mod messages;
 pub mod record;
 mod record_decode;
+pub mod seal;
 
 pub use error::{CborError, RecordError};
 pub use keys::{AuthorKey, BlobId, RecordId, SecretKey, Signature};
 pub use kinds::{Body, Kind};
 pub use market::{Market, MarketError};
+pub use messages::{EncryptionKey, EncryptionPublicKey, Message, MessageBody, RecipientKeys};
 pub use record::{Envelope, Payload, Record, Slot};
+pub use seal::{OpenedMessage, SealError, SealedMessage, open, seal};
