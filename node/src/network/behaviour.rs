@@ -100,14 +100,25 @@ fn gossipsub(
     keypair: &Keypair,
     config: &NetworkConfig,
 ) -> Result<gossipsub::Behaviour, NetworkError> {
+    // The message cache keeps a received record for `history_length` heartbeats; that is
+    // the time ingest has to report its verdict (the default, 5, is too short for a batch).
+    let heartbeat = config.heartbeat.max(Duration::from_millis(10));
+    let history = config
+        .validation_window
+        .as_millis()
+        .div_ceil(heartbeat.as_millis());
+    let history = usize::try_from(history)
+        .unwrap_or(usize::MAX)
+        .clamp(5, 10_000);
     let mut builder = gossipsub::ConfigBuilder::default();
     builder
         .validation_mode(ValidationMode::Strict)
         .validate_messages()
         .message_id_fn(message_id)
         .max_transmit_size(MAX_RECORD_BYTES + GOSSIP_FRAME_OVERHEAD)
-        .heartbeat_interval(config.heartbeat)
-        .heartbeat_initial_delay(config.heartbeat);
+        .heartbeat_interval(heartbeat)
+        .heartbeat_initial_delay(heartbeat)
+        .history_length(history);
     if config.cooperative {
         // Peer exchange: when pruning an over-full mesh, tell the pruned peer whom else to try.
         builder.do_px().prune_peers(16);

@@ -27,6 +27,9 @@ pub struct NetworkConfig {
     pub discovery: bool,
     /// Gossipsub heartbeat: mesh maintenance and gossip emission period.
     pub heartbeat: Duration,
+    /// How long a received record may wait for its verdict before gossipsub forgets it
+    /// (a late Accept is then not forwarded). Covers ingest's batching and commit.
+    pub validation_window: Duration,
     /// How long a request waits for its response (both directions).
     pub request_timeout: Duration,
     /// Connection and memory limits.
@@ -54,6 +57,7 @@ impl Default for NetworkConfig {
             cooperative: false,
             discovery: true,
             heartbeat: Duration::from_secs(1),
+            validation_window: Duration::from_secs(15),
             request_timeout: Duration::from_secs(30),
             limits: ConnectionLimitsConfig::default(),
             request_limits: RequestLimits::default(),
