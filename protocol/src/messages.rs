@@ -167,3 +167,66 @@ impl Message {
         self.body.validate()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_read_back_from_their_cbor_value() {
+        for msg in fixtures::all_messages() {
+            let bytes = crate::cbor::encode(&msg.body).unwrap();
+            let value: ciborium::Value =
+                crate::cbor::decode(&bytes, &crate::cbor::Limits::MESSAGE).unwrap();
+            let back = MessageBody::from_value(msg.body.kind(), value).unwrap();
+            assert_eq!(back, msg.body);
+            msg.validate().unwrap();
+            assert_eq!(back.order_id(), Some(OrderId([7; 16])));
+        }
+    }
+
+    #[test]
+    fn unknown_keys_in_a_body_are_refused() {
+        let value = ciborium::Value::Map(vec![
+            ("text".into(), "salut".into()),
+            ("colour".into(), "red".into()),
+        ]);
+        assert!(MessageBody::from_value(MessageKind::Chat, value).is_err());
+    }
+
+    #[test]
+    fn job_transition_and_chat_name_their_broken_fields() {
+        let mut job = fixtures::delivery_job();
+        job.parcel.weight_g = 0;
+        assert_eq!(job.validate().unwrap_err().field, "body.parcel.weight_g");
+        let mut job = fixtures::delivery_job();
+        job.dropoff.address.postcode = "12".repeat(6);
+        assert_eq!(
+            job.validate().unwrap_err().field,
+            "body.dropoff.address.postcode"
+        );
+        let mut transition = fixtures::transition();
+        transition.step = Step::Cancelled {
+            reason: String::new(),
+        };
+        assert_eq!(transition.validate().unwrap_err().field, "body.step.reason");
+        let chat = Chat {
+            order_id: None,
+            text: "bell\u{7}".into(),
+        };
+        assert_eq!(chat.validate().unwrap_err().field, "body.text");
+        let chat = Chat {
+            order_id: None,
+            text: "é".repeat(2000),
+        };
+        chat.validate().unwrap();
+    }
+
+    #[test]
+    fn kind_names_round_trip() {
+        for kind in MessageKind::ALL {
+            assert_eq!(MessageKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MessageKind::from_name("invoice"), None);
+    }
+}

@@ -293,3 +293,110 @@ impl Order {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::fixtures;
+
+    /// The field named by the error after changing a valid order with `change`.
+    fn refused(change: impl FnOnce(&mut Order)) -> String {
+        let mut order = fixtures::order();
+        change(&mut order);
+        order.validate().unwrap_err().field
+    }
+
+    #[test]
+    fn the_sample_order_is_valid_and_its_totals_add_up() {
+        let order = fixtures::order();
+        order.validate().unwrap();
+        assert_eq!(order.computed_totals(), Some(order.totals.clone()));
+    }
+
+    #[test]
+    fn each_broken_field_is_named() {
+        assert_eq!(refused(|o| o.items.clear()), "body.items");
+        assert_eq!(
+            refused(|o| o.items[1].quantity = 0),
+            "body.items[1].quantity"
+        );
+        assert_eq!(
+            refused(|o| o.items[0].quantity = MAX_QUANTITY + 1),
+            "body.items[0].quantity"
+        );
+        assert_eq!(refused(|o| o.items[0].key.clear()), "body.items[0].key");
+        assert_eq!(
+            refused(|o| o.items[0].variant = Some("x".repeat(33))),
+            "body.items[0].variant"
+        );
+        assert_eq!(
+            refused(|o| o.items[1].currency = "chf".into()),
+            "body.items[1].currency"
+        );
+        assert_eq!(refused(|o| o.items[1] = o.items[0].clone()), "body.items");
+        assert_eq!(refused(|o| o.address = None), "body.address");
+        assert_eq!(
+            refused(|o| o.address.as_mut().unwrap().country = "Suisse".into()),
+            "body.address.country"
+        );
+        assert_eq!(refused(|o| o.contact.phone = None), "body.contact");
+        assert_eq!(
+            refused(|o| o.contact.phone = Some("call me".into())),
+            "body.contact.phone"
+        );
+        assert_eq!(refused(|o| o.note = Some(" ".into())), "body.note");
+        assert_eq!(
+            refused(|o| {
+                if let DeliveryChoice::Courier { window, .. } = &mut o.delivery {
+                    window.to = window.from;
+                }
+            }),
+            "body.delivery.window.to"
+        );
+        assert_eq!(
+            refused(|o| o.payment = PaymentChoice::LocalCurrency {
+                currency: "LEM".into(),
+                share_pct: 0,
+                rest: None,
+            }),
+            "body.payment.share_pct"
+        );
+        assert_eq!(
+            refused(|o| o.payment = PaymentChoice::LocalCurrency {
+                currency: "LEM".into(),
+                share_pct: 40,
+                rest: None,
+            }),
+            "body.payment.rest"
+        );
+        assert_eq!(
+            refused(|o| *o.totals.get_mut("CHF").unwrap() += 1),
+            "body.totals"
+        );
+        assert_eq!(
+            refused(|o| o.items[0].unit_price = crate::messages::MAX_AMOUNT),
+            "body.totals"
+        );
+    }
+
+    #[test]
+    fn a_pickup_order_has_no_address_and_no_fee() {
+        let mut order = fixtures::order();
+        order.delivery = DeliveryChoice::Pickup;
+        order.address = None;
+        order.totals.insert("CHF".into(), 3 * 450 + 2 * 380);
+        order.validate().unwrap();
+        order.address = Some(fixtures::address());
+        assert_eq!(order.validate().unwrap_err().field, "body.address");
+    }
+
+    #[test]
+    fn payment_choices_use_a_type_tag_in_cbor() {
+        let bytes = crate::cbor::encode(&PaymentChoice::BankTransfer).unwrap();
+        let value: ciborium::Value = ciborium::de::from_reader(&bytes[..]).unwrap();
+        assert_eq!(
+            value,
+            ciborium::Value::Map(vec![("type".into(), "bank_transfer".into())])
+        );
+    }
+}
