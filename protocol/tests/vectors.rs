@@ -14,6 +14,8 @@ mod build;
 mod json;
 #[path = "vectors/kinds.rs"]
 mod kinds;
+#[path = "vectors/sealed.rs"]
+mod sealed;
 
 use std::path::PathBuf;
 
@@ -21,10 +23,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use smartket_protocol::kinds::countersign_input;
 use smartket_protocol::record::signing_input;
-use smartket_protocol::{AuthorKey, Body, Envelope, Record, RecordId, SecretKey, Signature, batch};
+use smartket_protocol::{
+    AuthorKey, Body, EncryptionKey, EncryptionPublicKey, Envelope, Record, RecordId, SecretKey,
+    Signature, batch,
+};
 
 use build::{InvalidVector, ValidVector, VectorFile};
 use json::{Json, diagnostic};
+use sealed::{InvalidSealedVector, SealedVector};
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors")
@@ -76,6 +82,18 @@ trait Named {
 }
 
 impl Named for ValidVector {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for SealedVector {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for InvalidSealedVector {
     fn name(&self) -> &str {
         &self.name
     }
@@ -194,6 +212,14 @@ fn check_derived(v: &ValidVector, record: &Record) {
                 );
             }
             ("platform_secret_key", Body::Membership(_)) => {}
+            ("enc_seed", Body::Profile(p)) => {
+                let seed: [u8; 32] = unhex(value).try_into().unwrap();
+                assert_eq!(
+                    EncryptionKey::from_seed(&seed).public().0,
+                    p.enc_key,
+                    "{name}: enc_key from enc_seed"
+                );
+            }
             (other, _) => panic!("{name}: derived value {other:?} is not checked"),
         }
     }
@@ -207,7 +233,7 @@ fn valid_record_vectors_rebuild_from_their_fields_and_open_to_them() {
                       (or decoded_fields). See README.md."
             .into(),
         vectors: [
-            kinds::valid_kinds([0x5e; 32], None),
+            kinds::valid_kinds(sealed::enc_seed(&build::PRODUCER)),
             build::valid_tombstones(),
         ]
         .concat(),
@@ -274,5 +300,149 @@ fn batch_verification_agrees_with_single_verification_on_every_vector() {
                 .map_err(|e| e.code());
             assert_eq!(batched, single, "{}", v["name"]);
         }
+    }
+}
+
+/// The `listing` record vector's id and rev, which the sealed order names.
+fn listing_ref(records: &[ValidVector]) -> (RecordId, u64) {
+    let listing = records
+        .iter()
+        .find(|v| v.name == "listing")
+        .expect("a listing vector");
+    let rev = match &listing.fields {
+        json::Json::Object(entries) => entries
+            .iter()
+            .find(|(k, _)| k == "rev")
+            .and_then(|(_, v)| match v {
+                json::Json::Int(i) => u64::try_from(*i).ok(),
+                _ => None,
+            })
+            .expect("a rev"),
+        _ => panic!("fields are a map"),
+    };
+    (listing.id.parse().unwrap(), rev)
+}
+
+fn built_sealed() -> VectorFile<SealedVector> {
+    let kinds = kinds::valid_kinds(sealed::enc_seed(&build::PRODUCER));
+    let (listing_id, listing_rev) = listing_ref(&kinds);
+    VectorFile {
+        description: "Sealed private messages: each rebuilds from fields + sender_secret_key + \
+                      rng_seed to exactly inner, signature, plaintext, enc, ct and sealed, and \
+                      sealed opens with recipient + recipient_enc_seed to fields. See README.md."
+            .into(),
+        vectors: sealed::valid_sealed(listing_id, listing_rev),
+    }
+}
+
+/// Checks one sealed vector from its own contents only.
+fn check_sealed(v: &SealedVector) {
+    let name = &v.name;
+    let sender = SecretKey::from_bytes(&unhex(&v.sender_secret_key).try_into().unwrap());
+    assert_eq!(sender.public().to_hex(), v.sender, "{name}: sender key");
+    let enc_seed: [u8; 32] = unhex(&v.recipient_enc_seed).try_into().unwrap();
+    let key = EncryptionKey::from_seed(&enc_seed);
+    assert_eq!(
+        key.public().to_hex(),
+        v.recipient_enc,
+        "{name}: recipient enc key"
+    );
+
+    // Fields → inner → signature → plaintext → HPKE → sealed.
+    let inner = v.fields.to_cbor_bytes();
+    assert_eq!(hex::encode(&inner), v.inner, "{name}: inner from fields");
+    assert_eq!(diagnostic(&inner), v.inner_diagnostic, "{name}: diagnostic");
+    let input = smartket_protocol::seal::signing_input(&inner);
+    assert_eq!(hex::encode(input), v.signing_input, "{name}: signing input");
+    assert_eq!(&input[..20], b"smartket/message/v1\0");
+    let signature = sender.sign(&input);
+    assert_eq!(signature.to_hex(), v.signature, "{name}: signature");
+    let plaintext = sealed::plaintext(&inner, signature.as_bytes());
+    assert_eq!(hex::encode(&plaintext), v.plaintext, "{name}: plaintext");
+    let rng_seed: [u8; 32] = unhex(&v.rng_seed).try_into().unwrap();
+    let ikm: [u8; 32] = unhex(&v.ephemeral_ikm).try_into().unwrap();
+    assert_eq!(
+        EncryptionKey::from_seed(&ikm).public().to_hex(),
+        v.enc,
+        "{name}: enc is DeriveKeyPair(first 32 bytes of the generator)"
+    );
+    let recipient_enc: EncryptionPublicKey =
+        EncryptionPublicKey(unhex(&v.recipient_enc).try_into().unwrap());
+    let (enc, ct, sealed_bytes) = sealed::encrypt(&plaintext, &recipient_enc, &rng_seed);
+    assert_eq!(hex::encode(enc), v.enc, "{name}: enc");
+    assert_eq!(ct.len(), v.bucket, "{name}: bucket");
+    assert_eq!(hex::encode(ct), v.ct, "{name}: ct");
+    assert_eq!(hex::encode(&sealed_bytes), v.sealed, "{name}: sealed");
+
+    // Sealed → opened → fields.
+    let recipient: AuthorKey = v.recipient.parse().unwrap();
+    let opened = smartket_protocol::seal::open(
+        &recipient,
+        &key,
+        &unhex(&v.sealed),
+        &smartket_protocol::cbor::Limits::MESSAGE,
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(opened.inner, inner, "{name}: opened inner bytes");
+    assert_eq!(opened.signature, signature, "{name}: opened signature");
+    assert_eq!(opened.from, sender.public(), "{name}: from");
+    assert_eq!(opened.to.author, recipient, "{name}: to");
+    assert_eq!(opened.to.enc, key.public(), "{name}: to_enc");
+    assert_eq!(opened.sent_ms, v.sent, "{name}: sent");
+    opened.verify().unwrap();
+    let field = |k: &str| match &v.fields {
+        json::Json::Object(entries) => entries
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_else(|| panic!("{name}: no {k}")),
+        _ => panic!("{name}: fields are a map"),
+    };
+    assert_eq!(field("market"), json::Json::Text(opened.market.clone()));
+    assert_eq!(field("id"), json::Json::Bytes(opened.id.0.to_vec()));
+    assert_eq!(
+        field("kind"),
+        json::Json::Text(opened.body.kind().as_str().into())
+    );
+    assert_eq!(
+        json::Json::of(&opened.body),
+        field("body"),
+        "{name}: decoded body"
+    );
+}
+
+#[test]
+fn sealed_message_vectors_rebuild_from_their_fields_and_open_to_them() {
+    let file = sync_file("sealed.json", built_sealed());
+    assert_eq!(file.vectors.len(), 4);
+    for v in &file.vectors {
+        check_sealed(v);
+    }
+}
+
+#[test]
+fn invalid_sealed_message_vectors_are_refused_with_their_codes() {
+    let valid = built_sealed();
+    let built = VectorFile {
+        description: "Sealed messages every implementation must refuse when opened by \
+                      recipient (identity) with the encryption key of recipient_enc_seed, \
+                      with the error code of spec/sealing.md. See README.md."
+            .into(),
+        vectors: sealed::invalid_sealed(&valid.vectors[0]),
+    };
+    let file = sync_file("sealed-invalid.json", built);
+    assert!(file.vectors.len() >= 8);
+    for v in &file.vectors {
+        let me: AuthorKey = v.recipient.parse().unwrap();
+        let seed: [u8; 32] = unhex(&v.recipient_enc_seed).try_into().unwrap();
+        let err = smartket_protocol::seal::open(
+            &me,
+            &EncryptionKey::from_seed(&seed),
+            &unhex(&v.sealed),
+            &smartket_protocol::cbor::Limits::MESSAGE,
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{}: opened", v.name));
+        assert_eq!(err.code(), v.error, "{}: {err}", v.name);
     }
 }

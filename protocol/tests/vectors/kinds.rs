@@ -12,7 +12,7 @@ use smartket_protocol::kinds::{
     Scope, ServicePlace, ServiceTerms, Subject, TimeSlot, Unit, Variant, Vehicle, Weekday, Zone,
     countersign_input,
 };
-use smartket_protocol::{BlobId, Body, Payload, SecretKey};
+use smartket_protocol::{BlobId, Body, EncryptionKey, Payload, SecretKey};
 
 use crate::build::{
     InvalidVector, NOW, PRODUCER, ValidVector, invalid, sign_raw, signed_fields, valid_typed, with,
@@ -292,13 +292,16 @@ pub(crate) fn workshop_membership(until: u64) -> Membership {
 }
 
 /// One valid vector of every kind but the tombstone (see `build::valid_tombstones`).
-pub(crate) fn valid_kinds(enc_key: [u8; 32], enc_secret: Option<[u8; 32]>) -> Vec<ValidVector> {
+/// `enc_seed` derives the farm's X25519 key (`EncryptionKey::from_seed`), published as its
+/// profile's `enc_key`.
+pub(crate) fn valid_kinds(enc_seed: [u8; 32]) -> Vec<ValidVector> {
+    let enc_key = EncryptionKey::from_seed(&enc_seed).public().0;
     let mut profile = valid_typed(
         "profile",
         "The fruit farm's profile in slot (farm, profile, \"profile\"): a producer and shop, so \
          postcode and coarse point are required; payment by cash, card, bank transfer (IBAN \
          with checksum) and up to 100 % in Léman (LEM). enc_key is the X25519 key sealed \
-         messages to the farm use.",
+         messages to the farm use, derived from derived.enc_seed (RFC 9180 DeriveKeyPair).",
         &PRODUCER,
         &payload(
             PROFILE_KEY,
@@ -309,11 +312,9 @@ pub(crate) fn valid_kinds(enc_key: [u8; 32], enc_secret: Option<[u8; 32]>) -> Ve
         ),
         NOW,
     );
-    if let Some(secret) = enc_secret {
-        profile
-            .derived
-            .insert("enc_secret_key".into(), hex::encode(secret));
-    }
+    profile
+        .derived
+        .insert("enc_seed".into(), hex::encode(enc_seed));
 
     let attestation = regional_label();
     let mut attestation_vector = valid_typed(
