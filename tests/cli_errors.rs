@@ -9,7 +9,10 @@ use smartket_tests::{Node, cli};
 fn assert_clear(stderr: &str, needle: &str) {
     assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
-    assert!(!stderr.contains("RUST_BACKTRACE"), "backtrace hint: {stderr}");
+    assert!(
+        !stderr.contains("RUST_BACKTRACE"),
+        "backtrace hint: {stderr}"
+    );
 }
 
 #[tokio::test]
@@ -38,7 +41,13 @@ async fn a_second_node_on_the_same_data_dir_is_refused() {
     let node = Node::start("producer", "Ferme", &[]).await.unwrap();
     let (ok, _, err) = cli(
         &node.dir,
-        &["run", "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "127.0.0.1:0"],
+        &[
+            "run",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--api",
+            "127.0.0.1:0",
+        ],
     )
     .await;
     assert!(!ok);

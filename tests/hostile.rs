@@ -49,7 +49,12 @@ async fn a_hostile_peer_is_rejected_scored_down_and_honest_nodes_keep_working() 
     let mut sent = 0;
     for i in 0..20u8 {
         let garbage = vec![i; 200 + usize::from(i)];
-        sent += usize::from(client.publish("geneva", Family::Listings, garbage).await.is_ok());
+        sent += usize::from(
+            client
+                .publish("geneva", Family::Listings, garbage)
+                .await
+                .is_ok(),
+        );
     }
     sent += usize::from(
         client
@@ -78,7 +83,10 @@ async fn a_hostile_peer_is_rejected_scored_down_and_honest_nodes_keep_working() 
         listing_payload("geneva", "tomme", "Tomme vaudoise", 900, now_ms(), DAY_MS),
     )
     .unwrap();
-    assert_eq!(seller.submit(good.to_wire()).await.unwrap()["outcome"], "accepted");
+    assert_eq!(
+        seller.submit(good.to_wire()).await.unwrap()["outcome"],
+        "accepted"
+    );
     for node in std::iter::once(&net.bootstrap).chain(&net.nodes) {
         wait_until("the honest listing", DEADLINE, || async {
             node.has(&good.id.to_hex()).await.then_some(())

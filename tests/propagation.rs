@@ -43,18 +43,39 @@ async fn a_listing_on_one_of_eight_nodes_reaches_all_then_updates_and_deletes_ev
     let (ok, out, err) = cli(&seller.dir, &["listing", "add", file.to_str().unwrap()]).await;
     assert!(ok, "{out}{err}");
     let first = id_from_cli(&out);
-    wait_everywhere(&net, "the listing everywhere", &author, "pommes-gala", Some(&first)).await;
+    wait_everywhere(
+        &net,
+        "the listing everywhere",
+        &author,
+        "pommes-gala",
+        Some(&first),
+    )
+    .await;
 
     std::fs::write(&file, listing(390).to_string()).unwrap();
     let (ok, out, err) = cli(&seller.dir, &["listing", "add", file.to_str().unwrap()]).await;
     assert!(ok, "{out}{err}");
     let second = id_from_cli(&out);
     assert_ne!(first, second);
-    wait_everywhere(&net, "the update everywhere", &author, "pommes-gala", Some(&second)).await;
+    wait_everywhere(
+        &net,
+        "the update everywhere",
+        &author,
+        "pommes-gala",
+        Some(&second),
+    )
+    .await;
 
     let (ok, out, err) = cli(&seller.dir, &["listing", "rm", "pommes-gala"]).await;
     assert!(ok, "{out}{err}");
-    wait_everywhere(&net, "the deletion everywhere", &author, "pommes-gala", None).await;
+    wait_everywhere(
+        &net,
+        "the deletion everywhere",
+        &author,
+        "pommes-gala",
+        None,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,7 +89,14 @@ async fn an_expired_listing_stops_being_served_everywhere() {
     assert_eq!(outcome["outcome"], "accepted", "{outcome}");
     let author = secret.public().to_hex();
     let id = record.id.to_hex();
-    wait_everywhere(&net, "the short-lived listing", &author, "fraises", Some(&id)).await;
+    wait_everywhere(
+        &net,
+        "the short-lived listing",
+        &author,
+        "fraises",
+        Some(&id),
+    )
+    .await;
     wait_everywhere(&net, "the listing to expire", &author, "fraises", None).await;
 }
 
@@ -101,7 +129,10 @@ async fn a_delegated_listing_lives_with_its_membership_and_a_fake_one_is_refused
         Body::Membership(membership),
     );
     let grant = Record::sign(&member_key, payload).unwrap();
-    assert_eq!(producer.submit(grant.to_wire()).await.unwrap()["outcome"], "accepted");
+    assert_eq!(
+        producer.submit(grant.to_wire()).await.unwrap()["outcome"],
+        "accepted"
+    );
     for node in std::iter::once(&net.bootstrap).chain(&net.nodes) {
         wait_until("the membership everywhere", DEADLINE, || async {
             node.has(&grant.id.to_hex()).await.then_some(())
@@ -109,12 +140,22 @@ async fn a_delegated_listing_lives_with_its_membership_and_a_fake_one_is_refused
         .await;
     }
 
-    let mut payload = listing_payload("geneva", "tomme", "Tomme de l'alpage", 1250, now_ms(), 7 * DAY_MS);
+    let mut payload = listing_payload(
+        "geneva",
+        "tomme",
+        "Tomme de l'alpage",
+        1250,
+        now_ms(),
+        7 * DAY_MS,
+    );
     if let Body::Listing(l) = &mut payload.body {
         l.on_behalf_of = Some(member_key.public());
     }
     let delegated = Record::sign(&platform_key, payload.clone()).unwrap();
-    assert_eq!(platform.submit(delegated.to_wire()).await.unwrap()["outcome"], "accepted");
+    assert_eq!(
+        platform.submit(delegated.to_wire()).await.unwrap()["outcome"],
+        "accepted"
+    );
     let author = platform_key.public().to_hex();
     let id = delegated.id.to_hex();
     wait_everywhere(&net, "the delegated listing", &author, "tomme", Some(&id)).await;
@@ -126,7 +167,10 @@ async fn a_delegated_listing_lives_with_its_membership_and_a_fake_one_is_refused
         l.on_behalf_of = Some(stranger.public());
     }
     let fake = Record::sign(&platform_key, fake).unwrap();
-    assert_eq!(platform.submit(fake.to_wire()).await.unwrap()["outcome"], "rejected");
+    assert_eq!(
+        platform.submit(fake.to_wire()).await.unwrap()["outcome"],
+        "rejected"
+    );
 
     // The producer revokes: the delegated listing is withdrawn everywhere.
     let revoke = Payload::new(
@@ -139,8 +183,18 @@ async fn a_delegated_listing_lives_with_its_membership_and_a_fake_one_is_refused
         }),
     );
     let revoke = Record::sign(&member_key, revoke).unwrap();
-    assert_eq!(producer.submit(revoke.to_wire()).await.unwrap()["outcome"], "accepted");
-    wait_everywhere(&net, "the delegated listing withdrawn", &author, "tomme", None).await;
+    assert_eq!(
+        producer.submit(revoke.to_wire()).await.unwrap()["outcome"],
+        "accepted"
+    );
+    wait_everywhere(
+        &net,
+        "the delegated listing withdrawn",
+        &author,
+        "tomme",
+        None,
+    )
+    .await;
     for node in std::iter::once(&net.bootstrap).chain(&net.nodes) {
         assert!(!node.has(&fake.id.to_hex()).await);
     }
@@ -153,10 +207,12 @@ async fn records_of_one_market_never_appear_in_another() {
     let bootstrap = Node::start("cooperative", "Coop", &[]).await.unwrap();
     let addr = bootstrap.addrs[0].clone();
     // `both` joins Geneva and Lausanne; `geneva_only` joins Geneva alone.
-    let both = Node::start_with("producer", "Both", &[addr.clone()], &extra)
+    let both = Node::start_with("producer", "Both", std::slice::from_ref(&addr), &extra)
         .await
         .unwrap();
-    let geneva_only = Node::start("consumer", "Geneva", &[addr.clone()]).await.unwrap();
+    let geneva_only = Node::start("consumer", "Geneva", std::slice::from_ref(&addr))
+        .await
+        .unwrap();
     for node in [&both, &geneva_only] {
         wait_until("connected", DEADLINE, || async {
             (node.status().await["peers"].as_u64().unwrap_or(0) > 0).then_some(())
@@ -170,7 +226,10 @@ async fn records_of_one_market_never_appear_in_another() {
         listing_payload("lausanne", "chasselas", "Chasselas", 1500, now_ms(), DAY_MS),
     )
     .unwrap();
-    assert_eq!(both.submit(vaud.to_wire()).await.unwrap()["outcome"], "accepted");
+    assert_eq!(
+        both.submit(vaud.to_wire()).await.unwrap()["outcome"],
+        "accepted"
+    );
     // A Geneva record published afterwards is the barrier: once it arrived, the Lausanne one
     // had every chance to arrive too.
     let barrier = Record::sign(
@@ -178,7 +237,10 @@ async fn records_of_one_market_never_appear_in_another() {
         listing_payload("geneva", "barrier", "Poireaux", 300, now_ms(), DAY_MS),
     )
     .unwrap();
-    assert_eq!(both.submit(barrier.to_wire()).await.unwrap()["outcome"], "accepted");
+    assert_eq!(
+        both.submit(barrier.to_wire()).await.unwrap()["outcome"],
+        "accepted"
+    );
     wait_until("the Geneva record", DEADLINE, || async {
         geneva_only
             .current(&author, "listing", "barrier")

@@ -113,7 +113,15 @@ impl Node {
         let (ok, out, err) = cli(
             &dir,
             &[
-                "init", "--role", role, "--name", name, "--port", "0", "--api", "127.0.0.1:0",
+                "init",
+                "--role",
+                role,
+                "--name",
+                name,
+                "--port",
+                "0",
+                "--api",
+                "127.0.0.1:0",
             ],
         )
         .await;
@@ -162,10 +170,7 @@ impl Node {
             while let Some(line) = lines.next_line().await? {
                 let line = line.trim().to_owned();
                 if let Some(rest) = line.strip_prefix("API") {
-                    api = rest
-                        .trim()
-                        .trim_end_matches("/api/v1/status")
-                        .to_owned();
+                    api = rest.trim().trim_end_matches("/api/v1/status").to_owned();
                 } else if let Some(rest) = line.strip_prefix("listen") {
                     addrs.push(rest.trim().to_owned());
                 } else if line.starts_with("Press Ctrl-C") {
@@ -249,7 +254,10 @@ impl Node {
 
     /// Whether this node holds the record `id` (and serves it).
     pub async fn has(&self, id: &str) -> bool {
-        matches!(self.get(&format!("/api/v1/records/{id}")).await, Ok(Some(_)))
+        matches!(
+            self.get(&format!("/api/v1/records/{id}")).await,
+            Ok(Some(_))
+        )
     }
 
     /// The id of the current record of a slot, `None` when empty, deleted or expired.
@@ -292,10 +300,21 @@ impl Net {
     /// sees at least one peer.
     pub async fn start(n: usize) -> Result<Net> {
         let bootstrap = Node::start("cooperative", "Coopérative", &[]).await?;
-        let addr = bootstrap.addrs.first().context("bootstrap has no address")?.clone();
+        let addr = bootstrap
+            .addrs
+            .first()
+            .context("bootstrap has no address")?
+            .clone();
         let mut nodes = Vec::new();
         for i in 0..n {
-            nodes.push(Node::start("producer", &format!("Producteur {i}"), &[addr.clone()]).await?);
+            nodes.push(
+                Node::start(
+                    "producer",
+                    &format!("Producteur {i}"),
+                    std::slice::from_ref(&addr),
+                )
+                .await?,
+            );
         }
         for node in &nodes {
             wait_until("every node connected", DEADLINE, || async {
@@ -353,7 +372,14 @@ pub mod fixtures {
     }
 
     /// A listing payload living `lifetime_ms` from `now`.
-    pub fn listing_payload(market: &str, key: &str, title_fr: &str, amount: u64, now: u64, lifetime_ms: u64) -> Payload {
+    pub fn listing_payload(
+        market: &str,
+        key: &str,
+        title_fr: &str,
+        amount: u64,
+        now: u64,
+        lifetime_ms: u64,
+    ) -> Payload {
         Payload::new(
             market,
             key,
