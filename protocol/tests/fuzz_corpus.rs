@@ -7,10 +7,16 @@
 
 use std::path::PathBuf;
 
+use hpke::aead::ChaCha20Poly1305;
+use hpke::kdf::HkdfSha256;
+use hpke::kem::X25519HkdfSha256;
+use hpke::{Deserializable, OpModeS, Serializable};
 use smartket_protocol::cbor::{self, Limits};
 use smartket_protocol::record::signing_input;
+use smartket_protocol::seal::{self, BUCKETS, HPKE_AAD, HPKE_INFO, SeedRng, TAG_LEN};
 use smartket_protocol::{
-    AuthorKey, CborError, Envelope, Payload, Record, RecordError, RecordId, SecretKey, Signature,
+    AuthorKey, CborError, EncryptionKey, Envelope, OpenedMessage, Payload, Record, RecordError,
+    RecordId, SealError, SecretKey, Signature,
 };
 
 /// The clock of the fuzz targets and of `spec/vectors/`.
@@ -33,6 +39,58 @@ fn payload_decode(data: &[u8]) -> Result<Record, RecordError> {
         signature: Signature([0; 64]),
     };
     Record::from_verified(envelope, NOW)
+}
+
+/// The body of the `unseal` target: open as the farm of the vectors.
+fn unseal(data: &[u8]) -> Result<OpenedMessage, SealError> {
+    let me = SecretKey::from_bytes(&[42; 32]).public();
+    let key = EncryptionKey::from_seed(&[142; 32]);
+    let opened = seal::open(&me, &key, data, &Limits::MESSAGE)?;
+    assert!(opened.verify().is_ok());
+    assert_eq!(opened.to.author, me);
+    Ok(opened)
+}
+
+/// The body of the `unseal_plaintext` target: `data`, zero-filled to a bucket, encrypted to
+/// the farm as the padded plaintext, then opened. `None` if it fits no bucket.
+fn unseal_plaintext(data: &[u8]) -> Option<Result<OpenedMessage, SealError>> {
+    let bucket = BUCKETS.into_iter().find(|b| data.len() + TAG_LEN <= *b)?;
+    let mut padded = data.to_vec();
+    padded.resize(bucket - TAG_LEN, 0);
+    let key = EncryptionKey::from_seed(&[142; 32]);
+    let pk =
+        <X25519HkdfSha256 as hpke::Kem>::PublicKey::from_bytes(key.public().as_bytes()).ok()?;
+    let (enc, ct) =
+        hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+            &OpModeS::Base,
+            &pk,
+            HPKE_INFO,
+            &padded,
+            HPKE_AAD,
+            &mut SeedRng::new(&[7; 32]),
+        )
+        .ok()?;
+    let mut sealed = vec![0x83, 0x01, 0x58, 0x20];
+    sealed.extend_from_slice(&enc.to_bytes());
+    match u16::try_from(ct.len()) {
+        Ok(len) => {
+            sealed.push(0x59);
+            sealed.extend_from_slice(&len.to_be_bytes());
+        }
+        Err(_) => {
+            sealed.push(0x5a);
+            sealed.extend_from_slice(&(ct.len() as u32).to_be_bytes());
+        }
+    }
+    sealed.extend_from_slice(&ct);
+    Some(unseal(&sealed))
+}
+
+fn seal_code(result: Result<OpenedMessage, SealError>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(e) => e.code().into(),
+    }
 }
 
 /// Signs payload bytes as they are, so the input reaches the payload decoder through `open`.
@@ -200,4 +258,106 @@ fn a_long_chain_of_tags_is_refused_at_the_first() {
     let tags = vec![0xc1u8; 60 * 1024];
     assert_eq!(code(payload_decode(&tags)), "malformed");
     assert_eq!(code(record_open(&signed(tags))), "malformed");
+}
+
+#[test]
+fn the_unseal_bodies_open_the_sealed_vectors_addressed_to_the_farm_only() {
+    let farm = SecretKey::from_bytes(&[42; 32]).public().to_hex();
+    let valid = vectors("sealed.json");
+    assert_eq!(valid.len(), 4);
+    for v in valid {
+        let name = v["name"].as_str().unwrap();
+        let sealed = hex::decode(v["sealed"].as_str().unwrap()).unwrap();
+        let expected = if v["recipient"] == farm.as_str() {
+            "ok"
+        } else {
+            "decryption_failed"
+        };
+        assert_eq!(seal_code(unseal(&sealed)), expected, "{name}");
+        // The plaintext, re-encrypted to the farm: opens only if signed for the farm.
+        let plaintext = hex::decode(v["plaintext"].as_str().unwrap()).unwrap();
+        let mut padded = (plaintext.len() as u32).to_be_bytes().to_vec();
+        padded.extend_from_slice(&plaintext);
+        let expected = if v["recipient"] == farm.as_str() {
+            "ok"
+        } else {
+            "not_addressed_to_me"
+        };
+        assert_eq!(
+            seal_code(unseal_plaintext(&padded).unwrap()),
+            expected,
+            "{name}"
+        );
+    }
+    // The invalid vectors meant for the farm give their codes. (The one meant for the courier
+    // is the valid order, which the farm can open.)
+    let mut checked = 0;
+    for v in vectors("sealed-invalid.json") {
+        if v["recipient"] == farm.as_str() {
+            let sealed = hex::decode(v["sealed"].as_str().unwrap()).unwrap();
+            let name = v["name"].as_str().unwrap();
+            assert_eq!(
+                seal_code(unseal(&sealed)),
+                v["error"].as_str().unwrap(),
+                "{name}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8);
+}
+
+#[test]
+fn hostile_sealed_messages_are_refused_before_decrypting() {
+    let nested = vec![0x81u8; 128 * 1024];
+    assert_eq!(seal_code(unseal(&nested)), "oversize");
+    assert_eq!(seal_code(unseal(&nested[..1024])), "malformed");
+    // [1, enc, ct] with ct claiming 2^63 bytes, and an outer array claiming 2^32 items.
+    let mut huge = vec![0x83, 0x01, 0x58, 0x20];
+    huge.extend_from_slice(&[9; 32]);
+    huge.extend_from_slice(&[0x5b, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+    huge.extend_from_slice(&[0; 64]);
+    assert_eq!(seal_code(unseal(&huge)), "malformed");
+    let wide = [0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0x01];
+    assert_eq!(seal_code(unseal(&wide)), "malformed");
+    assert_eq!(seal_code(unseal(&[])), "malformed");
+}
+
+#[test]
+fn hostile_plaintexts_behind_the_encryption_are_refused() {
+    // A length prefix past the end, then non-zero padding.
+    assert_eq!(
+        seal_code(unseal_plaintext(&[0xff, 0xff, 0xff, 0xff]).unwrap()),
+        "malformed"
+    );
+    assert_eq!(
+        seal_code(unseal_plaintext(&[0, 0, 0, 0, 1]).unwrap()),
+        "malformed"
+    );
+    // A plaintext of 4 000 nested arrays, and one whose inner bytes claim 2^32 map entries.
+    let mut deep_inner = vec![0x81u8; 4000];
+    deep_inner.push(0x00);
+    let mut deep = vec![0x82, 0x59];
+    deep.extend_from_slice(&(deep_inner.len() as u16).to_be_bytes());
+    deep.extend_from_slice(&deep_inner);
+    deep.extend_from_slice(&[0x58, 0x40]);
+    deep.extend_from_slice(&[0; 64]);
+    let mut padded = (deep.len() as u32).to_be_bytes().to_vec();
+    padded.extend_from_slice(&deep);
+    let err = unseal_plaintext(&padded).unwrap().unwrap_err();
+    assert!(
+        matches!(&err, SealError::Malformed(m) if m.contains("deeper")),
+        "{err}"
+    );
+    let mut inner = vec![0x82, 0x4a, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0, 0x00, 0x58, 0x40];
+    inner.extend_from_slice(&[0; 64]);
+    let mut padded = (inner.len() as u32).to_be_bytes().to_vec();
+    padded.extend_from_slice(&inner);
+    let err = unseal_plaintext(&padded).unwrap().unwrap_err();
+    assert!(
+        matches!(&err, SealError::Malformed(m) if m.contains("declares")),
+        "{err}"
+    );
+    // Too long for the largest bucket: the target skips it.
+    assert!(unseal_plaintext(&vec![0; 64 * 1024]).is_none());
 }
