@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the record pipeline: signing, single and batch verification against
-//! the raw ed25519 batch rate, payload decoding, and the whole ingest path for a batch of
-//! listings. `cargo bench -p smartket-protocol --bench records`; for the one-line summary the
+//! the raw ed25519 batch rate, payload decoding, the whole ingest path for a batch of listings,
+//! and sealing and opening a private order. `cargo bench -p smartket-protocol --bench records`; for the one-line summary the
 //! issue asks for, see `examples/throughput.rs`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,6 +9,8 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use smartket_protocol::cbor::Limits;
+use smartket_protocol::seal::{self, SeedRng};
 use smartket_protocol::{Payload, Record, SecretKey, batch};
 
 use common::{BATCH, NOW, listing_envelopes, listing_payload_bytes, listing_wires, raw_inputs};
@@ -81,5 +83,32 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, signing, verification, decoding, pipeline);
+fn sealing(c: &mut Criterion) {
+    let order = common::sealed_order();
+    c.bench_function("seal/order", |b| {
+        b.iter(|| {
+            seal::seal_with_rng(
+                &order.sender,
+                &order.recipient,
+                black_box(&order.message),
+                NOW,
+                &mut SeedRng::new(&[7; 32]),
+            )
+            .unwrap()
+        })
+    });
+    c.bench_function("open/sealed_order", |b| {
+        b.iter(|| {
+            seal::open(
+                &order.recipient.author,
+                &order.recipient_key,
+                black_box(&order.sealed),
+                &Limits::MESSAGE,
+            )
+            .unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, signing, verification, decoding, pipeline, sealing);
 criterion_main!(benches);

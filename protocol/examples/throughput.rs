@@ -133,6 +133,31 @@ fn main() {
         black_box(Record::open(black_box(&wires[0]), NOW).unwrap());
     });
 
+    let order = common::sealed_order();
+    let seal_rate = rate(1, round, || {
+        black_box(
+            smartket_protocol::seal::seal_with_rng(
+                &order.sender,
+                &order.recipient,
+                black_box(&order.message),
+                NOW,
+                &mut smartket_protocol::seal::SeedRng::new(&[7; 32]),
+            )
+            .unwrap(),
+        );
+    });
+    let open_rate = rate(1, round, || {
+        black_box(
+            smartket_protocol::seal::open(
+                &order.recipient.author,
+                &order.recipient_key,
+                black_box(&order.sealed),
+                &smartket_protocol::cbor::Limits::MESSAGE,
+            )
+            .unwrap(),
+        );
+    });
+
     let per_record_us = |r: f64| 1e6 / r;
     println!(
         "batches of {BATCH} listings, payload {payload_len} bytes, one thread, best of 7 rounds, \
@@ -172,4 +197,12 @@ fn main() {
     ] {
         println!("  {name:<38} {:>7.2}", per_record_us(r));
     }
+    println!();
+    println!("sealed messages (µs per message, the `order` vector, 4 KiB bucket):");
+    println!(
+        "  {:<38} {:>7.2}",
+        "seal::seal_with_rng",
+        per_record_us(seal_rate)
+    );
+    println!("  {:<38} {:>7.2}", "seal::open", per_record_us(open_rate));
 }

@@ -85,3 +85,57 @@ pub(crate) fn pipeline(wires: &[Vec<u8>]) -> usize {
         .filter_map(|(e, _)| Record::from_verified(e, NOW).ok())
         .count()
 }
+
+/// The `order` vector of `spec/vectors/sealed.json`: the consumer's key, the farm's keys, the
+/// message as opened, and the sealed bytes (an order of about 1.1 KB, sealed in the 4 KiB bucket).
+pub(crate) struct SealedOrder {
+    pub(crate) sender: SecretKey,
+    pub(crate) recipient: smartket_protocol::RecipientKeys,
+    pub(crate) recipient_key: smartket_protocol::EncryptionKey,
+    pub(crate) message: smartket_protocol::Message,
+    pub(crate) sealed: Vec<u8>,
+}
+
+/// Loads [`SealedOrder`].
+pub(crate) fn sealed_order() -> SealedOrder {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/vectors/sealed.json");
+    let text = std::fs::read_to_string(path).expect("spec/vectors/sealed.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let v = json["vectors"]
+        .as_array()
+        .expect("vectors")
+        .iter()
+        .find(|v| v["name"] == "order")
+        .expect("an order vector");
+    let bytes = |field: &str| hex::decode(v[field].as_str().expect("hex")).expect("hex");
+    let seed = |field: &str| -> [u8; 32] { bytes(field).try_into().expect("32 bytes") };
+    let sender = SecretKey::from_bytes(&seed("sender_secret_key"));
+    let recipient_key = smartket_protocol::EncryptionKey::from_seed(&seed("recipient_enc_seed"));
+    let recipient = smartket_protocol::RecipientKeys {
+        author: v["recipient"]
+            .as_str()
+            .expect("hex")
+            .parse()
+            .expect("a key"),
+        enc: recipient_key.public(),
+    };
+    let sealed = bytes("sealed");
+    let opened = smartket_protocol::seal::open(
+        &recipient.author,
+        &recipient_key,
+        &sealed,
+        &smartket_protocol::cbor::Limits::MESSAGE,
+    )
+    .expect("the vector opens");
+    SealedOrder {
+        sender,
+        recipient,
+        recipient_key,
+        message: smartket_protocol::Message {
+            id: opened.id,
+            market: opened.market,
+            body: opened.body,
+        },
+        sealed,
+    }
+}
