@@ -281,11 +281,9 @@ fn the_vector_keys_are_the_documented_fixed_keys() {
 }
 
 /// Batch verification is only an optimisation: it must accept exactly what single verification
-/// accepts. Ignored until `batch::verify` refuses small-order R before batching — the
-/// `signature_r_small_order` vector passes `ed25519_dalek::verify_batch`, whose cofactorless
-/// equation holds for it, while `verify_strict` refuses it.
+/// accepts. The `signature_r_small_order` vector passes `ed25519_dalek::verify_batch` alone,
+/// so `batch::verify` sends small-order R to single verification.
 #[test]
-#[ignore = "batch::verify accepts a small-order R that verify_strict refuses"]
 fn batch_verification_agrees_with_single_verification_on_every_vector() {
     for file in ["records.json", "invalid.json"] {
         let text = std::fs::read_to_string(vectors_dir().join(file)).unwrap();
