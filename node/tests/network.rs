@@ -507,6 +507,25 @@ async fn a_port_in_use_is_reported_as_in_use_for_tcp_and_quic() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_reserves_a_relay_slot_on_a_cooperative_bootstrap_node() {
+    let mut coop = config(&["geneva"]);
+    coop.cooperative = true;
+    let hub = start(coop, validate()).await;
+    // Its public address, as an operator would declare it: the relay serves only then.
+    let public: Multiaddr = hub.addr.iter().take(2).collect();
+    hub.client.add_external_address(public).await.unwrap();
+    let leaf = start_joined(&hub, config(&["geneva"]), validate()).await;
+    eventually("a listen address through the relay", || async {
+        let addrs = leaf.client.listen_addrs().await.unwrap();
+        addrs.iter().any(|a| {
+            a.iter().any(|p| p == Protocol::P2pCircuit)
+                && a.iter().any(|p| p == Protocol::P2p(hub.peer_id))
+        })
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quic_listens_and_shutdown_ends_the_loop() {
     let mut cfg = config(&["geneva"]);

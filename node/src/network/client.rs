@@ -60,6 +60,10 @@ pub(crate) enum Command {
     Stats {
         reply: oneshot::Sender<NetworkStats>,
     },
+    AddExternal {
+        addr: Multiaddr,
+        reply: oneshot::Sender<()>,
+    },
     Shutdown {
         reply: oneshot::Sender<()>,
     },
@@ -204,6 +208,14 @@ impl Client {
             reply,
         })
         .await?
+    }
+
+    /// Declares an address at which this node is publicly reachable (a cooperative node's
+    /// public IP and port). It is advertised to peers, turns Kademlia to server mode and
+    /// enables the relay server, which stays off while the node knows no public address.
+    pub async fn add_external_address(&self, addr: Multiaddr) -> Result<(), NetworkError> {
+        self.call(|reply| Command::AddExternal { addr, reply })
+            .await
     }
 
     /// Counters of what was dropped because the node was not keeping up.

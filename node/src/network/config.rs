@@ -16,6 +16,9 @@ use super::codec::RequestKind;
 pub struct NetworkConfig {
     /// Addresses to listen on, e.g. `/ip4/0.0.0.0/tcp/4001` and `/ip4/0.0.0.0/udp/4001/quic-v1`.
     pub listen: Vec<Multiaddr>,
+    /// Addresses at which this node is known to be publicly reachable (a cooperative node on a
+    /// server); others are found by AutoNAT. The relay server only serves once there is one.
+    pub external: Vec<Multiaddr>,
     /// Bootstrap nodes, each ending in `/p2p/<peer id>`.
     pub bootstrap: Vec<Multiaddr>,
     /// Markets whose topics are joined at start.
@@ -52,6 +55,7 @@ impl Default for NetworkConfig {
                     .with(Protocol::Udp(0))
                     .with(Protocol::QuicV1),
             ],
+            external: Vec::new(),
             bootstrap: Vec::new(),
             markets: Vec::new(),
             cooperative: false,

@@ -12,16 +12,17 @@ use std::time::Duration;
 use futures::stream::FuturesUnordered;
 use futures::{Future, StreamExt};
 use libp2p::gossipsub::{self, MessageAcceptance, PublishError};
-use libp2p::request_response::{
-    self, InboundRequestId, OutboundFailure, OutboundRequestId, ResponseChannel,
-};
+use libp2p::multiaddr::Protocol;
+use libp2p::request_response::{InboundRequestId, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, PeerId, Swarm, identify};
+use libp2p::{Multiaddr, PeerId, Swarm, identify, relay};
 use tokio::sync::{mpsc, oneshot};
+
+mod requests;
 
 use super::behaviour::{Behaviour, BehaviourEvent, KAD_PROTOCOL};
 use super::client::Command;
-use super::codec::{FrameTooLarge, RequestKind};
+use super::codec::RequestKind;
 use super::config::{NetworkConfig, RequestLimits};
 use super::topics::GossipTopic;
 use super::{
@@ -49,8 +50,13 @@ pub struct EventLoop {
     reply_channels: HashMap<(RequestKind, InboundRequestId), ResponseChannel<Vec<u8>>>,
     /// The node's answers to inbound requests (or `None` when it dropped the reply/timed out).
     pending_replies: FuturesUnordered<ReplyFuture>,
-    /// Configured bootstrap peers: given an application score so their peer exchange counts.
-    pub(super) bootstrap_peers: HashSet<PeerId>,
+    /// Configured bootstrap peers and their addresses: given an application score so their
+    /// peer exchange counts, and asked for a relay reservation when they offer one.
+    pub(super) bootstrap_peers: HashMap<PeerId, Multiaddr>,
+    /// Bootstrap peers we already asked for a relay reservation.
+    relays: HashSet<PeerId>,
+    /// Whether we are a cooperative node (reachable by configuration: needs no relay).
+    cooperative: bool,
     /// Addresses of connected peers.
     peer_addrs: HashMap<PeerId, BTreeSet<Multiaddr>>,
     listen_addrs: BTreeSet<Multiaddr>,
@@ -74,7 +80,9 @@ impl EventLoop {
             pending_requests: HashMap::new(),
             reply_channels: HashMap::new(),
             pending_replies: FuturesUnordered::new(),
-            bootstrap_peers: HashSet::new(),
+            bootstrap_peers: HashMap::new(),
+            relays: HashSet::new(),
+            cooperative: config.cooperative,
             peer_addrs: HashMap::new(),
             listen_addrs: BTreeSet::new(),
             markets: BTreeSet::new(),
@@ -244,6 +252,10 @@ impl EventLoop {
                     .send_request(&peer, bytes);
                 self.pending_requests.insert((kind, id), reply);
             }
+            Command::AddExternal { addr, reply } => {
+                self.swarm.add_external_address(addr);
+                let _ = reply.send(());
+            }
             Command::Stats { reply } => {
                 let _ = reply.send(self.stats);
             }
@@ -306,7 +318,7 @@ impl EventLoop {
                     .entry(peer_id)
                     .or_default()
                     .insert(endpoint.get_remote_address().clone());
-                if self.bootstrap_peers.contains(&peer_id) {
+                if self.bootstrap_peers.contains_key(&peer_id) {
                     self.swarm
                         .behaviour_mut()
                         .gossipsub
@@ -372,8 +384,12 @@ impl EventLoop {
             .report_message_validation_result(&handle.id, &handle.source, acceptance);
     }
 
-    /// Feeds Kademlia the listen addresses of peers that speak our DHT.
+    /// Feeds Kademlia the listen addresses of peers that speak our DHT, and takes a relay
+    /// reservation on bootstrap nodes that offer one.
     fn on_identify(&mut self, peer: PeerId, info: identify::Info) {
+        if info.protocols.contains(&relay::HOP_PROTOCOL_NAME) {
+            self.reserve_relay(peer);
+        }
         if !info.protocols.contains(&KAD_PROTOCOL) {
             return;
         }
@@ -384,103 +400,23 @@ impl EventLoop {
         }
     }
 
-    fn on_request_event(
-        &mut self,
-        kind: RequestKind,
-        event: request_response::Event<Vec<u8>, Vec<u8>>,
-    ) {
-        match event {
-            request_response::Event::Message {
-                peer,
-                message:
-                    request_response::Message::Request {
-                        request_id,
-                        request,
-                        channel,
-                    },
-                ..
-            } => {
-                let (reply, answer) = oneshot::channel();
-                let event = NetworkEvent::InboundRequest {
-                    peer,
-                    kind,
-                    bytes: request,
-                    reply,
-                };
-                if self.events.try_send(event).is_err() {
-                    // Dropping `channel` tells the peer we did not answer.
-                    self.stats.dropped_requests += 1;
-                    return;
-                }
-                self.reply_channels.insert((kind, request_id), channel);
-                let timeout = self.request_timeout;
-                self.pending_replies.push(Box::pin(async move {
-                    let answer = tokio::time::timeout(timeout, answer).await;
-                    (kind, request_id, answer.ok().and_then(Result::ok))
-                }));
-            }
-            request_response::Event::Message {
-                message:
-                    request_response::Message::Response {
-                        request_id,
-                        response,
-                    },
-                ..
-            } => {
-                if let Some(reply) = self.pending_requests.remove(&(kind, request_id)) {
-                    let _ = reply.send(Ok(response));
-                }
-            }
-            request_response::Event::OutboundFailure {
-                request_id, error, ..
-            } => {
-                if let Some(reply) = self.pending_requests.remove(&(kind, request_id)) {
-                    let _ = reply.send(Err(request_error(error).into()));
-                }
-            }
-            request_response::Event::InboundFailure {
-                peer,
-                request_id,
-                error,
-                ..
-            } => {
-                self.reply_channels.remove(&(kind, request_id));
-                tracing::debug!(%peer, %kind, "inbound request failed: {error}");
-            }
-            request_response::Event::ResponseSent { .. } => {}
-        }
-    }
-
-    /// Sends the node's answer to an inbound request, if it gave one that fits.
-    fn on_reply(&mut self, kind: RequestKind, id: InboundRequestId, answer: Option<Vec<u8>>) {
-        let Some(channel) = self.reply_channels.remove(&(kind, id)) else {
-            return;
-        };
-        let Some(bytes) = answer else {
-            return;
-        };
-        let max = self.request_limits.of(kind).response;
-        if bytes.len() > max {
-            tracing::warn!(%kind, size = bytes.len(), max, "response over the limit not sent");
+    /// Listens on `<bootstrap>/p2p-circuit`, so that a node behind NAT can be reached through
+    /// the relay (and then upgraded to a direct connection by DCUtR). Not needed by
+    /// cooperative nodes or by nodes with a confirmed public address.
+    fn reserve_relay(&mut self, peer: PeerId) {
+        if self.cooperative || self.swarm.external_addresses().next().is_some() {
             return;
         }
-        let _ = self
-            .swarm
-            .behaviour_mut()
-            .requests(kind)
-            .send_response(channel, bytes);
-    }
-}
-
-fn request_error(error: OutboundFailure) -> RequestError {
-    match error {
-        OutboundFailure::DialFailure => RequestError::Unreachable,
-        OutboundFailure::Timeout => RequestError::Timeout,
-        OutboundFailure::ConnectionClosed => RequestError::ConnectionClosed,
-        OutboundFailure::UnsupportedProtocols => RequestError::Unsupported,
-        OutboundFailure::Io(e) => match FrameTooLarge::find(&e) {
-            Some(FrameTooLarge { size, max }) => RequestError::ResponseTooLarge { size, max },
-            None => RequestError::Io(e.to_string()),
-        },
+        let Some(addr) = self.bootstrap_peers.get(&peer) else {
+            return;
+        };
+        if !self.relays.insert(peer) {
+            return;
+        }
+        let circuit = addr.clone().with(Protocol::P2pCircuit);
+        match self.swarm.listen_on(circuit.clone()) {
+            Ok(_) => tracing::info!(%circuit, "reserving a relay slot"),
+            Err(e) => tracing::warn!(%circuit, "cannot listen through relay: {e}"),
+        }
     }
 }

@@ -49,6 +49,9 @@ pub(super) async fn start(
     }
 
     let mut swarm = build_swarm(keypair, &config)?;
+    for addr in &config.external {
+        swarm.add_external_address(addr.clone());
+    }
     let mut pending: HashSet<_> = HashSet::new();
     for addr in &config.listen {
         let id = swarm
@@ -190,7 +193,7 @@ impl EventLoop {
     /// Remembers the bootstrap peers (their peer exchange is trusted) and dials them.
     fn dial_bootstrap(&mut self, peers: Vec<(PeerId, Multiaddr)>) {
         for (peer, addr) in peers {
-            self.bootstrap_peers.insert(peer);
+            self.bootstrap_peers.insert(peer, addr.clone());
             self.swarm.add_peer_address(peer, addr.clone());
             if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
                 kad.add_address(&peer, addr.clone());
