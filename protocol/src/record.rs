@@ -156,6 +156,11 @@ fn write_bytes_header(out: &mut Vec<u8>, len: usize) {
 pub struct Payload {
     /// Protocol version ([`PROTOCOL_VERSION`]).
     pub v: u64,
+    /// The author, repeated inside the signed bytes so that the id (a hash of the payload)
+    /// names the author too: another key cannot re-sign a seller's payload under the same id
+    /// and have the real record dropped as a duplicate. Must equal the envelope's author.
+    /// [`Record::sign`] fills it in.
+    pub author: AuthorKey,
     /// What the body is.
     pub kind: Kind,
     /// The market the record belongs to, e.g. `geneva`.
@@ -183,6 +188,7 @@ impl Payload {
     ) -> Payload {
         Payload {
             v: PROTOCOL_VERSION,
+            author: AuthorKey([0; 32]),
             kind: body.kind(),
             market: market.into(),
             key: key.into(),
@@ -290,7 +296,8 @@ pub struct Record {
 
 impl Record {
     /// Encodes, signs and checks a payload of one's own.
-    pub fn sign(secret: &SecretKey, payload: Payload) -> Result<Record, RecordError> {
+    pub fn sign(secret: &SecretKey, mut payload: Payload) -> Result<Record, RecordError> {
+        payload.author = secret.public();
         payload.validate()?;
         let bytes = payload.encode()?;
         if bytes.len() + 110 > MAX_RECORD_BYTES {
@@ -324,6 +331,12 @@ impl Record {
     /// (for example by [`crate::batch::verify`]).
     pub fn from_verified(envelope: Envelope, now_ms: u64) -> Result<Record, RecordError> {
         let payload = Payload::decode(&envelope.payload)?;
+        if payload.author != envelope.author {
+            return Err(RecordError::field(
+                "author",
+                "differs from the key that signed the record",
+            ));
+        }
         payload.check_time(now_ms)?;
         // The one rule that needs the author: the platform countersigned this member.
         if let Body::Membership(m) = &payload.body {

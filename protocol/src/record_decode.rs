@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 
 use crate::cbor::{self, Limits};
 use crate::error::{CborError, RecordError};
+use crate::keys::AuthorKey;
 use crate::kinds::{Body, Kind};
 use crate::record::{PROTOCOL_VERSION, Payload};
 
@@ -85,6 +86,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut v: Option<u64> = None;
         let mut kind: Option<Kind> = None;
+        let mut author: Option<AuthorKey> = None;
         let mut market: Option<String> = None;
         let mut key: Option<String> = None;
         let mut rev: Option<u64> = None;
@@ -118,6 +120,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
                         .map_err(|_| de::Error::custom(format!("{TYPED}kind:{name}")))?;
                     once(&mut kind, "kind", parsed)?
                 }
+                "author" => once(&mut author, "author", map.next_value()?)?,
                 "market" => once(&mut market, "market", map.next_value()?)?,
                 "key" => once(&mut key, "key", map.next_value()?)?,
                 "rev" => once(&mut rev, "rev", map.next_value()?)?,
@@ -146,6 +149,7 @@ impl<'de> Visitor<'de> for PayloadVisitor {
         };
         Ok(Ok(Payload {
             v,
+            author: author.ok_or_else(|| de::Error::missing_field("author"))?,
             kind,
             market: market.ok_or_else(|| de::Error::missing_field("market"))?,
             key: key.ok_or_else(|| de::Error::missing_field("key"))?,
@@ -191,6 +195,7 @@ mod tests {
         let body = ciborium::Value::serialized(&p.body).unwrap();
         vec![
             ("v", p.v.into()),
+            ("author", ciborium::Value::Bytes(p.author.0.to_vec())),
             ("kind", p.kind.as_str().into()),
             ("market", p.market.clone().into()),
             ("key", p.key.clone().into()),
@@ -230,7 +235,7 @@ mod tests {
             RecordError::UnknownVersion(2)
         );
         let mut e = entries(&p);
-        e[1].1 = "auction".into();
+        e[2].1 = "auction".into();
         assert_eq!(
             decode_payload(&encode_map(e)).unwrap_err(),
             RecordError::UnknownKind("auction".into())

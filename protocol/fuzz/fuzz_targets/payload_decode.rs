@@ -12,14 +12,17 @@ use smartket_protocol::{AuthorKey, Envelope, Payload, Record, Signature};
 const NOW: u64 = 1_800_000_000_000;
 
 fuzz_target!(|data: &[u8]| {
+    let mut author = AuthorKey([0x19; 32]);
     if let Ok(payload) = Payload::decode(data) {
+        // Signed by the author it names, as the envelope check requires.
+        author = payload.author;
         // Whatever decodes is valid and re-encodes without error.
         assert!(payload.validate().is_ok());
         assert!(payload.encode().is_ok());
     }
     let envelope = Envelope {
         payload: data.to_vec(),
-        author: AuthorKey([0x19; 32]),
+        author,
         signature: Signature([0; 64]),
     };
     let _ = Record::from_verified(envelope, NOW);

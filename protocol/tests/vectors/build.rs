@@ -132,6 +132,8 @@ pub(crate) fn valid_typed(
     payload: &Payload,
     now: u64,
 ) -> ValidVector {
+    let mut payload = payload.clone();
+    payload.author = SecretKey::from_bytes(secret).public();
     let bytes = payload.encode().expect("encodable");
     valid(name, description, secret, bytes, now)
 }
@@ -175,6 +177,7 @@ fn tombstone(key: &str, rev: u64, created: u64) -> Payload {
         }),
     );
     payload.created = created;
+    payload.author = SecretKey::from_bytes(&PRODUCER).public();
     payload
 }
 
@@ -291,7 +294,7 @@ const GROUP_ORDER: [u8; 32] = [
 /// `a = clamp(sha512(seed)[:32]); k = int(sha512(R + A + M)) % L; S = k * a % L`.
 const R_IDENTITY_SIGNATURE: [u8; 64] = hex_literal(
     "0100000000000000000000000000000000000000000000000000000000000000\
-     c61613bd0808ae33340f30b04f6127386592aa106b5e5176a749cf0b517c500c",
+     c2246446da2f7650c0efc20dcbbbeed47aa3702b56bd49eae6c8a2029b5c9104",
 );
 
 /// 64 bytes from 128 hex digits, at compile time.
