@@ -214,6 +214,12 @@ impl Handle {
         &self.inner.store
     }
 
+    /// Changes of the store's current records, from now on (for the API's event stream, the
+    /// search index and benchmarks).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::ingest::StoreEvent> {
+        self.inner.ingest.subscribe()
+    }
+
     /// The network client.
     pub fn network(&self) -> &Client {
         &self.inner.client
