@@ -590,6 +590,12 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
             "schema",
         ),
         (
+            "missing_author",
+            "A signed payload without `author`.",
+            without(&fields, "author"),
+            "schema",
+        ),
+        (
             "rev_is_text",
             "A signed payload whose `rev` is a text string.",
             with(&fields, "rev", Json::Text(NOW.to_string())),
@@ -689,6 +695,21 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
             error,
         ));
     }
+
+    // The author named inside the payload.
+    out.push(invalid(
+        "payload_author_differs",
+        "The `tombstone` payload (author: the farm) signed by the courier ([43; 32]) and sent \
+         with the courier as envelope author: the signature verifies, but a payload names the \
+         key that signs it, so nobody can re-sign another author's payload under its id.",
+        sign_raw(
+            &SecretKey::from_bytes(&crate::kinds::COURIER),
+            fields.to_cbor_bytes(),
+        )
+        .encode(),
+        NOW,
+        "invalid_field",
+    ));
 
     // The clock.
     let future = tombstone("pommes-gala", NOW + MAX_CLOCK_SKEW_MS + 1, NOW - 90 * DAY);
