@@ -11,6 +11,7 @@ pub mod messages;
 pub mod record;
 mod record_decode;
 pub mod seal;
+pub mod sync;
 
 pub use error::{CborError, RecordError};
 pub use keys::{AuthorKey, BlobId, RecordId, SecretKey, Signature};
