@@ -78,6 +78,14 @@ async fn main() {
         daemons.push(start(&temp.path().join(format!("n{i}")), "producer", vec![boot.clone()]).await);
     }
     let handles: Vec<_> = daemons.iter().map(Daemon::handle).collect();
+    // On loopback no node can have an address confirmed by AutoNAT; declare each one's own, as
+    // a node on a LAN or with a public address would have, so Kademlia serves and peers find
+    // each other beyond the bootstrap node.
+    for h in &handles {
+        for addr in h.network().listen_addrs().await.unwrap() {
+            h.network().add_external_address(addr).await.unwrap();
+        }
+    }
 
     // Wait until every node has mesh peers on the listings topic.
     let formed = Instant::now();
@@ -90,7 +98,10 @@ async fn main() {
         if ready == nodes {
             break;
         }
-        assert!(formed.elapsed() < Duration::from_secs(60), "mesh did not form");
+        assert!(
+            formed.elapsed() < Duration::from_secs(60),
+            "mesh did not form: {ready} of {nodes} nodes have mesh peers"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Let the mesh settle for a few heartbeats after the last graft.

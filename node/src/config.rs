@@ -138,6 +138,9 @@ pub struct NetworkSection {
     pub listen: Vec<Addr>,
     /// Bootstrap nodes beyond those of the markets' configs (each with `/p2p/<peer id>`).
     pub bootstrap: Vec<Addr>,
+    /// Public addresses others can dial this node on (a cooperative's VPS address). Without
+    /// one, a node waits for AutoNAT to confirm an address before serving as a relay.
+    pub external: Vec<Addr>,
 }
 
 /// `[api]`
@@ -175,6 +178,7 @@ impl Default for NetworkSection {
         NetworkSection {
             listen: default_listen(DEFAULT_P2P_PORT),
             bootstrap: Vec::new(),
+            external: Vec::new(),
         }
     }
 }
@@ -377,8 +381,12 @@ impl Config {
             list(&self.network.listen)
         ));
         out.push_str(&format!(
-            "# Extra bootstrap nodes (each ending in /p2p/<peer id>), beyond the markets' own.\nbootstrap = [{}]\n\n[api]\n",
+            "# Extra bootstrap nodes (each ending in /p2p/<peer id>), beyond the markets' own.\nbootstrap = [{}]\n",
             list(&self.network.bootstrap)
+        ));
+        out.push_str(&format!(
+            "# Public addresses others can dial (a cooperative node on a server sets its own).\nexternal = [{}]\n\n[api]\n",
+            list(&self.network.external)
         ));
         out.push_str(&format!(
             "# Where the web UI and API listen. Keep it on 127.0.0.1.\nlisten = {}\n# Must be true to listen on a non-loopback address.\nallow_remote = {}\n",

@@ -133,6 +133,7 @@ impl Daemon {
             listen: config.network.listen.iter().map(|a| a.0.clone()).collect(),
             bootstrap,
             markets: markets.iter().map(|m| m.id.clone()).collect(),
+            external: config.network.external.iter().map(|a| a.0.clone()).collect(),
             cooperative: config.node.role == "cooperative",
             ..NetworkConfig::default()
         };
