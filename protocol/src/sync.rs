@@ -79,10 +79,12 @@ pub struct SyncConfig {
 }
 
 impl SyncConfig {
-    /// The reference configuration: 16-way splits, id lists from 16 items down.
+    /// The reference configuration: 8-way splits, id lists from 8 items down. Measured on
+    /// 100 000 items with 1 % differing on each side, it costs fewer rounds and bytes than
+    /// Negentropy's 16/32 (`examples/sync_figures.rs`).
     pub const DEFAULT: SyncConfig = SyncConfig {
-        branching: 16,
-        id_list_threshold: 16,
+        branching: 8,
+        id_list_threshold: 8,
         limits: SyncLimits::DEFAULT,
     };
 

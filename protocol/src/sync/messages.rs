@@ -283,7 +283,7 @@ fn read_id_list(
 }
 
 fn read_ids(bytes: &[u8]) -> Result<Vec<RecordId>, SyncError> {
-    if bytes.len() % 32 != 0 {
+    if !bytes.len().is_multiple_of(32) {
         return Err(schema("ids are a multiple of 32 bytes"));
     }
     Ok(bytes

@@ -68,7 +68,11 @@ impl Reconciler {
         config.validate()?;
         Ok(Reconciler {
             config,
-            open: Vec::new(),
+            // Before anything is sent, the whole space is open to the peer's first message.
+            open: vec![Open {
+                range: ItemRange::ALL,
+                id_list: None,
+            }],
             have: Vec::new(),
             need: Vec::new(),
             rounds: 0,
@@ -249,9 +253,8 @@ impl Reconciler {
             (Bound::between(&mine[cut - 1], &mine[cut]), room)
         };
         let mut lacking = vec![0u8; 0];
-        let mut bit = 0usize;
-        for item in theirs.iter().filter(|i| upper.is_above(i)) {
-            if bit % 8 == 0 {
+        for (bit, item) in theirs.iter().filter(|i| upper.is_above(i)).enumerate() {
+            if bit.is_multiple_of(8) {
                 lacking.push(0);
             }
             if !my_ids.contains(&item.id) {
@@ -260,7 +263,6 @@ impl Reconciler {
                 }
                 self.need.push(item.id);
             }
-            bit += 1;
         }
         let ids: Vec<RecordId> = missing[..sent].iter().map(|&k| mine[k].id).collect();
         self.have.extend_from_slice(&ids);
@@ -297,7 +299,7 @@ impl Reconciler {
             .map(|i| i.id)
             .collect();
         let spare_bits_clear = match lacking.last() {
-            Some(last) if listed.len() % 8 != 0 => last >> (listed.len() % 8) == 0,
+            Some(last) if !listed.len().is_multiple_of(8) => last >> (listed.len() % 8) == 0,
             _ => true,
         };
         if lacking.len() != listed.len().div_ceil(8) || !spare_bits_clear {
@@ -343,9 +345,7 @@ impl Writer {
     /// Whether `ranges` more ranges with `ids` ids and about `bytes` bytes fit, counting one
     /// skip range after them.
     fn fits(&self, ranges: usize, ids: usize, bytes: usize) -> bool {
-        ranges + 1 <= self.ranges_left
-            && ids <= self.ids_left
-            && bytes + RANGE_BYTES <= self.bytes_left
+        ranges < self.ranges_left && ids <= self.ids_left && bytes + RANGE_BYTES <= self.bytes_left
     }
 
     /// How many of our ids fit in one diff whose bitmap takes `bitmap` bytes.
