@@ -21,7 +21,10 @@ use smartket_protocol::{Record, SecretKey};
 fn smartket() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().unwrap().parent().unwrap().join("smartket");
-    assert!(bin.exists(), "build the binary first: cargo build --release -p smartket-node");
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build --release -p smartket-node"
+    );
     bin
 }
 
@@ -115,7 +118,10 @@ fn main() {
     let child = start(&dir);
     let idle = settle_and_measure(&child);
     stop(child);
-    println!("idle node, empty database:     RSS {:>7.1} MB", idle as f64 / 1024.0);
+    println!(
+        "idle node, empty database:     RSS {:>7.1} MB",
+        idle as f64 / 1024.0
+    );
 
     let config = Config::default();
     let markets = smartket_node::markets::load_all(&config.markets, &dir).unwrap();
@@ -148,7 +154,11 @@ fn main() {
             })
             .collect();
         let verdicts = ingest.ingest(Source::Local, "geneva", wires, now);
-        assert!(verdicts.iter().all(|v| matches!(v, smartket_node::ingest::Verdict::Accepted(_))));
+        assert!(
+            verdicts
+                .iter()
+                .all(|v| matches!(v, smartket_node::ingest::Verdict::Accepted(_)))
+        );
     }
     let db_size = std::fs::metadata(dir.join(smartket_node::daemon::DB_FILE))
         .unwrap()
@@ -163,5 +173,8 @@ fn main() {
     let child = start(&dir);
     let held = settle_and_measure(&child);
     stop(child);
-    println!("idle node, {count} listings:  RSS {:>7.1} MB", held as f64 / 1024.0);
+    println!(
+        "idle node, {count} listings:  RSS {:>7.1} MB",
+        held as f64 / 1024.0
+    );
 }

@@ -64,7 +64,10 @@ async fn start(dir: &std::path::Path, role: &str, bootstrap: Vec<Addr>) -> Daemo
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let nodes = args.first().copied().unwrap_or(10).max(2);
     let messages = args.get(1).copied().unwrap_or(100);
     let temp = tempfile::tempdir().unwrap();
@@ -75,7 +78,14 @@ async fn main() {
     let boot: Addr = format!("{addr}/p2p/{}", handle.peer_id()).parse().unwrap();
     let mut daemons = vec![first];
     for i in 1..nodes {
-        daemons.push(start(&temp.path().join(format!("n{i}")), "producer", vec![boot.clone()]).await);
+        daemons.push(
+            start(
+                &temp.path().join(format!("n{i}")),
+                "producer",
+                vec![boot.clone()],
+            )
+            .await,
+        );
     }
     let handles: Vec<_> = daemons.iter().map(Daemon::handle).collect();
     // On loopback no node can have an address confirmed by AutoNAT; declare each one's own, as
@@ -92,7 +102,11 @@ async fn main() {
     loop {
         let mut ready = 0;
         for h in &handles {
-            let mesh = h.network().mesh_peers("geneva", Family::Listings).await.unwrap();
+            let mesh = h
+                .network()
+                .mesh_peers("geneva", Family::Listings)
+                .await
+                .unwrap();
             ready += usize::from(!mesh.is_empty());
         }
         if ready == nodes {
@@ -119,7 +133,12 @@ async fn main() {
                     StoreEvent::Replaced { new, .. } => new.id,
                     _ => continue,
                 };
-                arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
+                arrivals
+                    .lock()
+                    .unwrap()
+                    .entry(id)
+                    .or_default()
+                    .push(Instant::now());
             }
         });
     }
@@ -148,9 +167,17 @@ async fn main() {
             }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        let times = arrivals.lock().unwrap().get(&id).cloned().unwrap_or_default();
+        let times = arrivals
+            .lock()
+            .unwrap()
+            .get(&id)
+            .cloned()
+            .unwrap_or_default();
         if times.len() < nodes {
-            println!("message {i}: reached {} of {nodes} nodes in 10 s", times.len());
+            println!(
+                "message {i}: reached {} of {nodes} nodes in 10 s",
+                times.len()
+            );
             continue;
         }
         // The publisher's own commit is the first arrival; the others are propagation.

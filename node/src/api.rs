@@ -134,11 +134,10 @@ async fn records_create(
     State(state): State<ApiState>,
     body: axum::body::Bytes,
 ) -> Result<Json<SubmitOutcome>, ApiError> {
-    let verdict = state
-        .node
-        .submit_own(body.to_vec())
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let verdict =
+        state.node.submit_own(body.to_vec()).await.map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })?;
     Ok(Json(outcome_of(&verdict)))
 }
 
@@ -216,12 +215,10 @@ pub struct PeerJson {
 }
 
 async fn peers_index(State(state): State<ApiState>) -> Result<Json<Vec<PeerJson>>, ApiError> {
-    let peers = state
-        .node
-        .network()
-        .peers()
-        .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "network", e.to_string()))?;
+    let peers =
+        state.node.network().peers().await.map_err(|e| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "network", e.to_string())
+        })?;
     Ok(Json(
         peers
             .into_iter()

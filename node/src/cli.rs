@@ -132,10 +132,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Id => {
             let secret = identity::load_key(&dir)?;
             println!("author  {}", secret.public());
-            println!(
-                "peer id {}",
-                crate::network::peer_id_of(&secret.public())
-            );
+            println!("peer id {}", crate::network::peer_id_of(&secret.public()));
             Ok(())
         }
         Command::Status => status(&dir).await,
@@ -264,7 +261,9 @@ async fn wait_for_listen_addrs(handle: &daemon::Handle) -> Vec<libp2p::Multiaddr
 
 fn port_error(what: &str, addr: &str, e: std::io::Error) -> anyhow::Error {
     if e.kind() == std::io::ErrorKind::AddrInUse {
-        anyhow::anyhow!("{what} address {addr} is already in use (another smartket node or program?); choose another with --api")
+        anyhow::anyhow!(
+            "{what} address {addr} is already in use (another smartket node or program?); choose another with --api"
+        )
     } else {
         anyhow::anyhow!("cannot listen on {what} address {addr}: {e}")
     }
@@ -283,8 +282,8 @@ struct RecordFile {
 
 impl RecordFile {
     fn read(path: &Path, kind: Option<Kind>) -> Result<RecordFile> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let mut spec: RecordFile = if path.extension().is_some_and(|e| e == "toml") {
             toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         } else {
@@ -299,9 +298,9 @@ impl RecordFile {
     /// Builds the payload through the same decoder and validator as records from the network.
     fn payload(&self, default_market: &str) -> Result<Payload> {
         let now = now_ms();
-        let lifetime = self
-            .lifetime_days
-            .map_or(30 * 24 * 3600 * 1000, |d| d.saturating_mul(24 * 3600 * 1000));
+        let lifetime = self.lifetime_days.map_or(30 * 24 * 3600 * 1000, |d| {
+            d.saturating_mul(24 * 3600 * 1000)
+        });
         let kind = self.kind.as_deref().context("the file needs a `kind`")?;
         let map = serde_json::json!({
             "v": smartket_protocol::record::PROTOCOL_VERSION,

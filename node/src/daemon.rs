@@ -120,8 +120,12 @@ impl Daemon {
 
         let keypair = libp2p::identity::Keypair::ed25519_from_bytes(secret.to_bytes())
             .map_err(|e| network::NetworkError::Identity(e.to_string()))?;
-        let mut bootstrap: Vec<Multiaddr> =
-            config.network.bootstrap.iter().map(|a| a.0.clone()).collect();
+        let mut bootstrap: Vec<Multiaddr> = config
+            .network
+            .bootstrap
+            .iter()
+            .map(|a| a.0.clone())
+            .collect();
         for market in &markets {
             for addr in &market.bootstrap {
                 if let Ok(addr) = addr.parse() {
@@ -133,7 +137,12 @@ impl Daemon {
             listen: config.network.listen.iter().map(|a| a.0.clone()).collect(),
             bootstrap,
             markets: markets.iter().map(|m| m.id.clone()).collect(),
-            external: config.network.external.iter().map(|a| a.0.clone()).collect(),
+            external: config
+                .network
+                .external
+                .iter()
+                .map(|a| a.0.clone())
+                .collect(),
             cooperative: config.node.role == "cooperative",
             ..NetworkConfig::default()
         };
@@ -235,7 +244,9 @@ impl Handle {
             Some(payload) => payload.market,
             None => String::new(),
         };
-        let verdict = self.ingest_blocking(Source::Local, market, vec![wire]).await;
+        let verdict = self
+            .ingest_blocking(Source::Local, market, vec![wire])
+            .await;
         let verdict = verdict
             .into_iter()
             .next()
@@ -288,7 +299,13 @@ impl Handle {
 
     /// Peers, record counts, addresses.
     pub async fn status(&self) -> Status {
-        let peers = self.inner.client.peers().await.map(|p| p.len()).unwrap_or(0);
+        let peers = self
+            .inner
+            .client
+            .peers()
+            .await
+            .map(|p| p.len())
+            .unwrap_or(0);
         let listen = self
             .inner
             .client

@@ -3,13 +3,13 @@
 //!
 //! Data flows one way: `network` → `ingest` → `store`; the CLI in `main.rs` only parses and
 //! calls in here.
-pub mod clock;
-pub mod config;
-pub mod identity;
-pub mod ingest;
-pub mod network;
-pub mod store;
 pub mod api;
 pub mod cli;
+pub mod clock;
+pub mod config;
 pub mod daemon;
+pub mod identity;
+pub mod ingest;
 pub mod markets;
+pub mod network;
+pub mod store;

@@ -10,17 +10,16 @@ use thiserror::Error;
 use crate::config::MarketEntry;
 
 /// Market configs compiled into the binary, by id.
-const BUILT_IN: &[(&str, &str)] = &[(
-    "geneva",
-    include_str!("../../examples/geneva/market.toml"),
-)];
+const BUILT_IN: &[(&str, &str)] = &[("geneva", include_str!("../../examples/geneva/market.toml"))];
 
 /// Why a market could not be loaded.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum MarketLoadError {
     /// No file given and no built-in config of that id.
-    #[error("unknown market {id:?}: give its config file in [[markets]] config = \"…\" (built in: {known})")]
+    #[error(
+        "unknown market {id:?}: give its config file in [[markets]] config = \"…\" (built in: {known})"
+    )]
     Unknown {
         /// The id asked for.
         id: String,
@@ -44,7 +43,9 @@ pub enum MarketLoadError {
         message: String,
     },
     /// The file's id differs from the one the node config names.
-    #[error("market config {path} is for market {found:?}, but the node config asks for {expected:?}")]
+    #[error(
+        "market config {path} is for market {found:?}, but the node config asks for {expected:?}"
+    )]
     IdMismatch {
         /// The file.
         path: String,
