@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use smartket_protocol::kinds::Tombstone;
 use smartket_protocol::record::{MAX_LIFETIME_MS, Payload};
-use smartket_protocol::{Body, Kind, Record, SecretKey};
+use smartket_protocol::{AuthorKey, Body, Kind, Record, SecretKey};
 
 use crate::api::{OwnRecord, SubmitOutcome};
 use crate::clock::now_ms;
@@ -296,22 +296,29 @@ impl RecordFile {
     }
 
     /// Builds the payload through the same decoder and validator as records from the network.
-    fn payload(&self, default_market: &str) -> Result<Payload> {
+    fn payload(&self, default_market: &str, author: &AuthorKey) -> Result<Payload> {
+        use ciborium::Value;
         let now = now_ms();
         let lifetime = self.lifetime_days.map_or(30 * 24 * 3600 * 1000, |d| {
             d.saturating_mul(24 * 3600 * 1000)
         });
         let kind = self.kind.as_deref().context("the file needs a `kind`")?;
-        let map = serde_json::json!({
-            "v": smartket_protocol::record::PROTOCOL_VERSION,
-            "kind": kind,
-            "market": self.market.as_deref().unwrap_or(default_market),
-            "key": self.key,
-            "rev": now,
-            "created": now,
-            "expires": now.saturating_add(lifetime),
-            "body": self.body,
-        });
+        let body = Value::serialized(&self.body).context("reading the body")?;
+        let entry = |k: &str, v: Value| (Value::Text(k.to_owned()), v);
+        let map = Value::Map(vec![
+            entry("v", smartket_protocol::record::PROTOCOL_VERSION.into()),
+            entry("author", Value::Bytes(author.as_bytes().to_vec())),
+            entry("kind", kind.into()),
+            entry(
+                "market",
+                self.market.as_deref().unwrap_or(default_market).into(),
+            ),
+            entry("key", self.key.as_str().into()),
+            entry("rev", now.into()),
+            entry("created", now.into()),
+            entry("expires", now.saturating_add(lifetime).into()),
+            entry("body", body),
+        ]);
         let mut bytes = Vec::new();
         ciborium::ser::into_writer(&map, &mut bytes).context("encoding the record")?;
         Payload::decode(&bytes).map_err(|e| anyhow::anyhow!("the record is not valid: {e}"))
@@ -328,7 +335,8 @@ fn first_market(config: &Config) -> Result<String> {
 
 async fn submit(dir: &Path, spec: RecordFile) -> Result<()> {
     let config = Config::load(dir, &Overrides::default())?;
-    let payload = spec.payload(&first_market(&config)?)?;
+    let author = identity::load_key(dir)?.public();
+    let payload = spec.payload(&first_market(&config)?, &author)?;
     submit_payload(dir, payload).await
 }
 
