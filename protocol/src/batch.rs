@@ -4,47 +4,75 @@
 //! roughly half the cost of checking each signature alone. When a batch fails, each record is
 //! checked on its own so that one bad record costs only itself, never its neighbours.
 
+use std::collections::HashMap;
+
 use crate::error::RecordError;
+use crate::keys::{AuthorKey, RecordId};
 use crate::record::{Envelope, signing_input};
 
 /// Checks every envelope's signature; the result at `i` belongs to `envelopes[i]`.
 pub fn verify(envelopes: &[Envelope]) -> Vec<Result<(), RecordError>> {
-    let mut results: Vec<Result<(), RecordError>> = Vec::with_capacity(envelopes.len());
+    verify_with_ids(envelopes)
+        .into_iter()
+        .map(|result| result.map(|_| ()))
+        .collect()
+}
+
+/// Checks every envelope's signature like [`verify`], and on success hands back the record id
+/// it computed on the way, so that [`crate::Record::from_verified_with_id`] need not hash the
+/// payload a second time.
+pub fn verify_with_ids(envelopes: &[Envelope]) -> Vec<Result<RecordId, RecordError>> {
+    let ids: Vec<RecordId> = envelopes.iter().map(Envelope::id).collect();
+    let mut results: Vec<Result<RecordId, RecordError>> = Vec::with_capacity(envelopes.len());
     let mut keys = Vec::with_capacity(envelopes.len());
     let mut inputs = Vec::with_capacity(envelopes.len());
     let mut sigs = Vec::with_capacity(envelopes.len());
+    // A burst often holds several records of one author: decompress each key once.
+    let mut decoded: HashMap<AuthorKey, Result<ed25519_dalek::VerifyingKey, RecordError>> =
+        HashMap::new();
     // Envelopes batching cannot judge alike with `verify_strict` go to single verification.
     let mut single = Vec::new();
-    for (i, envelope) in envelopes.iter().enumerate() {
+    for (i, (envelope, id)) in envelopes.iter().zip(&ids).enumerate() {
         if !r_is_batchable(&envelope.signature.0) {
             single.push(i);
-            results.push(Ok(()));
+            results.push(Ok(*id));
             continue;
         }
-        match envelope.author.verifying_key() {
+        let key = decoded
+            .entry(envelope.author)
+            .or_insert_with(|| envelope.author.verifying_key());
+        match key {
             Ok(key) => {
-                keys.push(key);
-                inputs.push(signing_input(&envelope.id()));
+                keys.push(*key);
+                inputs.push(signing_input(id));
                 sigs.push(ed25519_dalek::Signature::from_bytes(&envelope.signature.0));
-                results.push(Ok(()));
+                results.push(Ok(*id));
             }
-            Err(e) => results.push(Err(e)),
+            Err(e) => results.push(Err(e.clone())),
         }
     }
     let messages: Vec<&[u8]> = inputs.iter().map(|m| m.as_slice()).collect();
     if keys.is_empty() || ed25519_dalek::verify_batch(&messages, &sigs, &keys).is_ok() {
         for i in single {
-            results[i] = envelopes[i].verify();
+            results[i] = verify_one(&envelopes[i], &ids[i]);
         }
         return results;
     }
     // Some signature is bad: find which, one by one.
-    for (envelope, result) in envelopes.iter().zip(results.iter_mut()) {
+    for ((envelope, id), result) in envelopes.iter().zip(&ids).zip(results.iter_mut()) {
         if result.is_ok() {
-            *result = envelope.verify();
+            *result = verify_one(envelope, id);
         }
     }
     results
+}
+
+/// [`Envelope::verify`] with the id already computed.
+fn verify_one(envelope: &Envelope, id: &RecordId) -> Result<RecordId, RecordError> {
+    envelope
+        .author
+        .verify(&signing_input(id), &envelope.signature)
+        .map(|()| *id)
 }
 
 /// Whether the signature's R point may be batch-verified: the batch equation accepts a

@@ -77,12 +77,11 @@ pub(crate) fn pipeline(wires: &[Vec<u8>]) -> usize {
         .iter()
         .filter_map(|w| Envelope::decode(w).ok())
         .collect();
-    let verified = smartket_protocol::batch::verify(&envelopes);
+    let verified = smartket_protocol::batch::verify_with_ids(&envelopes);
     envelopes
         .into_iter()
         .zip(verified)
-        .filter(|(_, ok)| ok.is_ok())
-        .filter_map(|(e, _)| Record::from_verified(e, NOW).ok())
+        .filter_map(|(e, id)| Record::from_verified_with_id(e, id.ok()?, NOW).ok())
         .count()
 }
 
