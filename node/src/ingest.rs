@@ -252,12 +252,12 @@ impl Ingest {
         drop(wires);
 
         // Signatures, as one batch; then payload, kind rules, clock, and the market.
-        let checked = batch::verify(&envelopes);
+        let checked = batch::verify_with_ids(&envelopes);
         let mut records = Vec::with_capacity(envelopes.len());
         let mut record_positions = Vec::with_capacity(envelopes.len());
         for ((envelope, i), signature) in envelopes.into_iter().zip(positions).zip(checked) {
             let opened = signature
-                .and_then(|()| Record::from_verified(envelope, now_ms))
+                .and_then(|id| Record::from_verified_with_id(envelope, id, now_ms))
                 .and_then(|record| {
                     if record.payload.market != market {
                         return Err(RecordError::WrongMarket {
