@@ -90,12 +90,16 @@ pub fn validate_text(
     }
     for (lang, value) in text {
         validate_lang(field, lang)?;
-        let path = format!("{field}.{lang}");
-        if multiline {
-            validate_paragraph(&path, value, max)?;
-        } else {
-            validate_line(&path, value, max)?;
-        }
+        at(
+            || format!("{field}.{lang}"),
+            |path| {
+                if multiline {
+                    validate_paragraph(path, value, max)
+                } else {
+                    validate_line(path, value, max)
+                }
+            },
+        )?;
     }
     Ok(())
 }
@@ -155,7 +159,10 @@ pub fn validate_postcodes(field: &str, codes: &[String], max: usize) -> Result<(
         ));
     }
     for (i, code) in codes.iter().enumerate() {
-        validate_postcode(&format!("{field}[{i}]"), code)?;
+        at(
+            || format!("{field}[{i}]"),
+            |path| validate_postcode(path, code),
+        )?;
     }
     unique(field, codes.iter())
 }
@@ -306,7 +313,7 @@ pub fn validate_slots(field: &str, slots: &[TimeSlot]) -> Result<(), RecordError
         ));
     }
     for (i, slot) in slots.iter().enumerate() {
-        slot.validate(&format!("{field}[{i}]"))?;
+        at(|| format!("{field}[{i}]"), |path| slot.validate(path))?;
     }
     unique(field, slots.iter())
 }
@@ -467,4 +474,21 @@ mod tests {
         };
         assert_eq!(field_of(off.validate("p").unwrap_err()), "p.lat_e4");
     }
+}
+
+/// Runs `check` on a part of a record whose path costs an allocation to spell (an index, a
+/// language), spelling it only when the check fails: `check` gets the empty path, and the path
+/// of an [`RecordError::InvalidField`] it returns is prefixed with `path()`. Validation of a
+/// valid record, the common case, then allocates no path at all.
+pub(crate) fn at<T>(
+    path: impl FnOnce() -> String,
+    check: impl FnOnce(&str) -> Result<T, RecordError>,
+) -> Result<T, RecordError> {
+    check("").map_err(|e| match e {
+        RecordError::InvalidField { field, reason } => RecordError::InvalidField {
+            field: format!("{}{field}", path()),
+            reason,
+        },
+        other => other,
+    })
 }

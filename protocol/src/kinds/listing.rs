@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::RecordError;
 use crate::keys::{AuthorKey, BlobId};
 use crate::kinds::common::{
-    MAX_ZONE_POSTCODES, MultiText, TimeSlot, unique, validate_blobs, validate_currency,
+    MAX_ZONE_POSTCODES, MultiText, TimeSlot, at, unique, validate_blobs, validate_currency,
     validate_ident, validate_line, validate_pct, validate_postcode, validate_postcodes,
     validate_slots, validate_text,
 };
@@ -205,13 +205,12 @@ impl Listing {
             ));
         }
         for (i, v) in self.variants.iter().enumerate() {
-            validate_ident(&format!("body.variants[{i}].id"), &v.id, 32)?;
-            validate_text(
-                &format!("body.variants[{i}].label"),
-                &v.label,
-                120,
-                true,
-                false,
+            at(
+                || format!("body.variants[{i}]"),
+                |_| {
+                    validate_ident(".id", &v.id, 32)?;
+                    validate_text(".label", &v.label, 120, true, false)
+                },
             )?;
         }
         unique(
@@ -238,26 +237,24 @@ impl Listing {
             ));
         }
         for (i, option) in self.fulfilment.iter().enumerate() {
-            let path = format!("body.fulfilment[{i}]");
-            match option {
-                Fulfilment::Pickup {
-                    place,
-                    postcode,
-                    hours,
-                } => {
-                    validate_line(&format!("{path}.place"), place, 200)?;
-                    validate_postcode(&format!("{path}.postcode"), postcode)?;
-                    validate_slots(&format!("{path}.hours"), hours)?;
-                }
-                Fulfilment::Courier => {}
-                Fulfilment::OwnDelivery { postcodes, .. } => {
-                    validate_postcodes(
-                        &format!("{path}.postcodes"),
-                        postcodes,
-                        MAX_ZONE_POSTCODES,
-                    )?;
-                }
-            }
+            at(
+                || format!("body.fulfilment[{i}]"),
+                |_| match option {
+                    Fulfilment::Pickup {
+                        place,
+                        postcode,
+                        hours,
+                    } => {
+                        validate_line(".place", place, 200)?;
+                        validate_postcode(".postcode", postcode)?;
+                        validate_slots(".hours", hours)
+                    }
+                    Fulfilment::Courier => Ok(()),
+                    Fulfilment::OwnDelivery { postcodes, .. } => {
+                        validate_postcodes(".postcodes", postcodes, MAX_ZONE_POSTCODES)
+                    }
+                },
+            )?;
             if self.fulfilment[..i].contains(option) {
                 return Err(RecordError::field(
                     "body.fulfilment",
