@@ -9,9 +9,8 @@
 //! | table | key → value | holds |
 //! |---|---|---|
 //! | `records` | id → meta ‖ wire | every current record: a small header (kind, slot kind, rev, expires, author, delegated member, market) and the wire bytes as signed |
-//! | `slots` | author ‖ slot kind ‖ key → id, rev, vacated | the current holder of each slot; a vacated row keeps an expired slot's revision until older revisions must have expired too |
+//! | `slots` | author ‖ slot kind ‖ key → id, rev, vacated | the current holder of each slot; a vacated row keeps an expired slot's revision until older revisions must have expired too; a prefix range on the author serves [`Store::by_author`] |
 //! | `market_index` | (market, rev, id) → kind | current records per market (tombstones included), ordered for sync |
-//! | `author_index` | (market, author, id) → kind | current records per author |
 //! | `expiry` | (expires, id) → slot key | what the sweep removes, and when |
 //! | `delegated` | (market, platform, member, id) → () | listings a platform holds for a member |
 //! | `membership_until` | (until, id) → () | memberships granting `publish`, by end of term |
@@ -39,7 +38,7 @@ use thiserror::Error;
 
 pub use delegation::DelegationError;
 use tables::{
-    AUTHOR_INDEX, COUNTS, Corruption, MARKET_INDEX, RECORDS, SLOTS, SlotRow, decode_row,
+    COUNTS, Corruption, LEGACY_AUTHOR_INDEX, MARKET_INDEX, RECORDS, SLOTS, SlotRow, decode_row,
     encode_slot_key, kind_code, kind_from_code,
 };
 use write::Writer;
@@ -169,9 +168,21 @@ impl Store {
                 path: path.to_owned(),
             }),
         };
-        // Creating every table up front lets read transactions assume they exist.
-        store.write(|_| Ok(()))?;
+        store.create_tables()?;
         Ok(store)
+    }
+
+    /// Creates every table (so read transactions can assume they exist) and drops tables this
+    /// version no longer keeps, in one transaction.
+    fn create_tables(&self) -> Result<(), StoreError> {
+        let run = || {
+            let txn = self.inner.db.begin_write()?;
+            Writer::open(&txn)?.finish()?;
+            txn.delete_table(LEGACY_AUTHOR_INDEX)?;
+            txn.commit()?;
+            Ok(())
+        };
+        run().map_err(|fault| fault_to_error(&self.inner.path, fault))
     }
 
     /// The database file.
@@ -276,21 +287,35 @@ impl Store {
         })
     }
 
-    /// An author's current, unexpired records in a market, tombstones left out.
+    /// An author's current, unexpired records in a market, tombstones left out, in id order.
+    ///
+    /// Served from the author's slots (every slot key starts with the author), so no separate
+    /// author index has to be written on every commit; an author holds few slots, and the rows
+    /// of other markets are skipped on their header without decoding the payload.
     pub fn by_author(&self, market: &str, author: &AuthorKey) -> Result<Vec<Record>, StoreError> {
         let now = crate::clock::now_ms();
-        let tombstone = kind_code(Kind::Tombstone);
         self.read(|txn| {
-            let index = txn.open_table(AUTHOR_INDEX)?;
+            let slots = txn.open_table(SLOTS)?;
             let records = txn.open_table(RECORDS)?;
             let mut out = Vec::new();
-            let range = (market, &author.0, &[0u8; 32])..=(market, &author.0, &[0xffu8; 32]);
-            for entry in index.range(range)? {
-                let (key, kind) = entry?;
-                if kind.value() != tombstone {
-                    out.extend(load(&records, &RecordId(*key.value().2), now)?);
+            for entry in slots.range(author.0.as_slice()..)? {
+                let (key, row) = entry?;
+                if !key.value().starts_with(&author.0) {
+                    break;
+                }
+                let held = SlotRow::decode(row.value())?;
+                if held.vacated {
+                    continue;
+                }
+                let Some(row) = records.get(&held.id.0)? else {
+                    continue;
+                };
+                let (meta, _) = decode_row(row.value())?;
+                if meta.market == market && meta.kind != Kind::Tombstone && meta.expires > now {
+                    out.push(record_from_row(&held.id, row.value())?);
                 }
             }
+            out.sort_unstable_by_key(|r| r.id);
             Ok(out)
         })
     }
@@ -401,7 +426,9 @@ impl Store {
             let txn = self.inner.db.begin_write()?;
             let out = {
                 let mut writer = Writer::open(&txn)?;
-                f(&mut writer)?
+                let out = f(&mut writer)?;
+                writer.finish()?;
+                out
             };
             txn.commit()?;
             Ok(out)

@@ -6,15 +6,16 @@
 //! revision or a tombstone replaces it, when it expires, or when its delegation is withdrawn.
 //! Keeping both paths in one place keeps the indexes consistent with the records table.
 
+use std::collections::HashMap;
+
 use redb::{ReadableTable, Table, WriteTransaction};
 use smartket_protocol::record::MAX_LIFETIME_MS;
 use smartket_protocol::{AuthorKey, Kind, Record, RecordId};
 
 use super::delegation;
 use super::tables::{
-    AUTHOR_INDEX, COUNTS, Corruption, DELEGATED, DelegatedKey, EXPIRY, MARKET_INDEX,
-    MEMBERSHIP_UNTIL, Meta, RECORDS, SLOTS, SlotRow, decode_row, encode_row, encode_slot_key,
-    kind_code,
+    COUNTS, Corruption, DELEGATED, DelegatedKey, EXPIRY, MARKET_INDEX, MEMBERSHIP_UNTIL, Meta,
+    RECORDS, SLOTS, SlotRow, decode_row, encode_row, encode_slot_key, kind_code,
 };
 use super::{CommitOutcome, Fault, Swept, record_from_row};
 
@@ -25,12 +26,18 @@ pub(super) struct Writer<'t> {
     records: Table<'t, Bytes32, &'static [u8]>,
     slots: Table<'t, &'static [u8], &'static [u8]>,
     market: Table<'t, (&'static str, u64, Bytes32), u8>,
-    author: Table<'t, (&'static str, Bytes32, Bytes32), u8>,
     expiry: Table<'t, (u64, Bytes32), &'static [u8]>,
     delegated: Table<'t, DelegatedKey, ()>,
     until: Table<'t, (u64, Bytes32), ()>,
     counts: Table<'t, (&'static str, u8), u64>,
+    /// Changes to `counts` made by this transaction, per market and kind code, written once by
+    /// [`Writer::finish`]: every record of a batch touches the same few count rows, so updating
+    /// them per record would repeat a read-modify-write of one B-tree entry per insert.
+    count_deltas: HashMap<String, [i64; KIND_CODES]>,
 }
+
+/// Kind codes are 1..=6; index 0 is unused.
+const KIND_CODES: usize = 7;
 
 /// What [`Writer::remove_current`] took out.
 pub(super) struct Removed {
@@ -48,12 +55,37 @@ impl<'t> Writer<'t> {
             records: txn.open_table(RECORDS)?,
             slots: txn.open_table(SLOTS)?,
             market: txn.open_table(MARKET_INDEX)?,
-            author: txn.open_table(AUTHOR_INDEX)?,
             expiry: txn.open_table(EXPIRY)?,
             delegated: txn.open_table(DELEGATED)?,
             until: txn.open_table(MEMBERSHIP_UNTIL)?,
             counts: txn.open_table(COUNTS)?,
+            count_deltas: HashMap::new(),
         })
+    }
+
+    /// Writes what must be written once per transaction (the count changes). Call before
+    /// committing; dropping a `Writer` without it loses those changes.
+    pub(super) fn finish(mut self) -> Result<(), Fault> {
+        for (market, deltas) in std::mem::take(&mut self.count_deltas) {
+            for (code, delta) in deltas.into_iter().enumerate() {
+                if delta == 0 {
+                    continue;
+                }
+                let code = code as u8;
+                let n = self
+                    .counts
+                    .get((market.as_str(), code))?
+                    .map(|v| v.value())
+                    .unwrap_or(0);
+                let n = n.saturating_add_signed(delta);
+                if n == 0 {
+                    self.counts.remove((market.as_str(), code))?;
+                } else {
+                    self.counts.insert((market.as_str(), code), n)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Applies the slot rule to one record and, if it wins, makes it current everywhere.
@@ -167,8 +199,7 @@ impl<'t> Writer<'t> {
         };
         self.slots.insert(slot_key, slot.encode().as_slice())?;
         self.market.insert((market, meta.rev, id), code)?;
-        self.count(market, code, true)?;
-        self.author.insert((market, &meta.author.0, id), code)?;
+        self.count(market, code, 1);
         self.expiry.insert((meta.expires, id), slot_key)?;
         if let Some(member) = &meta.on_behalf_of {
             self.delegated
@@ -190,9 +221,8 @@ impl<'t> Writer<'t> {
         let market = meta.market.as_str();
         let code = kind_code(meta.kind);
         if self.market.remove((market, meta.rev, &id.0))?.is_some() {
-            self.count(market, code, false)?;
+            self.count(market, code, -1);
         }
-        self.author.remove((market, &meta.author.0, &id.0))?;
         let slot_key = self
             .expiry
             .remove((meta.expires, &id.0))?
@@ -311,18 +341,15 @@ impl<'t> Writer<'t> {
         Ok(swept)
     }
 
-    fn count(&mut self, market: &str, code: u8, up: bool) -> Result<(), Fault> {
-        let n = self
-            .counts
-            .get((market, code))?
-            .map(|v| v.value())
-            .unwrap_or(0);
-        let n = if up { n + 1 } else { n.saturating_sub(1) };
-        if n == 0 {
-            self.counts.remove((market, code))?;
-        } else {
-            self.counts.insert((market, code), n)?;
+    fn count(&mut self, market: &str, code: u8, delta: i64) {
+        let slot = usize::from(code).min(KIND_CODES - 1);
+        match self.count_deltas.get_mut(market) {
+            Some(deltas) => deltas[slot] += delta,
+            None => {
+                let mut deltas = [0; KIND_CODES];
+                deltas[slot] = delta;
+                self.count_deltas.insert(market.to_owned(), deltas);
+            }
         }
-        Ok(())
     }
 }
