@@ -13,4 +13,3 @@ pub mod ingest;
 pub mod markets;
 pub mod network;
 pub mod store;
-pub mod sync;
