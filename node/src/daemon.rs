@@ -33,6 +33,7 @@ use crate::ingest::{Ingest, Source, Verdict};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
 use crate::store::Store;
+use crate::sync::{SyncReport, SyncStatus, Syncer};
 
 /// File name of the database inside the data dir.
 pub const DB_FILE: &str = "smartket.redb";
@@ -82,6 +83,9 @@ pub struct Status {
     pub markets: BTreeMap<String, BTreeMap<String, u64>>,
     /// Own records waiting for a peer to publish to.
     pub unpublished: usize,
+    /// Catch-up sync progress.
+    #[serde(default)]
+    pub sync: SyncStatus,
 }
 
 struct Inner {
@@ -91,6 +95,8 @@ struct Inner {
     store: Store,
     ingest: Ingest,
     client: Client,
+    /// Catch-up sync, both roles.
+    sync: Arc<Syncer>,
     /// Own records accepted locally but not yet handed to gossip (no peers yet).
     unpublished: Mutex<Vec<Record>>,
 }
@@ -149,6 +155,12 @@ impl Daemon {
         let (client, events, event_loop) = network::new(keypair, net_config).await?;
         let event_loop = tokio::spawn(event_loop.run());
 
+        let sync = Arc::new(Syncer::new(
+            store.clone(),
+            ingest.clone(),
+            client.clone(),
+            markets.iter().map(|m| m.id.clone()).collect(),
+        ));
         let handle = Handle {
             inner: Arc::new(Inner {
                 secret,
@@ -157,6 +169,7 @@ impl Daemon {
                 store,
                 ingest,
                 client,
+                sync: Arc::clone(&sync),
                 unpublished: Mutex::new(Vec::new()),
             }),
         };
@@ -164,6 +177,7 @@ impl Daemon {
             tokio::spawn(gossip_task(handle.clone(), events)),
             tokio::spawn(republish_task(handle.clone())),
             tokio::spawn(sweep_task(handle.clone())),
+            tokio::spawn(async move { sync.periodic().await }),
         ];
         Ok(Daemon {
             handle,
@@ -334,7 +348,13 @@ impl Handle {
             peers,
             markets,
             unpublished: self.inner.unpublished.lock().await.len(),
+            sync: self.inner.sync.status(),
         }
+    }
+
+    /// Syncs every joined market with every connected peer now.
+    pub async fn sync_now(&self) -> SyncReport {
+        self.inner.sync.sync_now().await
     }
 
     /// The actor's own current records of `kind` in every market.
@@ -365,6 +385,17 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                 NetworkEvent::PeerConnected(peer) => {
                     tracing::debug!(%peer, "peer connected");
                     retry_unpublished(&handle).await;
+                    let sync = Arc::clone(&handle.inner.sync);
+                    tokio::spawn(async move { sync.on_connected(peer).await });
+                }
+                NetworkEvent::InboundRequest {
+                    peer,
+                    kind: network::RequestKind::Sync,
+                    bytes,
+                    reply,
+                } => {
+                    let sync = Arc::clone(&handle.inner.sync);
+                    tokio::spawn(async move { sync.serve(peer, bytes, reply).await });
                 }
                 NetworkEvent::InboundRequest { peer, kind, .. } => {
                     // Dropping the reply tells the peer we do not serve this protocol yet.

@@ -13,3 +13,4 @@ pub mod ingest;
 pub mod markets;
 pub mod network;
 pub mod store;
+pub mod sync;

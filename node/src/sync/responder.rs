@@ -1,0 +1,229 @@
+//! The responder side of `/smartket/sync/1`: per-peer reconciliation sessions, and serving
+//! records by id.
+//!
+//! A session lives from a reconcile step flagged `start` until the responder's reconciler is
+//! done, until it idles for [`SESSION_IDLE`], or until the same peer starts another one. At
+//! most [`MAX_SESSIONS`] peers hold one at a time, and each peer at most one: a session holds a
+//! snapshot of the market (40 bytes per record), so this bounds what peers can make us keep.
+//! Everything here is blocking (store reads, CPU): the caller runs it on a blocking thread.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use libp2p::PeerId;
+use smartket_protocol::sync::pull::WireRecord;
+use smartket_protocol::sync::{Outcome, Reconciler, SyncConfig, SyncMessage, VecItemSet};
+
+use super::wire::{FetchRequest, FetchResponse, MAX_FETCH_BYTES};
+use super::{SessionError, snapshot};
+use crate::store::Store;
+
+/// A session idle this long is dropped (the initiator gave up or went away).
+pub(crate) const SESSION_IDLE: Duration = Duration::from_secs(60);
+/// Most peers with an open session at once.
+pub(crate) const MAX_SESSIONS: usize = 16;
+
+/// What the responder does with one reconcile step.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Send this answer; the session goes on.
+    Reply(Vec<u8>),
+    /// Send this answer; the session is over and this is what it taught us.
+    Done {
+        /// The last answer (often the empty message).
+        reply: Vec<u8>,
+        /// Our `have` (the peer fetches them) and `need` (we fetch them).
+        outcome: Outcome,
+        /// Messages received in the session.
+        rounds: u32,
+    },
+    /// Drop the reply: the peer broke the protocol or we cannot take a session now.
+    Refuse(String),
+}
+
+struct Session {
+    market: String,
+    set: VecItemSet,
+    reconciler: Reconciler,
+    last: Instant,
+}
+
+/// Open sessions, one per peer, bounded in number and idle time.
+#[derive(Default)]
+pub(crate) struct Sessions {
+    open: Mutex<HashMap<PeerId, Session>>,
+}
+
+impl Sessions {
+    /// Takes `peer`'s session out (so one step per peer runs at a time), dropping idle ones.
+    fn take(&self, peer: &PeerId) -> Option<Session> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.retain(|_, s| s.last.elapsed() < SESSION_IDLE);
+        open.remove(peer)
+    }
+
+    /// Whether a new session for `peer` fits under [`MAX_SESSIONS`].
+    fn has_room(&self) -> bool {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.len() < MAX_SESSIONS
+    }
+
+    fn put(&self, peer: PeerId, mut session: Session) {
+        session.last = Instant::now();
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.insert(peer, session);
+    }
+
+    /// Number of open sessions.
+    pub(crate) fn len(&self) -> usize {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Answers one reconcile step of `peer` for `market`.
+    pub(crate) fn step(
+        &self,
+        store: &Store,
+        config: SyncConfig,
+        peer: PeerId,
+        start: bool,
+        market: &str,
+        message: &[u8],
+    ) -> Result<Step, SessionError> {
+        let existing = self.take(&peer);
+        let mut session = match (start, existing) {
+            (true, _) => {
+                if !self.has_room() {
+                    return Ok(Step::Refuse(format!("{MAX_SESSIONS} sessions open")));
+                }
+                Session {
+                    market: market.to_owned(),
+                    set: snapshot(store, market)?,
+                    reconciler: Reconciler::new(config)?,
+                    last: Instant::now(),
+                }
+            }
+            (false, Some(s)) if s.market == market => s,
+            (false, _) => return Ok(Step::Refuse("no session open for this market".into())),
+        };
+        let answer = match session.reconciler.receive_bytes(&session.set, message) {
+            Ok(answer) => answer,
+            Err(e) if e.is_peer_fault() => return Ok(Step::Refuse(e.to_string())),
+            Err(e) => return Err(e.into()),
+        };
+        let reply = answer.unwrap_or_else(|| SyncMessage::default().encode());
+        if session.reconciler.is_done() {
+            return Ok(Step::Done {
+                reply,
+                outcome: session.reconciler.outcome(),
+                rounds: session.reconciler.rounds(),
+            });
+        }
+        self.put(peer, session);
+        Ok(Step::Reply(reply))
+    }
+}
+
+/// Answers a fetch: the records held among a prefix of the asked ids, stopping before
+/// [`MAX_FETCH_BYTES`] (but always settling at least one id).
+pub(crate) fn answer_fetch(
+    store: &Store,
+    request: &FetchRequest,
+) -> Result<FetchResponse, SessionError> {
+    let mut response = FetchResponse {
+        v: 1,
+        ..FetchResponse::default()
+    };
+    let mut bytes = 0usize;
+    for id in request.ids() {
+        if let Some(wire) = store.wire(&id)? {
+            if response.answered > 0 && bytes + wire.len() > MAX_FETCH_BYTES {
+                break;
+            }
+            bytes += wire.len();
+            response.records.push(WireRecord(wire));
+        }
+        response.answered += 1;
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::wire;
+    use smartket_protocol::sync::Reconciler;
+
+    fn peer() -> PeerId {
+        PeerId::random()
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_step_without_a_started_session_is_refused() {
+        let (_dir, store) = store();
+        let sessions = Sessions::default();
+        let (_, first) = Reconciler::initiate(&VecItemSet::default(), SyncConfig::DEFAULT).unwrap();
+        let step = sessions
+            .step(
+                &store,
+                SyncConfig::DEFAULT,
+                peer(),
+                false,
+                "geneva",
+                &first.encode(),
+            )
+            .unwrap();
+        assert!(matches!(step, Step::Refuse(_)), "{step:?}");
+    }
+
+    #[test]
+    fn garbage_from_a_peer_is_refused_and_leaves_no_session() {
+        let (_dir, store) = store();
+        let sessions = Sessions::default();
+        let step = sessions
+            .step(&store, SyncConfig::DEFAULT, peer(), true, "geneva", &[0xff])
+            .unwrap();
+        assert!(matches!(step, Step::Refuse(_)), "{step:?}");
+        assert_eq!(sessions.len(), 0);
+    }
+
+    #[test]
+    fn two_empty_sets_finish_in_one_step() {
+        let (_dir, store) = store();
+        let sessions = Sessions::default();
+        let (_, first) = Reconciler::initiate(&VecItemSet::default(), SyncConfig::DEFAULT).unwrap();
+        let step = sessions
+            .step(
+                &store,
+                SyncConfig::DEFAULT,
+                peer(),
+                true,
+                "geneva",
+                &first.encode(),
+            )
+            .unwrap();
+        let Step::Done { outcome, .. } = step else {
+            panic!("not done: {step:?}")
+        };
+        assert_eq!(outcome, Outcome::default());
+        assert_eq!(sessions.len(), 0);
+    }
+
+    #[test]
+    fn a_fetch_of_unknown_ids_settles_them_all_and_sends_nothing() {
+        let (_dir, store) = store();
+        let bytes = wire::fetch("geneva", &[smartket_protocol::RecordId([3; 32]); 3]).unwrap();
+        let wire::Request::Fetch(request) = wire::decode_request(&bytes).unwrap() else {
+            panic!("not a fetch")
+        };
+        let response = answer_fetch(&store, &request).unwrap();
+        assert_eq!(response.answered, 3);
+        assert!(response.records.is_empty());
+    }
+}

@@ -1,0 +1,111 @@
+//! Catch-up sync across real node processes: a node that was down while 2 000 records were
+//! published catches them all up on start, and two nodes holding different halves end with
+//! the union. Gossip cannot deliver these: the records were gossiped (or not) while the
+//! receiving node was away.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use smartket_protocol::{Record, SecretKey};
+use smartket_tests::fixtures::listing_payload;
+use smartket_tests::{DEADLINE, Node, now_ms, wait_until};
+
+const DAY_MS: u64 = 24 * 3600 * 1000;
+
+/// `n` signed listings of one author, keys `{prefix}-{i}`.
+fn records(seed: u8, prefix: &str, n: usize) -> Vec<Record> {
+    let secret = SecretKey::from_bytes(&[seed; 32]);
+    let now = now_ms();
+    (0..n)
+        .map(|i| {
+            let key = format!("{prefix}-{i}");
+            let payload = listing_payload("geneva", &key, "Carottes", 100 + i as u64, now, DAY_MS);
+            Record::sign(&secret, payload).unwrap()
+        })
+        .collect()
+}
+
+async fn submit_all(node: &Node, records: &[Record]) {
+    for record in records {
+        let outcome = node.submit(record.to_wire()).await.unwrap();
+        assert_eq!(outcome["outcome"], "accepted", "{outcome}");
+    }
+}
+
+async fn listings(node: &Node) -> u64 {
+    node.status().await["markets"]["geneva"]["listing"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+async fn wait_for_count(node: &Node, what: &str, want: u64) {
+    wait_until(what, DEADLINE * 2, || async {
+        (listings(node).await == want).then_some(())
+    })
+    .await;
+}
+
+async fn holds_samples(node: &Node, records: &[Record]) {
+    for record in records.iter().step_by(97) {
+        assert!(node.has(&record.id.to_hex()).await, "missing {}", record.id);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_down_while_2000_records_were_published_holds_them_all_after_start() {
+    let a = Node::start("cooperative", "A", &[]).await.unwrap();
+    let addr = a.addrs[0].clone();
+    let witness = Node::start("producer", "Témoin", std::slice::from_ref(&addr))
+        .await
+        .unwrap();
+    let mut late = Node::start("producer", "Retard", std::slice::from_ref(&addr))
+        .await
+        .unwrap();
+    assert!(late.stop().await);
+    wait_until("the witness connected", DEADLINE, || async {
+        (witness.status().await["peers"].as_u64().unwrap_or(0) > 0).then_some(())
+    })
+    .await;
+
+    let published = records(7, "carottes", 2000);
+    submit_all(&a, &published).await;
+    wait_for_count(&a, "A holds 2000", 2000).await;
+
+    late.run().await.unwrap();
+    wait_for_count(&late, "the late node holds 2000", 2000).await;
+    holds_samples(&late, &published).await;
+    let status = late.status().await;
+    assert!(
+        status["sync"]["total"]["fetched"].as_u64().unwrap_or(0) > 0,
+        "{status}"
+    );
+    assert_eq!(
+        status["markets"]["geneva"],
+        a.status().await["markets"]["geneva"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_holding_different_halves_end_with_the_union() {
+    let a = Node::start("producer", "A", &[]).await.unwrap();
+    let mut b = Node::start("producer", "B", &[]).await.unwrap();
+    let left = records(8, "pommes", 300);
+    let right = records(9, "poires", 300);
+    submit_all(&a, &left).await;
+    submit_all(&b, &right).await;
+
+    // B comes back bootstrapping to A.
+    assert!(b.stop().await);
+    let path = b.dir.join("smartket.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    let config = config.replace(
+        "bootstrap = []",
+        &format!("bootstrap = [\"{}\"]", a.addrs[0]),
+    );
+    std::fs::write(&path, config).unwrap();
+    b.run().await.unwrap();
+
+    wait_for_count(&a, "A holds the union", 600).await;
+    wait_for_count(&b, "B holds the union", 600).await;
+    holds_samples(&a, &right).await;
+    holds_samples(&b, &left).await;
+}
