@@ -208,6 +208,9 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
         );
     }
     let config = Config::load(dir, flags)?;
+    // Registered before anything starts: a Ctrl-C that arrives while the node is still coming
+    // up must stop it cleanly, not kill it by the signal's default action.
+    let stop = StopSignal::register().context("installing the Ctrl-C handler")?;
     let token = identity::ensure_api_token(dir)?;
     let api_addr = config.api.listen;
     if !api_addr.ip().is_loopback() {
@@ -235,15 +238,53 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
         println!("  listen   {addr}/p2p/{}", handle.peer_id());
     }
     println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    stop.wait().await;
     println!("Stopping…");
     api_task.abort();
     let _ = std::fs::remove_file(&addr_file);
     daemon.shutdown().await;
     println!("Stopped cleanly.");
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from a service manager (a co-op's bootstrap node under systemd): both
+/// stop the node cleanly.
+struct StopSignal {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    #[cfg(unix)]
+    fn register() -> std::io::Result<StopSignal> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignal {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn register() -> std::io::Result<StopSignal> {
+        Ok(StopSignal {})
+    }
+
+    #[cfg(unix)]
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn wait(self) {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 /// The swarm reports its listen addresses a moment after start; wait for them (bounded) so the

@@ -26,6 +26,7 @@ use smartket_protocol::{AuthorKey, Kind, Record, SecretKey};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
 
+use crate::background::Background;
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::identity::{self, DataDirLock};
@@ -33,7 +34,7 @@ use crate::ingest::{Ingest, Source, Verdict};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
 use crate::store::Store;
-use crate::sync::{SyncReport, SyncStatus, Syncer};
+use crate::sync::{PullReport, SessionError, SyncReport, SyncStatus, Syncer};
 
 /// File name of the database inside the data dir.
 pub const DB_FILE: &str = "smartket.redb";
@@ -97,6 +98,8 @@ struct Inner {
     client: Client,
     /// Catch-up sync, both roles.
     sync: Arc<Syncer>,
+    /// Tasks started by events (sync sessions, answers to requests), stopped on shutdown.
+    background: Background,
     /// Own records accepted locally but not yet handed to gossip (no peers yet).
     unpublished: Mutex<Vec<Record>>,
 }
@@ -155,11 +158,13 @@ impl Daemon {
         let (client, events, event_loop) = network::new(keypair, net_config).await?;
         let event_loop = tokio::spawn(event_loop.run());
 
+        let background = Background::default();
         let sync = Arc::new(Syncer::new(
             store.clone(),
             ingest.clone(),
             client.clone(),
             markets.iter().map(|m| m.id.clone()).collect(),
+            background.clone(),
         ));
         let handle = Handle {
             inner: Arc::new(Inner {
@@ -170,6 +175,7 @@ impl Daemon {
                 ingest,
                 client,
                 sync: Arc::clone(&sync),
+                background,
                 unpublished: Mutex::new(Vec::new()),
             }),
         };
@@ -206,6 +212,7 @@ impl Daemon {
         for task in tasks {
             let _ = task.await;
         }
+        handle.inner.background.shutdown().await;
         let _ = handle.inner.client.shutdown().await;
         let _ = event_loop.await;
         drop(handle);
@@ -352,9 +359,24 @@ impl Handle {
         }
     }
 
-    /// Syncs every joined market with every connected peer now.
+    /// Syncs every joined market with every connected peer now, and waits.
     pub async fn sync_now(&self) -> SyncReport {
         self.inner.sync.sync_now().await
+    }
+
+    /// Starts syncing with every connected peer in the background unless a run is going;
+    /// returns whether it started. Progress is in `status().sync.run`.
+    pub fn start_sync(&self) -> bool {
+        self.inner.sync.start_run()
+    }
+
+    /// Pulls one author's current records in `market` from its node or any peer.
+    pub async fn pull_author(
+        &self,
+        market: &str,
+        author: &AuthorKey,
+    ) -> Result<PullReport, SessionError> {
+        self.inner.sync.pull_author(market, author).await
     }
 
     /// The actor's own current records of `kind` in every market.
@@ -386,7 +408,10 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                     tracing::debug!(%peer, "peer connected");
                     retry_unpublished(&handle).await;
                     let sync = Arc::clone(&handle.inner.sync);
-                    tokio::spawn(async move { sync.on_connected(peer).await });
+                    handle
+                        .inner
+                        .background
+                        .spawn(async move { sync.on_connected(peer).await });
                 }
                 NetworkEvent::InboundRequest {
                     peer,
@@ -395,7 +420,10 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                     reply,
                 } => {
                     let sync = Arc::clone(&handle.inner.sync);
-                    tokio::spawn(async move { sync.serve(peer, bytes, reply).await });
+                    handle
+                        .inner
+                        .background
+                        .spawn(async move { sync.serve(peer, bytes, reply).await });
                 }
                 NetworkEvent::InboundRequest { peer, kind, .. } => {
                     // Dropping the reply tells the peer we do not serve this protocol yet.

@@ -11,17 +11,21 @@
 //! ```
 //!
 //! Each side fetches only what *it* lacks, from the other: nobody accepts unsolicited records,
-//! so "pushing" `have` is the peer's own fetch. The item set is a snapshot of the market's
+//! so "pushing" `have` is the peer's own fetch. A peer that breaks the protocol (bogus
+//! messages, records it was not asked for, ids it claimed and cannot supply) is penalised: its
+//! gossip score drops, its connection is cut, and sync refuses it for a while (`guard.rs`). The item set is a snapshot of the market's
 //! `(rev, id)` index taken into a `VecItemSet` at session start: simple and exact, and it keeps
 //! a session consistent while gossip writes. It costs a full index scan and 40 bytes per record
 //! per session; the better later design is an `ItemSet` reading the redb index directly with
 //! per-block cached fingerprint sums (the fingerprint is additive), so nothing is copied.
 
+mod guard;
+mod pull;
 mod responder;
 mod wire;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use libp2p::PeerId;
 use serde::{Deserialize, Serialize};
@@ -29,15 +33,20 @@ use smartket_protocol::RecordId;
 use smartket_protocol::sync::{Item, Reconciler, SyncConfig, SyncLimits, VecItemSet};
 use tokio::sync::oneshot;
 
+use crate::background::Background;
 use crate::clock::now_ms;
-use crate::ingest::{Ingest, Source, Verdict};
+use crate::ingest::{Ingest, IngestError, Source, Verdict};
 use crate::network::{Client, NetworkError, RequestKind};
 use crate::store::{Store, StoreError};
+use guard::Guard;
+pub use pull::PullReport;
 use responder::{Sessions, Step};
 pub use wire::FrameError;
 
 /// How often the node syncs with one random connected peer.
 pub const PERIODIC_EVERY: Duration = Duration::from_secs(300);
+/// The longest one session may take, fetches included, whatever the peer does.
+pub const SESSION_DEADLINE: Duration = Duration::from_secs(10 * 60);
 
 /// Reconciliation as the node runs it: messages travel as requests, whose frames are capped
 /// at 256 KiB, so messages stay under that (minus the frame header).
@@ -65,12 +74,37 @@ pub enum SessionError {
     /// The local store failed.
     #[error("store: {0}")]
     Store(#[from] StoreError),
-    /// The peer's fetch answer settled none or more ids than asked.
+    /// The peer's fetch answer settled none or more ids than asked, or carried records that
+    /// were not asked for.
     #[error("the peer's fetch response does not match the request")]
     BadFetch,
+    /// The peer's author pull answer broke the protocol (another author's records, a page
+    /// that does not move forward, a malformed page).
+    #[error("the peer's author pull response is bogus: {0}")]
+    BadPull(&'static str),
+    /// The session passed [`SESSION_DEADLINE`].
+    #[error("the session took longer than {0:?}")]
+    Deadline(Duration),
+    /// No connected peer could answer.
+    #[error("no connected peer to sync with")]
+    NoPeer,
+    /// The market is not one this node has joined.
+    #[error("this node has not joined market {0:?}")]
+    NotJoined(String),
     /// A blocking task failed.
     #[error("sync task failed: {0}")]
     Task(String),
+}
+
+impl SessionError {
+    /// Whether the peer broke the protocol (as opposed to a timeout, our store, our config).
+    pub fn is_peer_fault(&self) -> bool {
+        match self {
+            SessionError::Reconcile(e) => e.is_peer_fault(),
+            SessionError::Frame(_) | SessionError::BadFetch | SessionError::BadPull(_) => true,
+            _ => false,
+        }
+    }
 }
 
 /// What one or more sessions did.
@@ -84,8 +118,37 @@ pub struct SyncReport {
     pub pushed: u64,
     /// Reconciliation round trips.
     pub rounds: u64,
-    /// Bytes of reconciliation requests and responses.
+    /// Bytes of requests and responses, reconciliation and fetches.
     pub bytes: u64,
+}
+
+impl SyncReport {
+    fn add(&mut self, other: &SyncReport) {
+        self.peers += other.peers;
+        self.fetched += other.fetched;
+        self.pushed += other.pushed;
+        self.rounds += other.rounds;
+        self.bytes += other.bytes;
+    }
+}
+
+/// One on-demand sync with every connected peer (`smartket sync`), as it goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRun {
+    /// When it started, ms since the epoch.
+    pub started_at_ms: u64,
+    /// When it ended; `None` while it runs.
+    pub finished_at_ms: Option<u64>,
+    /// Peers to sync with.
+    pub peers_total: u64,
+    /// Peers done (synced or failed).
+    pub peers_done: u64,
+    /// Records found missing so far (what the fetches will bring).
+    pub need: u64,
+    /// What the sessions did so far.
+    pub report: SyncReport,
+    /// Sessions that failed.
+    pub failed: u64,
 }
 
 /// Sync progress for `Status`.
@@ -99,6 +162,8 @@ pub struct SyncStatus {
     pub failed: u64,
     /// Responder sessions open now.
     pub open_sessions: u64,
+    /// The current or last on-demand run.
+    pub run: Option<SyncRun>,
 }
 
 /// Runs sync sessions as initiator and answers peers' ones.
@@ -108,7 +173,10 @@ pub struct Syncer {
     client: Client,
     markets: Vec<String>,
     sessions: Sessions,
+    guard: Guard,
     status: Mutex<SyncStatus>,
+    /// Where the fetch that follows an answered session runs, so shutdown stops it.
+    background: Background,
 }
 
 /// The market's `(rev, id)` index as a set (see the module doc for why a snapshot).
@@ -129,42 +197,76 @@ pub(crate) fn snapshot(store: &Store, market: &str) -> Result<VecItemSet, StoreE
 
 impl Syncer {
     /// A syncer for the joined `markets`.
-    pub fn new(store: Store, ingest: Ingest, client: Client, markets: Vec<String>) -> Syncer {
+    pub fn new(
+        store: Store,
+        ingest: Ingest,
+        client: Client,
+        markets: Vec<String>,
+        background: Background,
+    ) -> Syncer {
         Syncer {
+            background,
             store,
             ingest,
             client,
             markets,
             sessions: Sessions::default(),
+            guard: Guard::default(),
             status: Mutex::new(SyncStatus::default()),
         }
     }
 
+    fn status_mut<T>(&self, f: impl FnOnce(&mut SyncStatus) -> T) -> T {
+        f(&mut self.status.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// Progress so far.
     pub fn status(&self) -> SyncStatus {
-        let mut status = *self.status.lock().unwrap_or_else(|p| p.into_inner());
+        let mut status = self.status_mut(|s| *s);
         status.open_sessions = self.sessions.len() as u64;
         status
     }
 
+    /// Counts a finished session; while an on-demand run is going, it counts there too.
     fn record(&self, report: Result<&SyncReport, ()>) {
-        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
-        match report {
+        self.status_mut(|s| match report {
             Ok(r) => {
                 s.last_at_ms = Some(now_ms());
-                s.total.peers += r.peers;
-                s.total.fetched += r.fetched;
-                s.total.pushed += r.pushed;
-                s.total.rounds += r.rounds;
-                s.total.bytes += r.bytes;
+                s.total.add(r);
             }
             Err(()) => s.failed += 1,
-        }
+        });
+    }
+
+    /// Adds to the running on-demand run, if any.
+    fn progress(&self, f: impl FnOnce(&mut SyncRun)) {
+        self.status_mut(|s| {
+            if let Some(run) = s.run.as_mut().filter(|r| r.finished_at_ms.is_none()) {
+                f(run);
+            }
+        });
+    }
+
+    /// A peer broke the protocol: refuse it here, lower its score and cut it off.
+    async fn penalise(&self, peer: PeerId, why: &(dyn std::fmt::Display + Sync)) {
+        tracing::warn!(%peer, "sync: peer broke the protocol: {why}");
+        self.guard.penalise(peer, Instant::now());
+        let _ = self.client.penalise(peer).await;
     }
 
     /// Reconciles `market` with `peer` as initiator, then fetches what we lack.
     pub async fn sync_with(&self, peer: PeerId, market: &str) -> Result<SyncReport, SessionError> {
-        let result = self.run_session(peer, market).await;
+        if !self.markets.iter().any(|m| m == market) {
+            return Err(SessionError::NotJoined(market.to_owned()));
+        }
+        let result = tokio::time::timeout(SESSION_DEADLINE, self.run_session(peer, market))
+            .await
+            .unwrap_or(Err(SessionError::Deadline(SESSION_DEADLINE)));
+        if let Err(e) = &result
+            && e.is_peer_fault()
+        {
+            self.penalise(peer, e).await;
+        }
         self.record(result.as_ref().map_err(|_| ()));
         result
     }
@@ -196,50 +298,88 @@ impl Syncer {
         }
         let outcome = reconciler.outcome();
         report.pushed = outcome.have.len() as u64;
-        report.fetched = self.fetch(peer, market, &outcome.need).await?;
+        self.progress(|run| run.need += outcome.need.len() as u64);
+        let fetched = self.fetch(peer, market, &outcome.need).await?;
+        report.fetched = fetched.stored;
+        report.bytes += fetched.bytes;
         tracing::info!(%peer, market, ?report, "sync session done");
         Ok(report)
     }
 
     /// Fetches `ids` from `peer` in requests of at most 256 ids and ingests each answer as a
-    /// batch. Returns how many records were stored.
+    /// batch. Records refused for want of a delegation are tried once more at the end, when
+    /// the memberships fetched later in the same session are stored.
     async fn fetch(
         &self,
         peer: PeerId,
         market: &str,
         ids: &[RecordId],
-    ) -> Result<u64, SessionError> {
-        let mut stored = 0;
+    ) -> Result<Fetched, SessionError> {
+        let mut fetched = Fetched::default();
+        let mut deferred = Vec::new();
         let mut at = 0;
         while at < ids.len() {
             let ask = &ids[at..(at + wire::MAX_FETCH_IDS).min(ids.len())];
+            let request = wire::fetch(market, ask)?;
+            fetched.bytes += request.len() as u64;
             let reply = self
                 .client
-                .request(peer, RequestKind::Sync, wire::fetch(market, ask)?)
+                .request(peer, RequestKind::Sync, request)
                 .await?;
+            fetched.bytes += reply.len() as u64;
             let response = wire::FetchResponse::decode(&reply)?;
             let answered = usize::try_from(response.answered).unwrap_or(usize::MAX);
             if answered == 0 || answered > ask.len() || response.records.len() > answered {
                 return Err(SessionError::BadFetch);
             }
+            let wires: Vec<Vec<u8>> = response.records.into_iter().map(|w| w.0).collect();
+            if !wires.iter().all(|w| asked_for(w, &ask[..answered])) {
+                return Err(SessionError::BadFetch);
+            }
             at += answered;
-            let wires = response.records.into_iter().map(|w| w.0).collect();
-            let ingest = self.ingest.clone();
-            let owned = market.to_owned();
-            let verdicts = tokio::task::spawn_blocking(move || {
-                ingest.ingest(Source::Sync, &owned, wires, now_ms())
-            })
-            .await
-            .map_err(|e| SessionError::Task(e.to_string()))?;
-            for verdict in verdicts {
-                match verdict {
-                    Verdict::Accepted(_) => stored += 1,
-                    Verdict::Rejected(e) => tracing::warn!(%peer, "synced record refused: {e}"),
-                    Verdict::Ignored(_) => {}
-                }
+            let (stored, refused) = self.ingest_wires(peer, market, wires).await?;
+            fetched.stored += stored;
+            deferred.extend(refused);
+            self.progress(|run| run.report.fetched += stored);
+        }
+        if !deferred.is_empty() {
+            let (stored, refused) = self.ingest_wires(peer, market, deferred).await?;
+            fetched.stored += stored;
+            self.progress(|run| run.report.fetched += stored);
+            for wire in refused {
+                tracing::debug!(%peer, bytes = wire.len(), "delegated record still refused");
             }
         }
-        Ok(stored)
+        Ok(fetched)
+    }
+
+    /// Ingests records from `peer`; returns how many were stored and the ones refused for
+    /// want of a delegation (their membership may come later in the same session).
+    async fn ingest_wires(
+        &self,
+        peer: PeerId,
+        market: &str,
+        wires: Vec<Vec<u8>>,
+    ) -> Result<(u64, Vec<Vec<u8>>), SessionError> {
+        let ingest = self.ingest.clone();
+        let owned = market.to_owned();
+        let kept = wires.clone();
+        let verdicts = tokio::task::spawn_blocking(move || {
+            ingest.ingest(Source::Sync, &owned, wires, now_ms())
+        })
+        .await
+        .map_err(|e| SessionError::Task(e.to_string()))?;
+        let mut stored = 0;
+        let mut refused = Vec::new();
+        for (verdict, wire) in verdicts.into_iter().zip(kept) {
+            match verdict {
+                Verdict::Accepted(_) => stored += 1,
+                Verdict::Rejected(IngestError::NotDelegated(_)) => refused.push(wire),
+                Verdict::Rejected(e) => tracing::warn!(%peer, "synced record refused: {e}"),
+                Verdict::Ignored(_) => {}
+            }
+        }
+        Ok((stored, refused))
     }
 
     /// Answers one request of `peer`; dropping `reply` refuses it.
@@ -249,17 +389,18 @@ impl Syncer {
         bytes: Vec<u8>,
         reply: oneshot::Sender<Vec<u8>>,
     ) {
+        if let Err(denied) = self.guard.admit(peer, Instant::now()) {
+            tracing::debug!(%peer, ?denied, "sync request not served");
+            return;
+        }
         let request = match wire::decode_request(&bytes) {
             Ok(request) => request,
             Err(e) => {
-                tracing::warn!(%peer, "sync request refused: {e}");
+                self.penalise(peer, &e).await;
                 return;
             }
         };
-        let market = match &request {
-            wire::Request::Reconcile { market, .. } => market.clone(),
-            wire::Request::Fetch(f) => f.market.clone(),
-        };
+        let market = request.market().to_owned();
         if !self.markets.contains(&market) {
             tracing::debug!(%peer, market, "sync for a market not joined");
             return;
@@ -278,6 +419,11 @@ impl Syncer {
             wire::Request::Fetch(f) => {
                 responder::answer_fetch(&me.store, &f).and_then(|r| Ok(Step::Reply(r.encode()?)))
             }
+            wire::Request::Pull(p) => responder::answer_pull(&me.store, &p).and_then(|r| {
+                Ok(Step::Reply(
+                    r.encode().map_err(|e| SessionError::Frame(e.into()))?,
+                ))
+            }),
         })
         .await
         .map_err(|e| SessionError::Task(e.to_string()))
@@ -293,15 +439,17 @@ impl Syncer {
             }) => {
                 let _ = reply.send(bytes);
                 let me = Arc::clone(self);
-                tokio::spawn(async move { me.after_served(peer, &market, outcome, rounds).await });
+                self.background
+                    .spawn(async move { me.after_served(peer, &market, outcome, rounds).await });
             }
-            Ok(Step::Refuse(why)) => tracing::warn!(%peer, "sync step refused: {why}"),
+            Ok(Step::Refuse { why, fault: true }) => self.penalise(peer, &why).await,
+            Ok(Step::Refuse { why, fault: false }) => {
+                tracing::debug!(%peer, "sync step not served: {why}");
+            }
             Err(e) => tracing::warn!(%peer, "sync request failed: {e}"),
         }
     }
-}
 
-impl Syncer {
     /// A session we answered is over: fetch what we lack from the initiator.
     async fn after_served(
         &self,
@@ -310,24 +458,33 @@ impl Syncer {
         outcome: smartket_protocol::sync::Outcome,
         rounds: u32,
     ) {
-        let result = self.fetch(peer, market, &outcome.need).await;
+        let result =
+            tokio::time::timeout(SESSION_DEADLINE, self.fetch(peer, market, &outcome.need))
+                .await
+                .unwrap_or(Err(SessionError::Deadline(SESSION_DEADLINE)));
         let report = result.map(|fetched| SyncReport {
             peers: 1,
-            fetched,
+            fetched: fetched.stored,
             pushed: outcome.have.len() as u64,
             rounds: u64::from(rounds),
-            bytes: 0,
+            bytes: fetched.bytes,
         });
         match &report {
             Ok(r) => tracing::info!(%peer, market, ?r, "answered sync session done"),
+            Err(e) if e.is_peer_fault() => self.penalise(peer, e).await,
             Err(e) => tracing::warn!(%peer, market, "fetch after sync failed: {e}"),
         }
         self.record(report.as_ref().map_err(|_| ()));
     }
 
-    /// Syncs every joined market with `peer`, summing the reports; failures are logged.
-    pub async fn sync_peer(&self, peer: PeerId) -> SyncReport {
+    /// Syncs every joined market with `peer`, summing the reports; failures are logged and
+    /// counted in the result's `Err` count.
+    async fn sync_peer(&self, peer: PeerId) -> (SyncReport, u64) {
         let mut total = SyncReport::default();
+        let mut failed = 0;
+        if self.guard.is_penalised(peer, Instant::now()) {
+            return (total, 0);
+        }
         for market in &self.markets {
             match self.sync_with(peer, market).await {
                 Ok(r) => {
@@ -337,25 +494,66 @@ impl Syncer {
                     total.rounds += r.rounds;
                     total.bytes += r.bytes;
                 }
-                Err(e) => tracing::debug!(%peer, market, "sync failed: {e}"),
+                Err(e) => {
+                    failed += 1;
+                    tracing::debug!(%peer, market, "sync failed: {e}");
+                }
             }
         }
+        (total, failed)
+    }
+
+    /// Starts an on-demand run with every connected peer unless one is going; returns
+    /// whether it started. Its progress is [`SyncStatus::run`].
+    pub fn start_run(self: &Arc<Self>) -> bool {
+        let started = self.status_mut(|s| {
+            if s.run.is_some_and(|r| r.finished_at_ms.is_none()) {
+                return false;
+            }
+            s.run = Some(SyncRun {
+                started_at_ms: now_ms(),
+                ..SyncRun::default()
+            });
+            true
+        });
+        if started {
+            let me = Arc::clone(self);
+            self.background.spawn(async move {
+                me.run_now().await;
+            });
+        }
+        started
+    }
+
+    /// Syncs with every connected peer now, one after the other, and ends the run.
+    async fn run_now(&self) -> SyncReport {
+        let peers = self.client.peers().await.unwrap_or_default();
+        self.progress(|run| run.peers_total = peers.len() as u64);
+        let mut total = SyncReport::default();
+        for info in peers {
+            let (report, failed) = self.sync_peer(info.peer_id).await;
+            total.add(&report);
+            self.progress(|run| {
+                run.peers_done += 1;
+                run.failed += failed;
+                let fetched = run.report.fetched;
+                run.report = total;
+                run.report.fetched = fetched.max(total.fetched);
+            });
+        }
+        self.progress(|run| run.finished_at_ms = Some(now_ms()));
         total
     }
 
-    /// Syncs with every connected peer now (`Handle::sync_now`, `POST /api/v1/sync`).
-    pub async fn sync_now(&self) -> SyncReport {
-        let peers = self.client.peers().await.unwrap_or_default();
-        let mut total = SyncReport::default();
-        for info in peers {
-            let r = self.sync_peer(info.peer_id).await;
-            total.peers += r.peers;
-            total.fetched += r.fetched;
-            total.pushed += r.pushed;
-            total.rounds += r.rounds;
-            total.bytes += r.bytes;
-        }
-        total
+    /// Syncs with every connected peer now and waits for the result (tests, benchmarks).
+    pub async fn sync_now(self: &Arc<Self>) -> SyncReport {
+        self.status_mut(|s| {
+            s.run = Some(SyncRun {
+                started_at_ms: now_ms(),
+                ..SyncRun::default()
+            })
+        });
+        self.run_now().await
     }
 
     /// On a new connection: the side with the lower peer id initiates, so a pair runs one
@@ -383,4 +581,19 @@ impl Syncer {
             }
         }
     }
+}
+
+/// What the fetches of one session brought.
+#[derive(Debug, Default, Clone, Copy)]
+struct Fetched {
+    stored: u64,
+    bytes: u64,
+}
+
+/// Whether `wire` is one of `asked`: its id is the blake3 of its payload, so it can be checked
+/// before the (costlier) signature verification that ingest does anyway.
+fn asked_for(wire: &[u8], asked: &[RecordId]) -> bool {
+    smartket_protocol::Envelope::decode(wire)
+        .map(|e| asked.contains(&e.id()))
+        .unwrap_or(false)
 }

@@ -64,6 +64,10 @@ pub(crate) enum Command {
         addr: Multiaddr,
         reply: oneshot::Sender<()>,
     },
+    Penalise {
+        peer: PeerId,
+        reply: oneshot::Sender<()>,
+    },
     Shutdown {
         reply: oneshot::Sender<()>,
     },
@@ -216,6 +220,14 @@ impl Client {
     pub async fn add_external_address(&self, addr: Multiaddr) -> Result<(), NetworkError> {
         self.call(|reply| Command::AddExternal { addr, reply })
             .await
+    }
+
+    /// Counts a protocol fault against `peer` (bogus sync messages, records it claimed and did
+    /// not supply, a blob that does not match its name) and cuts the connection. The fault
+    /// lowers the peer's gossipsub application score below the graylist threshold, so if it
+    /// comes back nothing it gossips is read either (see `scoring::PROTOCOL_FAULT_APP_SCORE`).
+    pub async fn penalise(&self, peer: PeerId) -> Result<(), NetworkError> {
+        self.call(|reply| Command::Penalise { peer, reply }).await
     }
 
     /// Counters of what was dropped because the node was not keeping up.

@@ -64,6 +64,8 @@ pub struct EventLoop {
     request_limits: RequestLimits,
     request_timeout: Duration,
     stats: NetworkStats,
+    /// Protocol faults counted per peer since start (see [`super::Client::penalise`]).
+    faults: HashMap<PeerId, u32>,
 }
 
 impl EventLoop {
@@ -89,6 +91,7 @@ impl EventLoop {
             request_limits: config.request_limits,
             request_timeout: config.request_timeout,
             stats: NetworkStats::default(),
+            faults: HashMap::new(),
         }
     }
 
@@ -259,10 +262,45 @@ impl EventLoop {
             Command::Stats { reply } => {
                 let _ = reply.send(self.stats);
             }
+            Command::Penalise { peer, reply } => {
+                if self.faults.len() >= scoring::MAX_FAULTY_PEERS
+                    && !self.faults.contains_key(&peer)
+                {
+                    // Bounded memory: forget the peer with the fewest faults.
+                    if let Some(forget) =
+                        self.faults.iter().min_by_key(|(_, n)| **n).map(|(p, _)| *p)
+                    {
+                        self.faults.remove(&forget);
+                    }
+                }
+                *self.faults.entry(peer).or_default() += 1;
+                self.set_application_score(peer);
+                tracing::warn!(%peer, faults = self.faults.get(&peer), "protocol fault: disconnecting");
+                let _ = self.swarm.disconnect_peer_id(peer);
+                let _ = reply.send(());
+            }
             // Handled by `run`, which ends the loop.
             Command::Shutdown { reply } => {
                 let _ = reply.send(());
             }
+        }
+    }
+
+    /// The application score (gossipsub P5) of `peer`: a bonus for configured bootstrap
+    /// peers, minus a heavy penalty per protocol fault.
+    fn set_application_score(&mut self, peer: PeerId) {
+        let bonus = if self.bootstrap_peers.contains_key(&peer) {
+            scoring::BOOTSTRAP_APP_SCORE
+        } else {
+            0.0
+        };
+        let faults = f64::from(self.faults.get(&peer).copied().unwrap_or(0));
+        let score = bonus + faults * scoring::PROTOCOL_FAULT_APP_SCORE;
+        if score != 0.0 {
+            self.swarm
+                .behaviour_mut()
+                .gossipsub
+                .set_application_score(&peer, score);
         }
     }
 
@@ -318,12 +356,7 @@ impl EventLoop {
                     .entry(peer_id)
                     .or_default()
                     .insert(endpoint.get_remote_address().clone());
-                if self.bootstrap_peers.contains_key(&peer_id) {
-                    self.swarm
-                        .behaviour_mut()
-                        .gossipsub
-                        .set_application_score(&peer_id, scoring::BOOTSTRAP_APP_SCORE);
-                }
+                self.set_application_score(peer_id);
                 if num_established.get() == 1 {
                     self.emit(NetworkEvent::PeerConnected(peer_id));
                 }

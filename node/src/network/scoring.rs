@@ -53,6 +53,13 @@ pub const APP_SPECIFIC_WEIGHT: f64 = 1.0;
 /// The application score given to a configured bootstrap peer.
 pub const BOOTSTRAP_APP_SCORE: f64 = 15.0;
 
+/// The application score one protocol fault costs (a bogus sync message, ids the peer claimed
+/// and did not supply, a blob that does not match its name). Honest implementations never
+/// commit these, so one is enough to graylist the peer, even a configured bootstrap peer.
+pub const PROTOCOL_FAULT_APP_SCORE: f64 = -150.0;
+/// Most peers whose faults are remembered (a peer-id-minting attacker cannot grow the table).
+pub const MAX_FAULTY_PEERS: usize = 4096;
+
 /// P6, IP colocation: many peer ids from one address smell of a Sybil attack. Households and
 /// shops behind one NAT are common, so only more than this many peers per IP count.
 pub const IP_COLOCATION_THRESHOLD: f64 = 8.0;
@@ -88,6 +95,10 @@ const ONE_INVALID: f64 = INVALID_DELIVERIES_WEIGHT * TOPIC_WEIGHT;
 const _: () = assert!(TOPIC_SCORE_CAP + ONE_INVALID < GOSSIP_THRESHOLD);
 const _: () = assert!(TOPIC_SCORE_CAP + 4.0 * ONE_INVALID < GRAYLIST_THRESHOLD);
 const _: () = assert!(BOOTSTRAP_APP_SCORE * APP_SPECIFIC_WEIGHT >= ACCEPT_PX_THRESHOLD);
+const _: () = assert!(
+    (BOOTSTRAP_APP_SCORE + PROTOCOL_FAULT_APP_SCORE) * APP_SPECIFIC_WEIGHT + TOPIC_SCORE_CAP
+        < GRAYLIST_THRESHOLD
+);
 
 /// The node-wide score parameters (topics are added as they are joined).
 pub fn peer_score_params() -> PeerScoreParams {

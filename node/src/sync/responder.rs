@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use libp2p::PeerId;
-use smartket_protocol::sync::pull::WireRecord;
+use smartket_protocol::sync::pull::{PullRequest, PullResponse, WireRecord};
 use smartket_protocol::sync::{Outcome, Reconciler, SyncConfig, SyncMessage, VecItemSet};
 
 use super::wire::{FetchRequest, FetchResponse, MAX_FETCH_BYTES};
@@ -38,8 +38,13 @@ pub(crate) enum Step {
         /// Messages received in the session.
         rounds: u32,
     },
-    /// Drop the reply: the peer broke the protocol or we cannot take a session now.
-    Refuse(String),
+    /// Drop the reply: the peer broke the protocol (`fault`) or we cannot take a session now.
+    Refuse {
+        /// Why, for the log.
+        why: String,
+        /// Whether the peer broke the protocol (it is then penalised).
+        fault: bool,
+    },
 }
 
 struct Session {
@@ -94,7 +99,10 @@ impl Sessions {
         let mut session = match (start, existing) {
             (true, _) => {
                 if !self.has_room() {
-                    return Ok(Step::Refuse(format!("{MAX_SESSIONS} sessions open")));
+                    return Ok(Step::Refuse {
+                        why: format!("{MAX_SESSIONS} sessions open"),
+                        fault: false,
+                    });
                 }
                 Session {
                     market: market.to_owned(),
@@ -104,11 +112,22 @@ impl Sessions {
                 }
             }
             (false, Some(s)) if s.market == market => s,
-            (false, _) => return Ok(Step::Refuse("no session open for this market".into())),
+            // Not a fault: the session may have idled out, or the market changed.
+            (false, _) => {
+                return Ok(Step::Refuse {
+                    why: "no session open for this market".into(),
+                    fault: false,
+                });
+            }
         };
         let answer = match session.reconciler.receive_bytes(&session.set, message) {
             Ok(answer) => answer,
-            Err(e) if e.is_peer_fault() => return Ok(Step::Refuse(e.to_string())),
+            Err(e) if e.is_peer_fault() => {
+                return Ok(Step::Refuse {
+                    why: e.to_string(),
+                    fault: true,
+                });
+            }
             Err(e) => return Err(e.into()),
         };
         let reply = answer.unwrap_or_else(|| SyncMessage::default().encode());
@@ -148,6 +167,25 @@ pub(crate) fn answer_fetch(
     Ok(response)
 }
 
+/// Answers an author pull: the author's current records in the market after the request's
+/// cursor, in `(rev, id)` order, one page (`spec/sync.md` §7).
+pub(crate) fn answer_pull(
+    store: &Store,
+    request: &PullRequest,
+) -> Result<PullResponse, SessionError> {
+    let mut records = store.by_author(&request.market, &request.author)?;
+    records.sort_unstable_by_key(|r| (r.payload.rev, r.id));
+    let since = request.since.unwrap_or(0);
+    let after = request.after.map(|c| (c.0, c.1));
+    Ok(PullResponse::page(
+        records
+            .into_iter()
+            .filter(|r| r.payload.rev >= since)
+            .filter(|r| after.is_none_or(|a| (r.payload.rev, r.id.0) > a))
+            .map(|r| r.to_wire()),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +217,10 @@ mod tests {
                 &first.encode(),
             )
             .unwrap();
-        assert!(matches!(step, Step::Refuse(_)), "{step:?}");
+        assert!(
+            matches!(step, Step::Refuse { fault: false, .. }),
+            "{step:?}"
+        );
     }
 
     #[test]
@@ -189,7 +230,7 @@ mod tests {
         let step = sessions
             .step(&store, SyncConfig::DEFAULT, peer(), true, "geneva", &[0xff])
             .unwrap();
-        assert!(matches!(step, Step::Refuse(_)), "{step:?}");
+        assert!(matches!(step, Step::Refuse { fault: true, .. }), "{step:?}");
         assert_eq!(sessions.len(), 0);
     }
 
@@ -225,5 +266,35 @@ mod tests {
         let response = answer_fetch(&store, &request).unwrap();
         assert_eq!(response.answered, 3);
         assert!(response.records.is_empty());
+    }
+
+    #[test]
+    fn an_author_pull_pages_after_the_cursor_in_rev_order() {
+        use crate::store::fixtures;
+        use smartket_protocol::sync::pull::Cursor;
+        let (_dir, store) = store();
+        let t = fixtures::now();
+        let records: Vec<_> = (0..5)
+            .map(|i| fixtures::listing(5, &format!("k{i}"), t + i))
+            .collect();
+        store.commit(records.clone()).unwrap();
+        store
+            .commit(vec![fixtures::listing(6, "other", t + 2)])
+            .unwrap();
+        let mut request = PullRequest {
+            v: 1,
+            market: records[0].payload.market.clone(),
+            author: fixtures::author(5),
+            since: Some(t + 1),
+            after: None,
+        };
+        let page = answer_pull(&store, &request).unwrap();
+        assert_eq!(page.records.len(), 4, "rev t+1..=t+4 of this author only");
+        assert!(!page.more);
+        assert_eq!(page.records[0].0, records[1].to_wire());
+        request.after = Some(Cursor::after(t + 2, &records[2].id));
+        let page = answer_pull(&store, &request).unwrap();
+        assert_eq!(page.records.len(), 2);
+        assert_eq!(page.records[0].0, records[3].to_wire());
     }
 }

@@ -5,7 +5,7 @@
 //! ```text
 //! 0x00 reconcile   0x00 || flags || market_len || market || SyncMessage   →  SyncMessage
 //! 0x01 fetch       0x01 || CBOR { v, market, ids }                        →  CBOR { v, records, answered }
-//! 0x02 author pull (reserved: not served yet, the stream is closed)
+//! 0x02 author pull 0x02 || CBOR PullRequest (spec/sync.md §7)             →  CBOR PullResponse
 //! ```
 //!
 //! Nothing here trusts its input: every decoder checks sizes before allocating, through
@@ -15,12 +15,14 @@ use serde::{Deserialize, Serialize};
 use smartket_protocol::RecordId;
 use smartket_protocol::cbor::{self, Limits};
 use smartket_protocol::record::MAX_RECORD_BYTES;
-use smartket_protocol::sync::pull::WireRecord;
+use smartket_protocol::sync::pull::{PullRequest, WireRecord};
 
 /// Type byte of a reconciliation step.
 const RECONCILE: u8 = 0;
 /// Type byte of a fetch by id.
 const FETCH: u8 = 1;
+/// Type byte of an author pull.
+const PULL: u8 = 2;
 /// Flag bit: this reconcile step opens a new session (the responder drops any older one).
 const FLAG_START: u8 = 1;
 /// Longest market id a frame can name.
@@ -60,6 +62,19 @@ pub(crate) enum Request {
     },
     /// Records by id.
     Fetch(FetchRequest),
+    /// One author's current records, a page at a time.
+    Pull(PullRequest),
+}
+
+impl Request {
+    /// The market the request is about.
+    pub(crate) fn market(&self) -> &str {
+        match self {
+            Request::Reconcile { market, .. } => market,
+            Request::Fetch(f) => &f.market,
+            Request::Pull(p) => &p.market,
+        }
+    }
 }
 
 /// Ask for records by id (`need` after reconciliation).
@@ -110,6 +125,13 @@ pub(crate) fn fetch(market: &str, ids: &[RecordId]) -> Result<Vec<u8>, FrameErro
     Ok(out)
 }
 
+/// Writes an author pull request.
+pub(crate) fn pull(request: &PullRequest) -> Result<Vec<u8>, FrameError> {
+    let mut out = vec![PULL];
+    out.extend(request.encode()?);
+    Ok(out)
+}
+
 /// Reads a request.
 pub(crate) fn decode_request(bytes: &[u8]) -> Result<Request, FrameError> {
     let (&kind, rest) = bytes
@@ -148,6 +170,9 @@ pub(crate) fn decode_request(bytes: &[u8]) -> Result<Request, FrameError> {
             }
             Ok(Request::Fetch(request))
         }
+        PULL => PullRequest::decode(rest)
+            .map(Request::Pull)
+            .map_err(|_| FrameError::Refused("malformed author pull")),
         _ => Err(FrameError::Bad("request type not served")),
     }
 }
@@ -230,13 +255,28 @@ mod tests {
     #[test]
     fn unknown_types_and_truncated_headers_are_refused() {
         assert!(decode_request(&[]).is_err());
-        assert!(decode_request(&[2, 0]).is_err());
+        assert!(decode_request(&[3, 0]).is_err());
+        assert!(decode_request(&[2, 0]).is_err(), "malformed pull");
         assert!(decode_request(&[0, 1]).is_err());
         assert!(decode_request(&[0, 4, 0]).is_err(), "unknown flag bits");
         assert!(
             decode_request(&[0, 0, 9, b'a']).is_err(),
             "market longer than frame"
         );
+    }
+
+    #[test]
+    fn an_author_pull_round_trips() {
+        let request = PullRequest {
+            v: 1,
+            market: "geneva".into(),
+            author: smartket_protocol::SecretKey::from_bytes(&[3; 32]).public(),
+            since: None,
+            after: Some(smartket_protocol::sync::pull::Cursor(7, [9; 32])),
+        };
+        let bytes = pull(&request).unwrap();
+        assert_eq!(bytes[0], 2);
+        assert_eq!(decode_request(&bytes).unwrap(), Request::Pull(request));
     }
 
     #[test]
