@@ -109,3 +109,104 @@ async fn two_nodes_holding_different_halves_end_with_the_union() {
     holds_samples(&a, &right).await;
     holds_samples(&b, &left).await;
 }
+
+/// Bytes both sides count for their sessions (reconciliation and fetches).
+async fn sync_bytes(node: &Node) -> u64 {
+    node.status().await["sync"]["total"]["bytes"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+async fn sessions(node: &Node) -> u64 {
+    node.status().await["sync"]["total"]["peers"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+async fn wait_for_sessions(node: &Node, what: &str, want: u64) {
+    wait_until(what, DEADLINE, || async {
+        (sessions(node).await >= want).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resync_with_one_percent_new_costs_a_small_fraction_of_a_full_sync() {
+    let a = Node::start("cooperative", "A", &[]).await.unwrap();
+    let first = records(10, "raisin", 2000);
+    submit_all(&a, &first).await;
+
+    let mut b = Node::start("consumer", "B", std::slice::from_ref(&a.addrs[0]))
+        .await
+        .unwrap();
+    wait_for_count(&b, "B holds 2000", 2000).await;
+    wait_for_sessions(&a, "A counted the session", 1).await;
+    wait_for_sessions(&b, "B counted the session", 1).await;
+    let full = sync_bytes(&a).await + sync_bytes(&b).await;
+
+    assert!(b.stop().await);
+    let a_sessions = sessions(&a).await;
+    let a_bytes = sync_bytes(&a).await;
+    let more = records(10, "raisin-nouveau", 20);
+    submit_all(&a, &more).await;
+    b.run().await.unwrap();
+    wait_for_count(&b, "B holds 2020", 2020).await;
+    wait_for_sessions(&a, "A counted the re-sync", a_sessions + 1).await;
+    wait_for_sessions(&b, "B counted the re-sync", 1).await;
+    let resync = sync_bytes(&a).await - a_bytes + sync_bytes(&b).await;
+    eprintln!(
+        "full sync {full} bytes, 1 % re-sync {resync} bytes ({:.1} %)",
+        resync as f64 * 100.0 / full as f64
+    );
+    // Records are most of a full sync's bytes, so 1 % new costs about 1 % plus fingerprints.
+    assert!(full > 2000 * 300, "a full sync carries the records: {full}");
+    assert!(resync * 20 < full, "re-sync {resync} vs full {full}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smartket_sync_reports_progress_and_pulls_an_authors_whole_catalogue() {
+    let a = Node::start("producer", "A", &[]).await.unwrap();
+    let published = records(11, "fromage", 600);
+    submit_all(&a, &published).await;
+    let b = Node::start("consumer", "B", std::slice::from_ref(&a.addrs[0]))
+        .await
+        .unwrap();
+    wait_for_count(&b, "B holds 600", 600).await;
+
+    let (ok, out, err) = smartket_tests::cli(&b.dir, &["sync"]).await;
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("Synced with 1 of 1 peers"), "{out}");
+    assert!(out.contains("0 records fetched"), "already in sync: {out}");
+    assert!(
+        b.status().await["sync"]["run"]["finished_at_ms"].is_u64(),
+        "the run is over"
+    );
+
+    let author = SecretKey::from_bytes(&[11; 32]).public().to_string();
+    let (ok, out, err) = smartket_tests::cli(&b.dir, &["sync", "--author", &author]).await;
+    assert!(ok, "{out}\n{err}");
+    // 600 records in pages of at most 256.
+    assert!(
+        out.contains("Pulled 600 records") && out.contains("3 pages"),
+        "{out}"
+    );
+
+    let (ok, _, err) = smartket_tests::cli(&b.dir, &["sync", "--author", "zz"]).await;
+    assert!(!ok);
+    assert!(err.contains("64 hex"), "{err}");
+    let (ok, _, err) = smartket_tests::cli(
+        &b.dir,
+        &["sync", "--market", "lausanne", "--author", &author],
+    )
+    .await;
+    assert!(!ok);
+    assert!(err.contains("lausanne"), "{err}");
+
+    let stopped = tempfile::tempdir().unwrap();
+    let (ok, out, err) =
+        smartket_tests::cli(stopped.path(), &["init", "--api", "127.0.0.1:0"]).await;
+    assert!(ok, "{out}\n{err}");
+    let (ok, _, err) = smartket_tests::cli(stopped.path(), &["sync"]).await;
+    assert!(!ok);
+    assert!(err.contains("not running"), "{err}");
+}

@@ -15,87 +15,12 @@ use std::time::{Duration, Instant};
 use smartket_node::clock::now_ms;
 use smartket_node::ingest::{Ingest, Source, Verdict};
 use smartket_node::store::Store;
-use smartket_protocol::kinds::{
-    Fulfilment, Listing, Origin, Price, TimeSlot, Unit, Variant, Weekday,
-};
-use smartket_protocol::record::{Payload, Record, signing_input};
-use smartket_protocol::{BlobId, Body, Envelope, SecretKey, batch};
+use smartket_protocol::record::{Record, signing_input};
+use smartket_protocol::{Envelope, batch};
 
-const MARKET: &str = "geneva";
-const DAY: u64 = 24 * 60 * 60 * 1000;
-
-fn listing(i: usize) -> Body {
-    let text = |fr: String, en: String| [("fr".to_owned(), fr), ("en".to_owned(), en)].into();
-    Body::Listing(Listing {
-        title: text(
-            format!("Tomme vaudoise fermière n°{i}"),
-            format!("Farmhouse Vaud tomme no. {i}"),
-        ),
-        description: text(
-            "Fromage à pâte molle au lait cru de vache, affiné trois semaines à la ferme. \
-             À déguster à température ambiante, avec du pain de seigle."
-                .into(),
-            "Soft raw cow's milk cheese, ripened three weeks on the farm. Best at room \
-             temperature with rye bread."
-                .into(),
-        ),
-        category: "food.dairy.cheese".into(),
-        price: Price {
-            amount: 650 + (i as u64 % 400),
-            currency: "CHF".into(),
-            unit: Unit::Piece,
-        },
-        local_share_pct: Some(50),
-        variants: vec![
-            Variant {
-                id: "single".into(),
-                label: [("fr".to_owned(), "Pièce".to_owned())].into(),
-                amount: 650,
-                stock: Some(40),
-            },
-            Variant {
-                id: "pack-3".into(),
-                label: [("fr".to_owned(), "Lot de 3".to_owned())].into(),
-                amount: 1800,
-                stock: Some(12),
-            },
-        ],
-        stock: Some(52),
-        images: vec![BlobId::of(format!("image {i} a").as_bytes())],
-        origin: Some(Origin {
-            text: "Ferme du Crêt, Jussy".into(),
-            postcode: Some("1254".into()),
-        }),
-        fulfilment: vec![
-            Fulfilment::Pickup {
-                place: "Marché de Plainpalais, stand 14".into(),
-                postcode: "1205".into(),
-                hours: vec![TimeSlot {
-                    day: Weekday::Sat,
-                    start: 480,
-                    end: 780,
-                }],
-            },
-            Fulfilment::Courier,
-        ],
-        lead_time_h: Some(24),
-        service: None,
-        on_behalf_of: None,
-    })
-}
-
-/// `n` listings, each by its own author (distinct slots), signed now.
-fn sign_all(n: usize, now: u64) -> Vec<Record> {
-    (0..n)
-        .map(|i| {
-            let mut seed = [7u8; 32];
-            seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            let payload = Payload::new(MARKET, format!("tomme-{i}"), now, 30 * DAY, listing(i));
-            Record::sign(&SecretKey::from_bytes(&seed), payload)
-                .unwrap_or_else(|e| panic!("listing {i} does not validate: {e}"))
-        })
-        .collect()
-}
+#[path = "common/catalogue.rs"]
+mod catalogue;
+use catalogue::{MARKET, sign_all};
 
 fn rate(n: usize, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64()

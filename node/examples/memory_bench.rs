@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 use smartket_node::config::Config;
 use smartket_node::ingest::{Ingest, Source};
 use smartket_node::store::Store;
-use smartket_protocol::kinds::{Body, Fulfilment, Listing, Price, Unit};
 use smartket_protocol::record::Payload;
 use smartket_protocol::{Record, SecretKey};
+
+#[path = "common/catalogue.rs"]
+mod catalogue;
 
 fn smartket() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
@@ -70,41 +72,6 @@ fn stop(mut child: Child) {
     child.wait().unwrap();
 }
 
-fn listing(i: usize) -> Listing {
-    Listing {
-        title: [
-            ("fr".to_owned(), format!("Fromage d'alpage, meule n° {i}")),
-            ("en".to_owned(), format!("Alpine cheese, wheel no. {i}")),
-        ]
-        .into(),
-        description: [(
-            "fr".to_owned(),
-            "Lait cru de vache, affiné douze mois en cave à Jussy. Croûte lavée, pâte fondante."
-                .to_owned(),
-        )]
-        .into(),
-        category: "food.dairy.cheese".into(),
-        price: Price {
-            amount: 2400 + (i % 900) as u64,
-            currency: "CHF".into(),
-            unit: Unit::Kg,
-        },
-        local_share_pct: Some(50),
-        variants: Vec::new(),
-        stock: Some(12),
-        images: Vec::new(),
-        origin: None,
-        fulfilment: vec![Fulfilment::Pickup {
-            place: "Laiterie de Jussy, route de Jussy 40".into(),
-            postcode: "1254".into(),
-            hours: Vec::new(),
-        }],
-        lead_time_h: Some(24),
-        service: None,
-        on_behalf_of: None,
-    }
-}
-
 fn main() {
     let count: usize = std::env::args()
         .nth(1)
@@ -146,7 +113,7 @@ fn main() {
                     format!("meule-{i}"),
                     now,
                     30 * 24 * 3600 * 1000,
-                    Body::Listing(listing(i)),
+                    catalogue::listing(i),
                 );
                 Record::sign(&sellers[i % sellers.len()], payload)
                     .unwrap()

@@ -15,37 +15,13 @@ use smartket_node::config::{Addr, Config};
 use smartket_node::daemon::Daemon;
 use smartket_node::ingest::StoreEvent;
 use smartket_node::network::Family;
-use smartket_protocol::kinds::{Body, Fulfilment, Listing, Price, Unit};
 use smartket_protocol::record::Payload;
 use smartket_protocol::{Record, RecordId};
 
-type Arrivals = Arc<Mutex<HashMap<RecordId, Vec<Instant>>>>;
+#[path = "common/catalogue.rs"]
+mod catalogue;
 
-fn listing(i: usize) -> Listing {
-    Listing {
-        title: [("fr".to_owned(), format!("Panier de légumes n° {i}"))].into(),
-        description: [("fr".to_owned(), "Légumes de saison, Jussy.".to_owned())].into(),
-        category: "food.vegetables".into(),
-        price: Price {
-            amount: 2500 + i as u64,
-            currency: "CHF".into(),
-            unit: Unit::Box,
-        },
-        local_share_pct: Some(30),
-        variants: Vec::new(),
-        stock: Some(20),
-        images: Vec::new(),
-        origin: None,
-        fulfilment: vec![Fulfilment::Pickup {
-            place: "Ferme des Grands Bois".into(),
-            postcode: "1254".into(),
-            hours: Vec::new(),
-        }],
-        lead_time_h: None,
-        service: None,
-        on_behalf_of: None,
-    }
-}
+type Arrivals = Arc<Mutex<HashMap<RecordId, Vec<Instant>>>>;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -152,7 +128,7 @@ async fn main() {
             format!("panier-{i}"),
             smartket_node::clock::now_ms(),
             7 * 24 * 3600 * 1000,
-            Body::Listing(listing(i)),
+            catalogue::listing(i),
         );
         let secret = smartket_protocol::SecretKey::from_bytes(&[(i % 250) as u8 + 1; 32]);
         let record = Record::sign(&secret, payload).unwrap();

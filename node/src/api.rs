@@ -1,5 +1,5 @@
 //! The node's local HTTP API (JSON under `/api/v1`), as far as the CLI needs it today: status,
-//! submitting own signed records, listing own records.
+//! submitting own signed records, listing own records, starting a sync, pulling an author.
 //!
 //! Every request must carry `Authorization: Bearer <token>` (the token lives in the data dir's
 //! `api-token`, mode 0600) and a `Host` naming a loopback address: a web page the user visits
@@ -18,6 +18,7 @@ use smartket_protocol::Kind;
 
 use crate::daemon::{Handle, Status};
 use crate::ingest::Verdict;
+use crate::sync::{PullReport, SessionError};
 
 /// Largest request body: one record plus framing.
 const MAX_BODY: usize = smartket_protocol::record::MAX_RECORD_BYTES + 1024;
@@ -42,6 +43,11 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/slots/{author}/{kind}/{key}", get(slots_show))
         .route("/api/v1/peers", get(peers_index))
         .route("/api/v1/own/records", get(own_records_index))
+        .route("/api/v1/sync", post(sync_start))
+        .route(
+            "/api/v1/markets/{market}/authors/{author}/pull",
+            post(author_pull),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
@@ -228,6 +234,47 @@ async fn peers_index(State(state): State<ApiState>) -> Result<Json<Vec<PeerJson>
             })
             .collect(),
     ))
+}
+
+/// Answer to `POST /api/v1/sync`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SyncStarted {
+    /// False when a run was already going (its progress is in `status.sync.run` either way).
+    pub started: bool,
+}
+
+/// Starts syncing with every connected peer; follow it in `GET /api/v1/status` (`sync.run`).
+async fn sync_start(State(state): State<ApiState>) -> (StatusCode, Json<SyncStarted>) {
+    let started = state.node.start_sync();
+    (StatusCode::ACCEPTED, Json(SyncStarted { started }))
+}
+
+/// Pulls one author's whole current catalogue in a market from its node or any peer.
+async fn author_pull(
+    State(state): State<ApiState>,
+    axum::extract::Path((market, author)): axum::extract::Path<(String, String)>,
+) -> Result<Json<PullReport>, ApiError> {
+    let author: smartket_protocol::AuthorKey = author.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_author",
+            "the author is 64 hex characters",
+        )
+    })?;
+    state
+        .node
+        .pull_author(&market, &author)
+        .await
+        .map(Json)
+        .map_err(|e| match e {
+            SessionError::NotJoined(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_joined", e.to_string())
+            }
+            SessionError::NoPeer => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no_peer", e.to_string())
+            }
+            _ => ApiError::new(StatusCode::BAD_GATEWAY, "peer_failed", e.to_string()),
+        })
 }
 
 /// A record as the API shows it.

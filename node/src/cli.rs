@@ -79,6 +79,16 @@ pub enum Command {
         /// The file: `kind`, `key`, optional `market` and `lifetime_days`, and `body`.
         file: PathBuf,
     },
+    /// Catch up with the market now: reconcile with every connected peer (shows progress), or
+    /// pull one seller's whole catalogue with `--author`.
+    Sync {
+        /// Pull this author's current records (64 hex characters) instead.
+        #[arg(long)]
+        author: Option<String>,
+        /// The market (default: the first one joined).
+        #[arg(long)]
+        market: Option<String>,
+    },
     /// Manage this node's own listings.
     Listing {
         /// What to do with listings.
@@ -136,6 +146,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Status => status(&dir).await,
+        Command::Sync { author, market } => sync(&dir, author, market).await,
         Command::Publish { file } => {
             let spec = RecordFile::read(&file, None)?;
             submit(&dir, spec).await
@@ -453,6 +464,87 @@ async fn status(dir: &Path) -> Result<()> {
         println!("market     {market}: {}", counts.join(", "));
     }
     println!("unpublished {}", status.unpublished);
+    let sync = &status.sync;
+    println!(
+        "sync       {} sessions, {} records fetched, {} failed{}",
+        sync.total.peers,
+        sync.total.fetched,
+        sync.failed,
+        match sync.run {
+            Some(run) if run.finished_at_ms.is_none() => format!(
+                "; running: {}/{} peers, {}/{} records",
+                run.peers_done, run.peers_total, run.report.fetched, run.need
+            ),
+            _ => String::new(),
+        }
+    );
+    Ok(())
+}
+
+/// How often `smartket sync` reads the node's progress.
+const SYNC_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
+async fn sync(dir: &Path, author: Option<String>, market: Option<String>) -> Result<()> {
+    let config = Config::load(dir, &Overrides::default())?;
+    let client = ApiClient::new(dir, &config);
+    let client = match client {
+        Ok(c) if c.status().await.is_ok() => c,
+        _ => bail!(
+            "the node in {} is not running: start it with `smartket run` (it syncs by itself \
+             when it connects)",
+            dir.display()
+        ),
+    };
+    let market = match market {
+        Some(m) => m,
+        None => first_market(&config)?,
+    };
+    if let Some(author) = author {
+        let report: crate::sync::PullReport = client
+            .post(&format!("/api/v1/markets/{market}/authors/{author}/pull"))
+            .await?;
+        println!(
+            "Pulled {} records of {author} from {} ({} new or newer, {} pages)",
+            report.received, report.peer, report.stored, report.pages
+        );
+        return Ok(());
+    }
+    let _: crate::api::SyncStarted = client.post("/api/v1/sync").await?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} records")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let run = loop {
+        let status = client.status().await?;
+        let Some(run) = status.sync.run else {
+            bail!("the node reports no sync run");
+        };
+        bar.set_length(run.need);
+        bar.set_position(run.report.fetched.min(run.need));
+        bar.set_message(format!("peers {}/{}", run.peers_done, run.peers_total));
+        if run.finished_at_ms.is_some() {
+            break run;
+        }
+        tokio::time::sleep(SYNC_POLL).await;
+    };
+    bar.finish_and_clear();
+    if run.peers_total == 0 {
+        bail!("no peer is connected yet: check the bootstrap addresses in smartket.toml");
+    }
+    println!(
+        "Synced with {} of {} peers: {} records fetched, {} offered to peers, {} round trips, \
+         {} bytes",
+        run.report.peers,
+        run.peers_total,
+        run.report.fetched,
+        run.report.pushed,
+        run.report.rounds,
+        run.report.bytes
+    );
+    if run.failed > 0 {
+        println!("  {} sessions failed (see the node's log)", run.failed);
+    }
     Ok(())
 }
 
@@ -526,6 +618,25 @@ impl ApiClient {
             .with_context(|| format!("contacting the node at {}", self.base))?;
         if !response.status().is_success() {
             bail!("the node answered {}", response.status());
+        }
+        Ok(response.json().await?)
+    }
+
+    async fn post<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .with_context(|| format!("contacting the node at {}", self.base))?;
+        if !response.status().is_success() {
+            let status = response.status();
+            let body: serde_json::Value = response.json().await.unwrap_or_default();
+            match body["error"]["message"].as_str() {
+                Some(message) => bail!("{message}"),
+                None => bail!("the node answered {status}"),
+            }
         }
         Ok(response.json().await?)
     }

@@ -252,6 +252,18 @@ impl Node {
         Ok(response.json().await?)
     }
 
+    /// POST to an API path without a body; returns the status code and the JSON answer.
+    pub async fn post(&self, path: &str) -> Result<(u16, Value)> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.api))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
     /// Whether this node holds the record `id` (and serves it).
     pub async fn has(&self, id: &str) -> bool {
         matches!(
