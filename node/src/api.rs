@@ -1,27 +1,62 @@
-//! The node's local HTTP API (JSON under `/api/v1`), as far as the CLI needs it today: status,
-//! submitting own signed records, listing own records, starting a sync, pulling an author.
+//! The node's local HTTP API: JSON under `/api/v1`, used by the web UI, the CLI and scripts.
 //!
-//! Every request must carry `Authorization: Bearer <token>` (the token lives in the data dir's
-//! `api-token`, mode 0600) and a `Host` naming a loopback address: a web page the user visits
-//! cannot reach the API by DNS rebinding, and a local program without the token cannot either.
+//! ```text
+//! request ─▶ auth::guard (Host, Origin, token or session) ─▶ body limit of the route group
+//!         ─▶ node (info, status, settings, sync)   ─▶ Handle
+//!         ─▶ own (the actor's records, signed here) ─▶ Handle::publish_payload ─▶ ingest
+//!         ─▶ catalogue (reads)                      ─▶ Store
+//!         ─▶ events (SSE)                           ◀─ StoreEvent broadcast
+//! ```
+//!
+//! Every route is declared with its OpenAPI description (`utoipa`), so `openapi.json` is built
+//! from the same code that serves the requests and cannot drift from it.
+
+pub mod auth;
+pub mod catalogue;
+pub mod errors;
+pub mod events;
+pub mod node;
+pub mod openapi;
+pub mod own;
+pub mod records;
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
-use axum::extract::{DefaultBodyLimit, Query, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use smartket_protocol::Kind;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::daemon::{Handle, Status};
-use crate::ingest::Verdict;
-use crate::sync::{PullReport, SessionError};
+use crate::daemon::Handle;
+use crate::settings::{Settings, SettingsError};
 
-/// Largest request body: one record plus framing.
-const MAX_BODY: usize = smartket_protocol::record::MAX_RECORD_BYTES + 1024;
+pub use auth::SESSION_COOKIE;
+pub use node::SyncStarted;
+pub use own::SubmitOutcome;
+pub use records::{RecordJson, record_json};
+
+/// Largest CBOR record body: one record plus framing.
+const MAX_RECORD_BODY: usize = smartket_protocol::record::MAX_RECORD_BYTES + 1024;
+/// Largest JSON body (a listing with long descriptions in eight languages stays far below).
+const MAX_JSON_BODY: usize = 64 * 1024;
+/// Largest body of routes that take none.
+const MAX_EMPTY_BODY: usize = 1024;
+
+/// Why the API could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiSetupError {
+    /// The settings file.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The system's random source (for the one-time login token).
+    #[error("random source: {0}")]
+    Random(String),
+}
 
 /// What the API needs to answer.
 #[derive(Clone)]
@@ -30,309 +65,109 @@ pub struct ApiState {
     pub node: Handle,
     /// The bearer token.
     pub token: String,
-    /// The address the API is served on (for the Host check).
+    /// The address the API is served on (for the Host and Origin checks).
     pub addr: SocketAddr,
+    /// The data dir (settings file).
+    data_dir: PathBuf,
+    /// The owner's settings, as last saved.
+    settings: Arc<RwLock<Settings>>,
+    /// The one-time login token and the sessions opened with it.
+    sessions: Arc<auth::Sessions>,
 }
 
-/// Builds every route in one place.
+impl ApiState {
+    /// The API state of `node`, whose data dir is `data_dir`, served on `addr`.
+    pub fn new(
+        node: Handle,
+        data_dir: &Path,
+        token: String,
+        addr: SocketAddr,
+    ) -> Result<ApiState, ApiSetupError> {
+        Ok(ApiState {
+            node,
+            token,
+            addr,
+            data_dir: data_dir.to_owned(),
+            settings: Arc::new(RwLock::new(Settings::load(data_dir)?)),
+            sessions: Arc::new(
+                auth::Sessions::new().map_err(|e| ApiSetupError::Random(e.to_string()))?,
+            ),
+        })
+    }
+
+    /// The link that logs a browser in once (`http://ADDR/login?token=…`); `None` once used.
+    pub fn login_link(&self) -> Option<String> {
+        self.sessions
+            .one_time_token()
+            .map(|t| format!("http://{}/login?token={t}", self.addr))
+    }
+
+    /// The owner's settings (trusted issuers, location, languages), for the search index too.
+    pub fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// Every route with its OpenAPI description, grouped by body limit.
+fn routes() -> OpenApiRouter<ApiState> {
+    let cbor = OpenApiRouter::new()
+        .routes(routes!(own::records_create))
+        .layer(DefaultBodyLimit::max(MAX_RECORD_BODY));
+    let json = OpenApiRouter::new()
+        .routes(routes!(node::settings_show, node::settings_update))
+        .routes(routes!(own::profile_show, own::profile_update))
+        .routes(routes!(own::own_index, own::own_create))
+        .routes(routes!(own::own_show, own::own_update, own::own_delete))
+        .routes(routes!(own::stock_update))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
+    let small = OpenApiRouter::new()
+        .routes(routes!(node::info_show))
+        .routes(routes!(node::status_show))
+        .routes(routes!(node::peers_index))
+        .routes(routes!(node::markets_index))
+        .routes(routes!(node::sync_start))
+        .routes(routes!(node::author_pull))
+        .routes(routes!(own::own_records_index))
+        .routes(routes!(catalogue::records_show))
+        .routes(routes!(catalogue::slots_show))
+        .routes(routes!(catalogue::listings_show))
+        .routes(routes!(catalogue::sellers_show))
+        .routes(routes!(catalogue::delivery_offers_index))
+        .routes(routes!(catalogue::attestations_index))
+        .routes(routes!(events::events_stream))
+        .layer(DefaultBodyLimit::max(MAX_EMPTY_BODY));
+    // Search (`GET /api/v1/search`) and blobs (`/api/v1/blobs`) join here as their own groups.
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(cbor)
+        .merge(json)
+        .merge(small)
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    routes().split_for_parts().1
+}
+
+/// Builds every route in one place: the guarded API, and the login link outside the guard.
 pub fn router(state: ApiState) -> Router {
-    Router::new()
-        .route("/api/v1/status", get(status_show))
-        .route("/api/v1/records", post(records_create))
-        .route("/api/v1/records/{id}", get(records_show))
-        .route("/api/v1/slots/{author}/{kind}/{key}", get(slots_show))
-        .route("/api/v1/peers", get(peers_index))
-        .route("/api/v1/own/records", get(own_records_index))
-        .route("/api/v1/sync", post(sync_start))
+    let (api, document) = routes().split_for_parts();
+    let document = Arc::new(document);
+    let api = api
         .route(
-            "/api/v1/markets/{market}/authors/{author}/pull",
-            post(author_pull),
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = Arc::clone(&document);
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
         )
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .fallback(errors::no_route)
+        .method_not_allowed_fallback(errors::wrong_method)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::guard));
+    Router::new()
+        .route("/login", get(auth::login))
+        .merge(api)
         .with_state(state)
 }
 
-/// An API error: a status and a message safe to show.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
-    }
-}
-
-async fn guard(State(state): State<ApiState>, request: Request, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let port = state.addr.port();
-    let allowed = [
-        format!("127.0.0.1:{port}"),
-        format!("localhost:{port}"),
-        format!("[::1]:{port}"),
-    ];
-    if !state.addr.ip().is_unspecified() && !allowed.iter().any(|a| a == host) {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden_host",
-            "requests must be addressed to this node's loopback address",
-        )
-        .into_response();
-    }
-    let presented = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if !constant_time_eq(presented.as_bytes(), state.token.as_bytes()) {
-        return ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "missing or wrong API token (see the data dir's api-token file)",
-        )
-        .into_response();
-    }
-    next.run(request).await
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-async fn status_show(State(state): State<ApiState>) -> Json<Status> {
-    Json(state.node.status().await)
-}
-
-/// The outcome of submitting a record.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SubmitOutcome {
-    /// `accepted`, `ignored` or `rejected`.
-    pub outcome: String,
-    /// The record id, when it was accepted.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// Why it was not accepted.
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-async fn records_create(
-    State(state): State<ApiState>,
-    body: axum::body::Bytes,
-) -> Result<Json<SubmitOutcome>, ApiError> {
-    let verdict =
-        state.node.submit_own(body.to_vec()).await.map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })?;
-    Ok(Json(outcome_of(&verdict)))
-}
-
-/// Maps a verdict to what the API reports.
-pub fn outcome_of(verdict: &Verdict) -> SubmitOutcome {
-    match verdict {
-        Verdict::Accepted(record) => SubmitOutcome {
-            outcome: "accepted".into(),
-            id: Some(record.id.to_hex()),
-            reason: None,
-        },
-        Verdict::Ignored(why) => SubmitOutcome {
-            outcome: "ignored".into(),
-            id: None,
-            reason: Some(format!("{why:?}")),
-        },
-        Verdict::Rejected(why) => SubmitOutcome {
-            outcome: "rejected".into(),
-            id: None,
-            reason: Some(why.to_string()),
-        },
-    }
-}
-
-async fn records_show(
-    State(state): State<ApiState>,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> Result<Json<OwnRecord>, ApiError> {
-    let id: smartket_protocol::RecordId = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_id",
-            "a record id is 64 hex characters",
-        )
-    })?;
-    let record = state
-        .node
-        .store()
-        .get(&id)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()))?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such record"))?;
-    Ok(Json(record_json(&record)))
-}
-
-/// The current record of a slot; 404 when the slot is empty, deleted (tombstone) or expired.
-async fn slots_show(
-    State(state): State<ApiState>,
-    axum::extract::Path((author, kind, key)): axum::extract::Path<(String, String, String)>,
-) -> Result<Json<OwnRecord>, ApiError> {
-    let bad = |what: &str| ApiError::new(StatusCode::BAD_REQUEST, "bad_slot", what.to_owned());
-    let slot = smartket_protocol::Slot {
-        author: author
-            .parse()
-            .map_err(|_| bad("the author is 64 hex characters"))?,
-        kind: kind.parse().map_err(|_| bad("unknown kind"))?,
-        key,
-    };
-    let record = state
-        .node
-        .store()
-        .current(&slot)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()))?
-        .filter(|r| r.payload.kind != Kind::Tombstone && r.payload.expires > crate::clock::now_ms())
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no current record"))?;
-    Ok(Json(record_json(&record)))
-}
-
-/// A connected peer, as the API shows it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PeerJson {
-    /// libp2p peer id.
-    pub peer_id: String,
-    /// Gossipsub score, when known.
-    pub score: Option<f64>,
-}
-
-async fn peers_index(State(state): State<ApiState>) -> Result<Json<Vec<PeerJson>>, ApiError> {
-    let peers =
-        state.node.network().peers().await.map_err(|e| {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "network", e.to_string())
-        })?;
-    Ok(Json(
-        peers
-            .into_iter()
-            .map(|p| PeerJson {
-                peer_id: p.peer_id.to_string(),
-                score: p.score,
-            })
-            .collect(),
-    ))
-}
-
-/// Answer to `POST /api/v1/sync`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SyncStarted {
-    /// False when a run was already going (its progress is in `status.sync.run` either way).
-    pub started: bool,
-}
-
-/// Starts syncing with every connected peer; follow it in `GET /api/v1/status` (`sync.run`).
-async fn sync_start(State(state): State<ApiState>) -> (StatusCode, Json<SyncStarted>) {
-    let started = state.node.start_sync();
-    (StatusCode::ACCEPTED, Json(SyncStarted { started }))
-}
-
-/// Pulls one author's whole current catalogue in a market from its node or any peer.
-async fn author_pull(
-    State(state): State<ApiState>,
-    axum::extract::Path((market, author)): axum::extract::Path<(String, String)>,
-) -> Result<Json<PullReport>, ApiError> {
-    let author: smartket_protocol::AuthorKey = author.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_author",
-            "the author is 64 hex characters",
-        )
-    })?;
-    state
-        .node
-        .pull_author(&market, &author)
-        .await
-        .map(Json)
-        .map_err(|e| match e {
-            SessionError::NotJoined(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_joined", e.to_string())
-            }
-            SessionError::NoPeer => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no_peer", e.to_string())
-            }
-            _ => ApiError::new(StatusCode::BAD_GATEWAY, "peer_failed", e.to_string()),
-        })
-}
-
-/// A record as the API shows it.
-pub fn record_json(r: &smartket_protocol::Record) -> OwnRecord {
-    OwnRecord {
-        id: r.id.to_hex(),
-        market: r.payload.market.clone(),
-        kind: r.payload.kind.as_str().into(),
-        key: r.payload.key.clone(),
-        rev: r.payload.rev,
-        expires: r.payload.expires,
-        body: serde_json::to_value(&r.payload.body).unwrap_or(serde_json::Value::Null),
-    }
-}
-
-#[derive(Deserialize)]
-struct KindQuery {
-    kind: Option<String>,
-}
-
-/// One of the actor's own records, as JSON.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct OwnRecord {
-    /// Record id (hex).
-    pub id: String,
-    /// Market id.
-    pub market: String,
-    /// Kind.
-    pub kind: String,
-    /// Slot key.
-    pub key: String,
-    /// Revision (ms).
-    pub rev: u64,
-    /// Expiry (ms).
-    pub expires: u64,
-    /// The body as JSON.
-    pub body: serde_json::Value,
-}
-
-async fn own_records_index(
-    State(state): State<ApiState>,
-    Query(query): Query<KindQuery>,
-) -> Result<Json<Vec<OwnRecord>>, ApiError> {
-    let kind = match query.kind.as_deref() {
-        Some(k) => Some(k.parse::<Kind>().map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_kind",
-                format!("unknown kind {k:?}"),
-            )
-        })?),
-        None => None,
-    };
-    let records = state
-        .node
-        .own_records(kind)
-        .into_iter()
-        .map(|r| record_json(&r))
-        .collect();
-    Ok(Json(records))
-}
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@ use smartket_protocol::kinds::Tombstone;
 use smartket_protocol::record::{MAX_LIFETIME_MS, Payload};
 use smartket_protocol::{AuthorKey, Body, Kind, Record, SecretKey};
 
-use crate::api::{OwnRecord, SubmitOutcome};
+use crate::api::{RecordJson, SubmitOutcome};
 use crate::clock::now_ms;
 use crate::config::{self, Addr, Config, MarketEntry, Overrides};
 use crate::daemon::{self, Daemon, Status};
@@ -225,7 +225,10 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     let token = identity::ensure_api_token(dir)?;
     let api_addr = config.api.listen;
     if !api_addr.ip().is_loopback() {
-        eprintln!("warning: the API listens on {api_addr}, reachable from the network");
+        eprintln!(
+            "warning: the API listens on {api_addr}, reachable from the network \
+             (--allow-remote-api); anyone who gets the token controls this node"
+        );
     }
     let listener = tokio::net::TcpListener::bind(api_addr)
         .await
@@ -233,11 +236,9 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     let api_addr = listener.local_addr()?;
     let daemon = Daemon::start(dir, config).await?;
     let handle = daemon.handle();
-    let router = crate::api::router(crate::api::ApiState {
-        node: handle.clone(),
-        token,
-        addr: api_addr,
-    });
+    let state = crate::api::ApiState::new(handle.clone(), dir, token, api_addr)?;
+    let login = state.login_link();
+    let router = crate::api::router(state);
     let api_task = tokio::spawn(async move { axum::serve(listener, router).await });
     println!("smartket node {} running", handle.author());
     println!("  peer id  {}", handle.peer_id());
@@ -245,6 +246,9 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     std::fs::write(&addr_file, api_addr.to_string())
         .with_context(|| format!("writing {}", addr_file.display()))?;
     println!("  API      http://{api_addr}/api/v1/status");
+    if let Some(login) = login {
+        println!("  login    {login}");
+    }
     for addr in wait_for_listen_addrs(&handle).await {
         println!("  listen   {addr}/p2p/{}", handle.peer_id());
     }
@@ -413,7 +417,7 @@ async fn submit_payload(dir: &Path, payload: Payload) -> Result<()> {
                 .into_iter()
                 .next()
                 .context("ingest returned nothing")?;
-            let mut outcome = crate::api::outcome_of(&verdict);
+            let mut outcome = SubmitOutcome::of(&verdict);
             if outcome.outcome == "accepted" {
                 outcome.reason = Some("stored; the node publishes it when it next runs".into());
             }
@@ -550,7 +554,7 @@ async fn sync(dir: &Path, author: Option<String>, market: Option<String>) -> Res
 
 async fn list_listings(dir: &Path) -> Result<()> {
     let config = Config::load(dir, &Overrides::default())?;
-    let records: Vec<OwnRecord> = match identity::lock_data_dir(dir) {
+    let records: Vec<RecordJson> = match identity::lock_data_dir(dir) {
         Ok(_lock) => {
             let store = Store::open(&dir.join(daemon::DB_FILE))?;
             let me = identity::load_key(dir)?.public();
@@ -604,7 +608,7 @@ impl ApiClient {
         self.get("/api/v1/status").await
     }
 
-    async fn own_listings(&self) -> Result<Vec<OwnRecord>> {
+    async fn own_listings(&self) -> Result<Vec<RecordJson>> {
         self.get("/api/v1/own/records?kind=listing").await
     }
 

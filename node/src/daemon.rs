@@ -225,6 +225,16 @@ impl Handle {
         self.inner.secret.public()
     }
 
+    /// The X25519 key sealed messages to this actor are encrypted to (published in its
+    /// profile). Derived from the identity key, so the key file stays the one secret to back up.
+    pub fn encryption_key(&self) -> smartket_protocol::EncryptionKey {
+        let seed = blake3::derive_key(
+            "smartket 2026 node encryption key seed v1",
+            &self.inner.secret.to_bytes(),
+        );
+        smartket_protocol::EncryptionKey::from_seed(&seed)
+    }
+
     /// The libp2p peer id.
     pub fn peer_id(&self) -> PeerId {
         network::peer_id_of(&self.author())

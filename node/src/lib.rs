@@ -13,5 +13,6 @@ pub mod identity;
 pub mod ingest;
 pub mod markets;
 pub mod network;
+pub mod settings;
 pub mod store;
 pub mod sync;

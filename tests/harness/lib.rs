@@ -88,6 +88,8 @@ pub struct Node {
     pub api: String,
     /// Bearer token.
     pub token: String,
+    /// The one-time login link `smartket run` printed.
+    pub login: String,
     /// Full dialable addresses (`…/p2p/<peer id>`).
     pub addrs: Vec<String>,
     bootstrap: Vec<String>,
@@ -140,6 +142,7 @@ impl Node {
             child: None,
             api: String::new(),
             token: String::new(),
+            login: String::new(),
             addrs: Vec::new(),
             bootstrap: bootstrap.to_vec(),
             http: reqwest::Client::new(),
@@ -165,12 +168,15 @@ impl Node {
         let stdout = child.stdout.take().context("stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let mut api = String::new();
+        let mut login = String::new();
         let mut addrs = Vec::new();
         let started = tokio::time::timeout(DEADLINE, async {
             while let Some(line) = lines.next_line().await? {
                 let line = line.trim().to_owned();
                 if let Some(rest) = line.strip_prefix("API") {
                     api = rest.trim().trim_end_matches("/api/v1/status").to_owned();
+                } else if let Some(rest) = line.strip_prefix("login") {
+                    login = rest.trim().to_owned();
                 } else if let Some(rest) = line.strip_prefix("listen") {
                     addrs.push(rest.trim().to_owned());
                 } else if line.starts_with("Press Ctrl-C") {
@@ -190,6 +196,7 @@ impl Node {
             .trim()
             .to_owned();
         self.api = api;
+        self.login = login;
         self.addrs = addrs;
         self.child = Some(child);
         Ok(())

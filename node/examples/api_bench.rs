@@ -1,0 +1,117 @@
+//! API throughput on loopback: requests per second for a catalogue read
+//! (`GET /api/v1/listings/{id}`, the realistic listing of the other benchmarks) through the real
+//! router, auth guard and TCP, with keep-alive clients.
+//!
+//! ```text
+//! cargo run --release -p smartket-node --example api_bench [LISTINGS] [CONCURRENCY] [SECONDS]
+//! ```
+//!
+//! Defaults: 10 000 listings, 32 concurrent clients, 10 s. The clients run in the same process
+//! as the node, so on a small machine they take CPU from it: the figure is a lower bound of what
+//! an external load tool (`oha -c 32 -z 10s -H "Authorization: Bearer …" URL`) would measure.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use smartket_node::api::{ApiState, router};
+use smartket_node::config::Config;
+use smartket_node::daemon::Daemon;
+use smartket_protocol::record::Payload;
+use smartket_protocol::{Record, SecretKey};
+
+#[path = "common/catalogue.rs"]
+mod catalogue;
+use catalogue::{DAY, MARKET};
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args()
+        .skip(1)
+        .map(|a| a.parse::<usize>().unwrap());
+    let n = args.next().unwrap_or(10_000);
+    let concurrency = args.next().unwrap_or(32);
+    let seconds = args.next().unwrap_or(10) as u64;
+
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    smartket_node::identity::create_key(dir).unwrap();
+    let mut config = Config::default();
+    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    let daemon = Daemon::start(dir, config).await.unwrap();
+    let handle = daemon.handle();
+
+    let now = smartket_node::clock::now_ms();
+    let records: Vec<Record> = (0..n)
+        .map(|i| {
+            let mut seed = [5u8; 32];
+            seed[..8].copy_from_slice(&((i % 100) as u64).to_le_bytes());
+            let payload = Payload::new(
+                MARKET,
+                format!("key-{i}"),
+                now,
+                30 * DAY,
+                catalogue::listing(i),
+            );
+            Record::sign(&SecretKey::from_bytes(&seed), payload).unwrap()
+        })
+        .collect();
+    let ids: Arc<Vec<String>> = Arc::new(records.iter().map(|r| r.id.to_hex()).collect());
+    for chunk in records.chunks(2_000) {
+        handle.store().commit(chunk.to_vec()).unwrap();
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let token = "bench-token".to_owned();
+    let state = ApiState::new(handle.clone(), dir, token.clone(), addr).unwrap();
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+
+    println!("{n} listings stored; {concurrency} clients for {seconds} s on http://{addr}");
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for w in 0..concurrency {
+        let (ids, stop, token) = (Arc::clone(&ids), Arc::clone(&stop), token.clone());
+        workers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut latencies = Vec::new();
+            let mut i = w * 7919;
+            while !stop.load(Ordering::Relaxed) {
+                let id = &ids[i % ids.len()];
+                i += 1;
+                let started = Instant::now();
+                let response = client
+                    .get(format!("http://{addr}/api/v1/listings/{id}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success());
+                let _ = response.bytes().await.unwrap();
+                latencies.push(started.elapsed());
+            }
+            latencies
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "{} requests in {:.1} s = {:.0} requests/s; latency p50 {:?}, p99 {:?}",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        pct(0.50),
+        pct(0.99)
+    );
+    daemon.shutdown().await;
+}

@@ -1,0 +1,199 @@
+//! The owner's preferences that are not part of the config file because the web UI changes them:
+//! which attestation issuers to trust, where the user is, which languages to show. Kept as
+//! `settings.json` in the data dir, written atomically (temporary file, then rename), so a crash
+//! mid-write leaves the previous settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// File name inside the data dir.
+pub const SETTINGS_FILE: &str = "settings.json";
+/// Most trusted issuers kept.
+const MAX_ISSUERS: usize = 256;
+/// Most languages kept.
+const MAX_LANGUAGES: usize = 8;
+
+/// Why settings could not be read, written or accepted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid settings JSON.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value is not allowed.
+    #[error("invalid field {field}: {reason}")]
+    Invalid {
+        /// Dotted path of the field.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Where the user is, for distances and delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// Latitude, degrees (−90…90).
+    pub lat: f64,
+    /// Longitude, degrees (−180…180).
+    pub lon: f64,
+    /// Postcode, e.g. `1205`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+}
+
+/// The owner's preferences.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Attestation issuers whose labels count (public keys, 64 hex characters).
+    #[serde(default)]
+    pub trusted_issuers: Vec<String>,
+    /// The user's location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Languages to show, most preferred first (e.g. `fr`, `en`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+impl Settings {
+    /// Reads the data dir's settings; defaults when there is no file yet.
+    pub fn load(dir: &Path) -> Result<Settings, SettingsError> {
+        let path = dir.join(SETTINGS_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(source) => return Err(SettingsError::Io { path, source }),
+        };
+        let settings: Settings = serde_json::from_str(&text).map_err(|e| SettingsError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Writes the settings to the data dir, replacing the file at once.
+    pub fn save(&self, dir: &Path) -> Result<(), SettingsError> {
+        let path = dir.join(SETTINGS_FILE);
+        let temp = dir.join(format!("{SETTINGS_FILE}.tmp"));
+        let text = serde_json::to_string_pretty(self).map_err(|e| SettingsError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        std::fs::write(&temp, text).map_err(|source| SettingsError::Io {
+            path: temp.clone(),
+            source,
+        })?;
+        std::fs::rename(&temp, &path).map_err(|source| SettingsError::Io { path, source })
+    }
+
+    /// The rules a value must follow before it is kept.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |field: String, reason: &str| SettingsError::Invalid {
+            field,
+            reason: reason.to_owned(),
+        };
+        if self.trusted_issuers.len() > MAX_ISSUERS {
+            return Err(invalid(
+                "trusted_issuers".into(),
+                "at most 256 issuers are kept",
+            ));
+        }
+        for (i, issuer) in self.trusted_issuers.iter().enumerate() {
+            if issuer.parse::<smartket_protocol::AuthorKey>().is_err() {
+                return Err(invalid(
+                    format!("trusted_issuers[{i}]"),
+                    "is not a public key (64 hex characters)",
+                ));
+            }
+        }
+        if let Some(location) = &self.location {
+            if !(-90.0..=90.0).contains(&location.lat) {
+                return Err(invalid("location.lat".into(), "must be within −90…90"));
+            }
+            if !(-180.0..=180.0).contains(&location.lon) {
+                return Err(invalid("location.lon".into(), "must be within −180…180"));
+            }
+            if let Some(postcode) = &location.postcode {
+                let ok = (1..=16).contains(&postcode.len())
+                    && postcode
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+                if !ok {
+                    return Err(invalid(
+                        "location.postcode".into(),
+                        "1–16 letters, digits, spaces or hyphens",
+                    ));
+                }
+            }
+        }
+        if self.languages.len() > MAX_LANGUAGES {
+            return Err(invalid("languages".into(), "at most 8 languages"));
+        }
+        for (i, lang) in self.languages.iter().enumerate() {
+            let ok = (2..=8).contains(&lang.len())
+                && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+            if !ok {
+                return Err(invalid(
+                    format!("languages[{i}]"),
+                    "a language code such as fr, en or de-ch",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_a_save_and_load() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
+        let settings = Settings {
+            trusted_issuers: vec!["ab".repeat(32)],
+            location: Some(Location {
+                lat: 46.2,
+                lon: 6.14,
+                postcode: Some("1205".into()),
+            }),
+            languages: vec!["fr".into(), "en".into()],
+        };
+        settings.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), settings);
+    }
+
+    #[test]
+    fn an_out_of_range_latitude_is_refused_with_its_field() {
+        let settings = Settings {
+            location: Some(Location {
+                lat: 91.0,
+                lon: 6.0,
+                postcode: None,
+            }),
+            ..Settings::default()
+        };
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("location.lat"), "{err}");
+    }
+}
