@@ -4,6 +4,7 @@
 //! Data flows one way: `network` → `ingest` → `store`; the CLI in `main.rs` only parses and
 //! calls in here.
 pub mod api;
+pub mod blobs;
 pub mod cli;
 pub mod clock;
 pub mod config;

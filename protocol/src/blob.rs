@@ -16,6 +16,7 @@ mod assembly;
 mod wire;
 
 use crate::keys::BlobId;
+use crate::kinds::{Body, Kind};
 
 pub use assembly::{Assembly, AssemblyError, Verified};
 pub use wire::{
@@ -126,6 +127,18 @@ pub fn verify(id: &BlobId, bytes: &[u8]) -> Result<MediaType, BlobError> {
         });
     }
     MediaType::sniff(bytes).ok_or(BlobError::UnsupportedMedia)
+}
+
+/// The record kinds whose bodies name blobs: a garbage collector reads only these.
+pub const KINDS_WITH_BLOBS: [Kind; 2] = [Kind::Profile, Kind::Listing];
+
+/// The blobs a record body names (a listing's images, a profile's logo).
+pub fn referenced_by(body: &Body) -> &[BlobId] {
+    match body {
+        Body::Listing(listing) => &listing.images,
+        Body::Profile(profile) => profile.logo.as_slice(),
+        _ => &[],
+    }
 }
 
 #[cfg(test)]
