@@ -334,7 +334,11 @@ async fn blobs_create(
                     other.to_string(),
                 ),
             },
-            other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "blobs", other.to_string()),
+            other => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "blobs",
+                other.to_string(),
+            ),
         })?;
     Ok((
         StatusCode::CREATED,

@@ -154,7 +154,10 @@ impl Blobs {
         let grace = self.grace;
         blocking(move || {
             let referenced = gc::referenced(&records, &markets).map_err(GcError::from)?;
-            Ok(gc::collect(&store, &referenced, grace, SystemTime::now()).map_err(GcError::from)?)
+            Ok(
+                gc::collect(&store, &referenced, grace, SystemTime::now())
+                    .map_err(GcError::from)?,
+            )
         })
         .await
     }

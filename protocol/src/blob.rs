@@ -20,7 +20,8 @@ use crate::kinds::{Body, Kind};
 
 pub use assembly::{Assembly, AssemblyError, Verified};
 pub use wire::{
-    BLOB_WIRE_VERSION, ChunkRequest, ChunkResponse, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, WireError,
+    BLOB_WIRE_VERSION, ChunkRequest, ChunkResponse, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+    WireError,
 };
 
 /// Largest blob, in bytes: a phone photo fits, a video does not.

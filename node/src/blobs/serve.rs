@@ -30,7 +30,12 @@ impl Server {
     }
 
     /// Answers one request from `peer` on `reply`.
-    pub(super) async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+    pub(super) async fn serve(
+        &self,
+        peer: PeerId,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
         let response = self.answer(peer, &bytes).await;
         let _ = reply.send(response.encode());
     }

@@ -99,9 +99,7 @@ impl BlobStore {
         let path = self.path(id);
         match File::options().write(true).open(&path) {
             Ok(file) => {
-                return file
-                    .set_modified(SystemTime::now())
-                    .map_err(io_at(&path));
+                return file.set_modified(SystemTime::now()).map_err(io_at(&path));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_at(&path)(e)),
@@ -271,7 +269,11 @@ mod tests {
         let store = BlobStore::open(dir.path()).unwrap();
         let id = BlobId([9; 32]);
         assert_eq!(store.read(&id).unwrap(), None);
-        let request = ChunkRequest { id, offset: 0, len: 10 };
+        let request = ChunkRequest {
+            id,
+            offset: 0,
+            len: 10,
+        };
         assert_eq!(store.chunk(&request).unwrap(), ChunkResponse::NotFound);
     }
 
@@ -281,7 +283,11 @@ mod tests {
         let store = BlobStore::open(dir.path()).unwrap();
         let (id, _) = store.put(&png(b"original")).unwrap();
         fs::write(store.path(&id), png(b"tampered")).unwrap();
-        let request = ChunkRequest { id, offset: 0, len: 64 };
+        let request = ChunkRequest {
+            id,
+            offset: 0,
+            len: 64,
+        };
         assert_eq!(store.chunk(&request).unwrap(), ChunkResponse::NotFound);
         assert!(!store.path(&id).exists());
 

@@ -87,7 +87,9 @@ impl Assembly {
     /// The next chunk to ask for.
     pub fn next_request(&self) -> ChunkRequest {
         let offset = self.received();
-        let left = self.total.map_or(u64::from(MAX_CHUNK_BYTES), |t| t - offset);
+        let left = self
+            .total
+            .map_or(u64::from(MAX_CHUNK_BYTES), |t| t - offset);
         ChunkRequest {
             id: self.id,
             offset,
@@ -117,9 +119,7 @@ impl Assembly {
             }
         }
         let request = self.next_request();
-        let want = request
-            .span(total)
-            .map_or(0, |span| span.end - span.start);
+        let want = request.span(total).map_or(0, |span| span.end - span.start);
         if bytes.len() as u64 != want || want == 0 {
             return Err(AssemblyError::WrongLength {
                 got: bytes.len(),

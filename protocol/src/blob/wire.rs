@@ -248,9 +248,8 @@ impl<'a> Reader<'a> {
 
     /// The next item, a byte string.
     fn bytes(&mut self) -> Result<&'a [u8], WireError> {
-        let len = usize::try_from(self.next(BYTES)?).map_err(|_| CborError::Truncated {
-            offset: self.pos,
-        })?;
+        let len = usize::try_from(self.next(BYTES)?)
+            .map_err(|_| CborError::Truncated { offset: self.pos })?;
         let out = self
             .pos
             .checked_add(len)
@@ -311,7 +310,10 @@ mod tests {
             put(&mut out, UINT, len);
             ChunkRequest::decode(&out)
         };
-        assert!(matches!(with(0, 0), Err(WireError::BadLength { len: 0, .. })));
+        assert!(matches!(
+            with(0, 0),
+            Err(WireError::BadLength { len: 0, .. })
+        ));
         assert!(matches!(
             with(0, u64::from(MAX_CHUNK_BYTES) + 1),
             Err(WireError::BadLength { .. })
