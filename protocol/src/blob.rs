@@ -96,6 +96,18 @@ pub enum BlobError {
     },
 }
 
+impl BlobError {
+    /// A stable name for the error, as in `spec/blobs.md` and the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BlobError::Empty => "empty",
+            BlobError::TooLarge { .. } => "too_large",
+            BlobError::UnsupportedMedia => "unsupported_media",
+            BlobError::Mismatch { .. } => "mismatch",
+        }
+    }
+}
+
 /// Checks a size before anything of that size is read or allocated.
 pub fn check_size(size: u64) -> Result<(), BlobError> {
     if size == 0 {

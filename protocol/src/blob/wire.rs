@@ -103,6 +103,20 @@ pub enum WireError {
     },
 }
 
+impl WireError {
+    /// A stable name for the error, as in `spec/blobs.md` and the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WireError::Malformed(_) => "malformed",
+            WireError::Shape(_) => "shape",
+            WireError::UnknownVersion(_) => "unknown_version",
+            WireError::UnknownStatus(_) => "unknown_status",
+            WireError::BadLength { .. } => "bad_length",
+            WireError::BadOffset { .. } => "bad_offset",
+        }
+    }
+}
+
 impl ChunkRequest {
     /// The bytes `[offset, end)` of a blob of `total` bytes this request asks for, or `None`
     /// when the offset is at or past the end (answer [`ChunkResponse::BadRequest`]).
