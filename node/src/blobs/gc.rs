@@ -75,6 +75,44 @@ pub(super) fn collect(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::fixtures::{
+        self, DAY, MARKET, listing_body, now, signed, signed_in, tombstone,
+    };
+    use smartket_protocol::{Body, Kind};
+
+    fn listing_with(name: &str, image: BlobId) -> Body {
+        let mut body = listing_body(name);
+        if let Body::Listing(listing) = &mut body {
+            listing.images = vec![image];
+        }
+        body
+    }
+
+    #[test]
+    fn images_of_current_listings_count_and_those_of_deleted_or_unjoined_ones_do_not() {
+        let (_dir, store) = fixtures::temp_store();
+        let (kept, deleted, elsewhere) = (BlobId([1; 32]), BlobId([2; 32]), BlobId([3; 32]));
+        let t = now();
+        store
+            .commit(vec![
+                signed(1, "tomme", t, DAY, listing_with("Tomme", kept)),
+                signed(1, "gruyere", t, DAY, listing_with("Gruyère", deleted)),
+                signed_in(
+                    1,
+                    "lausanne",
+                    "vacherin",
+                    t,
+                    DAY,
+                    listing_with("Vacherin", elsewhere),
+                ),
+            ])
+            .unwrap();
+        store
+            .commit(vec![tombstone(1, Kind::Listing, "gruyere", t + 1000)])
+            .unwrap();
+        let found = referenced(&store, &[MARKET.to_owned()]).unwrap();
+        assert_eq!(found, HashSet::from([kept]));
+    }
 
     #[test]
     fn only_unreferenced_blobs_past_the_grace_period_are_removed() {

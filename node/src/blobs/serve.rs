@@ -70,3 +70,46 @@ impl Server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smartket_protocol::BlobId;
+
+    #[tokio::test]
+    async fn malformed_requests_are_bad_and_requests_past_the_cap_are_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(BlobStore::open(dir.path()).unwrap());
+        let (id, _) = store.put(&[0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).unwrap();
+        let server = Server::new(store);
+        let peer = PeerId::random();
+        assert_eq!(
+            server.answer(peer, b"\x81\x01").await,
+            ChunkResponse::BadRequest
+        );
+        let request = ChunkRequest {
+            id,
+            offset: 0,
+            len: 100,
+        }
+        .encode();
+        assert!(matches!(
+            server.answer(peer, &request).await,
+            ChunkResponse::Chunk { total: 7, .. }
+        ));
+        let held = Arc::clone(&server.permits)
+            .try_acquire_many_owned(MAX_CONCURRENT_SERVES as u32)
+            .unwrap();
+        assert_eq!(server.answer(peer, &request).await, ChunkResponse::Busy);
+        drop(held);
+        let absent = ChunkRequest {
+            id: BlobId([0; 32]),
+            offset: 0,
+            len: 1,
+        };
+        assert_eq!(
+            server.answer(peer, &absent.encode()).await,
+            ChunkResponse::NotFound
+        );
+    }
+}
