@@ -3,8 +3,8 @@
 //!
 //! ```text
 //!  API POST ──▶ Blobs::put ──check_upload──▶ BlobStore (tmp → fsync → rename)
-//!  API GET  ──▶ Blobs::get ──held?──▶ BlobStore::read (verified)
-//!                   └─ not held ─▶ fetch::from_candidates ──chunks──▶ peers' Server
+//!  API GET  ──▶ Blobs::read ──held──▶ BlobStore::read (verified)
+//!           └──▶ Blobs::fetch (not held) ─▶ fetch::from_candidates ──chunks──▶ peers' Server
 //!                                       └─ Verified ─▶ BlobStore::put_verified
 //!  gc task  ──▶ Blobs::collect_garbage: referenced by current records? within grace?
 //! ```
@@ -99,17 +99,20 @@ impl Blobs {
         blocking(move || Ok(store.put(&bytes)?)).await
     }
 
-    /// The blob's verified bytes: from disk, or else fetched from `candidates` in order and
-    /// stored. `None` when no candidate delivered it.
-    pub async fn get(
+    /// The blob's verified bytes from disk; `None` when it is not held (or its copy failed the
+    /// check and was dropped).
+    pub async fn read(&self, id: BlobId) -> Result<Option<(Vec<u8>, MediaType)>, BlobsError> {
+        let store = Arc::clone(&self.store);
+        blocking(move || Ok(store.read(&id)?)).await
+    }
+
+    /// Fetches the blob from `candidates` in order and stores the first verified copy. `None`
+    /// when no candidate delivered it.
+    pub async fn fetch(
         &self,
         id: BlobId,
         candidates: &[PeerId],
     ) -> Result<Option<(Vec<u8>, MediaType)>, BlobsError> {
-        let store = Arc::clone(&self.store);
-        if let Some(held) = blocking(move || Ok(store.read(&id)?)).await? {
-            return Ok(Some(held));
-        }
         let _permit = self
             .fetches
             .acquire()

@@ -106,7 +106,7 @@ struct Inner {
     /// Catch-up sync, both roles.
     sync: Arc<Syncer>,
     /// Images: store, server, fetcher, collector.
-    blobs: Blobs,
+    blobs: Arc<Blobs>,
     /// Own records accepted locally but not yet handed to gossip (no peers yet).
     unpublished: Mutex<Vec<Record>>,
 }
@@ -164,11 +164,11 @@ impl Daemon {
         };
         let (client, events, event_loop) = network::new(keypair, net_config).await?;
         let event_loop = tokio::spawn(event_loop.run());
-        let blobs = Blobs::open(
+        let blobs = Arc::new(Blobs::open(
             data_dir,
             client.clone(),
             Duration::from_secs(config.blobs.gc_grace_secs),
-        )?;
+        )?);
 
         let sync = Arc::new(Syncer::new(
             store.clone(),
@@ -395,6 +395,9 @@ impl Handle {
         id: BlobId,
         author: Option<AuthorKey>,
     ) -> Result<Option<(Vec<u8>, MediaType)>, BlobsError> {
+        if let Some(held) = self.inner.blobs.read(id).await? {
+            return Ok(Some(held));
+        }
         let mut candidates: Vec<PeerId> = self
             .inner
             .client
@@ -410,7 +413,7 @@ impl Handle {
                 candidates[..=at].rotate_right(1);
             }
         }
-        self.inner.blobs.get(id, &candidates).await
+        self.inner.blobs.fetch(id, &candidates).await
     }
 
     /// The blob store (for tests and diagnostics).
@@ -464,8 +467,8 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                     bytes,
                     reply,
                 } => {
-                    let handle = handle.clone();
-                    tokio::spawn(async move { handle.inner.blobs.serve(peer, bytes, reply).await });
+                    let blobs = Arc::clone(&handle.inner.blobs);
+                    tokio::spawn(async move { blobs.serve(peer, bytes, reply).await });
                 }
                 NetworkEvent::InboundRequest { peer, kind, .. } => {
                     // Dropping the reply tells the peer we do not serve this protocol yet.
