@@ -29,10 +29,9 @@ use tokio::sync::{RwLock, RwLockReadGuard, Semaphore, oneshot};
 
 use crate::network::Client;
 use crate::store::Store;
-pub use fetch::{CHUNK_TIMEOUT, PeerFetchError};
 pub use gc::{GcError, GcReport};
-pub use serve::MAX_CONCURRENT_SERVES;
-pub use store::{BLOBS_DIR, BlobStore, BlobStoreError};
+use store::BlobStore;
+pub use store::BlobStoreError;
 
 /// Fetches from peers running at once; each holds up to one whole blob (8 MiB) in memory.
 pub const MAX_CONCURRENT_FETCHES: usize = 4;
@@ -85,11 +84,6 @@ impl Blobs {
             gc_lock: RwLock::new(()),
             grace,
         })
-    }
-
-    /// The on-disk store.
-    pub fn store(&self) -> &BlobStore {
-        &self.store
     }
 
     /// Checks and stores an upload; storing a blob again renews its grace period.

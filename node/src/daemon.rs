@@ -416,11 +416,6 @@ impl Handle {
         self.inner.blobs.fetch(id, &candidates).await
     }
 
-    /// The blob store (for tests and diagnostics).
-    pub fn blobs(&self) -> &Blobs {
-        &self.inner.blobs
-    }
-
     /// The actor's own current records of `kind` in every market.
     pub fn own_records(&self, kind: Option<Kind>) -> Vec<Record> {
         let me = self.author();

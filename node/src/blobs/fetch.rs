@@ -12,12 +12,12 @@ use crate::network::{Client, NetworkError, RequestKind};
 
 /// Longest wait for one chunk. A 256 KiB chunk takes well under a second on any link a
 /// marketplace node runs on; a peer slower than this is better replaced by the next one.
-pub const CHUNK_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const CHUNK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why one peer did not deliver the blob.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum PeerFetchError {
+pub(super) enum PeerFetchError {
     /// The request failed.
     #[error("network: {0}")]
     Network(#[from] NetworkError),

@@ -11,7 +11,7 @@ use tokio::sync::{Semaphore, oneshot};
 use super::store::BlobStore;
 
 /// Chunk requests served at once (each holds one chunk, at most 256 KiB, in memory).
-pub const MAX_CONCURRENT_SERVES: usize = 8;
+pub(super) const MAX_CONCURRENT_SERVES: usize = 8;
 
 /// Serves chunks from the blob store.
 #[derive(Debug)]

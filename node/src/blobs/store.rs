@@ -17,7 +17,7 @@ use smartket_protocol::blob::{
 };
 
 /// The directory of blobs inside the data dir.
-pub const BLOBS_DIR: &str = "blobs";
+const BLOBS_DIR: &str = "blobs";
 /// Where blobs are written before they get their name.
 const TMP_DIR: &str = "tmp";
 
@@ -40,7 +40,7 @@ pub enum BlobStoreError {
 
 /// The blobs held on this node's disk.
 #[derive(Debug)]
-pub struct BlobStore {
+pub(super) struct BlobStore {
     dir: PathBuf,
     tmp: PathBuf,
     /// Makes temp file names unique within the process (the data dir lock excludes others).
@@ -56,7 +56,7 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> BlobStoreError + '_ {
 
 impl BlobStore {
     /// Opens (creating) `<data_dir>/blobs/` and clears what a crash left half-written.
-    pub fn open(data_dir: &Path) -> Result<BlobStore, BlobStoreError> {
+    pub(super) fn open(data_dir: &Path) -> Result<BlobStore, BlobStoreError> {
         let dir = data_dir.join(BLOBS_DIR);
         let tmp = dir.join(TMP_DIR);
         fs::create_dir_all(&tmp).map_err(io_at(&tmp))?;
@@ -71,25 +71,20 @@ impl BlobStore {
         })
     }
 
-    /// The directory holding the blobs.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Where blob `id` lives.
-    pub fn path(&self, id: &BlobId) -> PathBuf {
+    pub(super) fn path(&self, id: &BlobId) -> PathBuf {
         self.dir.join(id.to_hex())
     }
 
     /// Checks and stores new bytes (an upload).
-    pub fn put(&self, bytes: &[u8]) -> Result<(BlobId, MediaType), BlobStoreError> {
+    pub(super) fn put(&self, bytes: &[u8]) -> Result<(BlobId, MediaType), BlobStoreError> {
         let (id, media) = blob::check_upload(bytes)?;
         self.write(&id, bytes)?;
         Ok((id, media))
     }
 
     /// Stores a blob fetched and verified from a peer.
-    pub fn put_verified(&self, blob: &Verified) -> Result<(), BlobStoreError> {
+    pub(super) fn put_verified(&self, blob: &Verified) -> Result<(), BlobStoreError> {
         self.write(&blob.id, &blob.bytes)
     }
 
@@ -118,7 +113,7 @@ impl BlobStore {
 
     /// The blob's bytes, verified; `None` when it is not held. A copy that fails its check
     /// (changed on disk) is removed and reported as not held, so it is fetched afresh.
-    pub fn read(&self, id: &BlobId) -> Result<Option<(Vec<u8>, MediaType)>, BlobStoreError> {
+    pub(super) fn read(&self, id: &BlobId) -> Result<Option<(Vec<u8>, MediaType)>, BlobStoreError> {
         let path = self.path(id);
         let file = match File::open(&path) {
             Ok(file) => file,
@@ -142,7 +137,7 @@ impl BlobStore {
     /// Answers a peer's chunk request. The whole file is verified when a fetch starts (offset
     /// 0), so a copy changed on disk is dropped instead of served; the fetcher verifies the
     /// whole again in any case.
-    pub fn chunk(&self, request: &ChunkRequest) -> Result<ChunkResponse, BlobStoreError> {
+    pub(super) fn chunk(&self, request: &ChunkRequest) -> Result<ChunkResponse, BlobStoreError> {
         let path = self.path(&request.id);
         let mut file = match File::open(&path) {
             Ok(file) => file,
@@ -173,7 +168,7 @@ impl BlobStore {
     }
 
     /// Every blob held, with the time it was last stored.
-    pub fn list(&self) -> Result<Vec<(BlobId, SystemTime)>, BlobStoreError> {
+    pub(super) fn list(&self) -> Result<Vec<(BlobId, SystemTime)>, BlobStoreError> {
         let mut out = Vec::new();
         for entry in fs::read_dir(&self.dir).map_err(io_at(&self.dir))? {
             let entry = entry.map_err(io_at(&self.dir))?;
@@ -193,18 +188,8 @@ impl BlobStore {
         Ok(out)
     }
 
-    /// When blob `id` was last stored, if it is held.
-    pub fn modified(&self, id: &BlobId) -> Result<Option<SystemTime>, BlobStoreError> {
-        let path = self.path(id);
-        match fs::metadata(&path).and_then(|m| m.modified()) {
-            Ok(time) => Ok(Some(time)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_at(&path)(e)),
-        }
-    }
-
     /// Removes blob `id` (nothing if it is not held).
-    pub fn remove(&self, id: &BlobId) -> Result<(), BlobStoreError> {
+    pub(super) fn remove(&self, id: &BlobId) -> Result<(), BlobStoreError> {
         let path = self.path(id);
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_at(&path)(e)),
@@ -333,8 +318,9 @@ mod tests {
             .unwrap()
             .set_modified(old)
             .unwrap();
-        assert_eq!(store.modified(&id).unwrap(), Some(old));
+        let modified = || fs::metadata(store.path(&id)).unwrap().modified().unwrap();
+        assert_eq!(modified(), old);
         store.put(&bytes).unwrap();
-        assert!(store.modified(&id).unwrap().unwrap() > old);
+        assert!(modified() > old);
     }
 }
