@@ -1,5 +1,6 @@
 //! The node's local HTTP API (JSON under `/api/v1`), as far as the CLI needs it today: status,
-//! submitting own signed records, listing own records, starting a sync, pulling an author.
+//! submitting own signed records, listing own records, starting a sync, pulling an author,
+//! uploading and showing images (blobs).
 //!
 //! Every request must carry `Authorization: Bearer <token>` (the token lives in the data dir's
 //! `api-token`, mode 0600) and a `Host` naming a loopback address: a web page the user visits
@@ -7,6 +8,7 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
@@ -14,8 +16,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use smartket_protocol::Kind;
+use smartket_protocol::blob::{BlobError, MAX_BLOB_BYTES};
+use smartket_protocol::{AuthorKey, BlobId, Kind};
 
+use crate::blobs::{BlobStoreError, BlobsError};
 use crate::daemon::{Handle, Status};
 use crate::ingest::Verdict;
 use crate::sync::{PullReport, SessionError};
@@ -48,6 +52,11 @@ pub fn router(state: ApiState) -> Router {
             "/api/v1/markets/{market}/authors/{author}/pull",
             post(author_pull),
         )
+        .route(
+            "/api/v1/blobs",
+            post(blobs_create).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES as usize)),
+        )
+        .route("/api/v1/blobs/{id}", get(blobs_show))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
@@ -335,4 +344,108 @@ async fn own_records_index(
         .map(|r| record_json(&r))
         .collect();
     Ok(Json(records))
+}
+
+/// The id of an uploaded blob.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BlobCreated {
+    /// The blob id (blake3 of the bytes, hex).
+    pub id: String,
+    /// The sniffed media type.
+    pub media_type: String,
+}
+
+/// Stores an image sent as the raw request body: 413 over 8 MiB, 415 when not JPEG, PNG or
+/// WebP (by its bytes, whatever the request's Content-Type says).
+async fn blobs_create(
+    State(state): State<ApiState>,
+    body: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<BlobCreated>), ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(e.status(), "bad_body", e.body_text())
+        }
+    })?;
+    let (id, media) = state
+        .node
+        .put_blob(body.to_vec())
+        .await
+        .map_err(|e| match e {
+            BlobsError::Store(BlobStoreError::Invalid(invalid)) => match invalid {
+                BlobError::TooLarge { .. } => too_large(),
+                BlobError::Empty => ApiError::new(StatusCode::BAD_REQUEST, "empty", "no bytes"),
+                other => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media",
+                    other.to_string(),
+                ),
+            },
+            other => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "blobs",
+                other.to_string(),
+            ),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(BlobCreated {
+            id: id.to_hex(),
+            media_type: media.mime().into(),
+        }),
+    ))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("an image is at most {MAX_BLOB_BYTES} bytes"),
+    )
+}
+
+#[derive(Deserialize)]
+struct BlobQuery {
+    /// The author of the record naming the blob: their node is asked first.
+    author: Option<String>,
+}
+
+/// Serves a blob's bytes with their sniffed type, fetching it from peers when it is not held.
+/// A blob never changes under its name, so it may be cached for good.
+async fn blobs_show(
+    State(state): State<ApiState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(query): Query<BlobQuery>,
+) -> Result<Response, ApiError> {
+    let bad = |what: &str| ApiError::new(StatusCode::BAD_REQUEST, "bad_id", what.to_owned());
+    let id: BlobId = id
+        .parse()
+        .map_err(|_| bad("a blob id is 64 hex characters"))?;
+    let author: Option<AuthorKey> = query
+        .author
+        .map(|a| a.parse())
+        .transpose()
+        .map_err(|_| bad("the author is 64 hex characters"))?;
+    let (bytes, media) = state
+        .node
+        .blob(id, author)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "blobs", e.to_string()))?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "neither this node nor a connected peer holds this blob",
+            )
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.mime()),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

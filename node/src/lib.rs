@@ -5,6 +5,7 @@
 //! calls in here.
 pub mod api;
 pub mod background;
+pub mod blobs;
 pub mod cli;
 pub mod clock;
 pub mod config;
