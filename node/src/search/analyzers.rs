@@ -1,9 +1,10 @@
 //! The text analyzers, registered on the index under the names the schema uses.
 //!
-//! Stemming runs before accent folding because the Snowball stemmers know French and English
-//! spelling (`é`, `è` endings); folding afterwards makes "gruyere" and "Gruyère" meet. A query
-//! is analyzed with the same chain as the field it searches, word by word
-//! (see [`super::query`]).
+//! Accents are folded before stemming: buyers often type without them, and the French stemmer
+//! treats `fermière` and `fermiere` differently, so only folding first makes both forms of a
+//! word reach the same stem. Stop words are removed before folding because the stop lists are
+//! spelled with accents. A query is analyzed with the same chain as the field it searches, word
+//! by word (see [`super::query`]).
 
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -11,7 +12,7 @@ use tantivy::tokenizer::{
     StopWordFilter, TextAnalyzer,
 };
 
-/// French fields: lower case, French stop words, French stemmer, accents folded.
+/// French fields: lower case, French stop words, accents folded, French stemmer.
 pub(crate) const FRENCH: &str = "smartket_fr";
 /// English fields: the same chain with English stop words and stemmer.
 pub(crate) const ENGLISH: &str = "smartket_en";
@@ -41,8 +42,8 @@ fn stemmed(language: Language) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(stop_words)
-        .filter(Stemmer::new(language))
         .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(language))
         .build()
 }
 

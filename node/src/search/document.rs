@@ -7,8 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use smartket_protocol::kinds::{
-    DeliveryOffer, Fulfilment, GeoPoint, Listing, MultiText, PaymentMeans, Profile,
-    Role, Unit,
+    DeliveryOffer, Fulfilment, GeoPoint, Listing, MultiText, PaymentMeans, Profile, Role, Unit,
 };
 use smartket_protocol::market::{Category, Market};
 use smartket_protocol::{AuthorKey, Record};
@@ -148,7 +147,13 @@ fn in_stock(listing: &Listing) -> bool {
 }
 
 /// Adds each language's text to the French, English or other-language field.
-fn add_text(doc: &mut TantivyDocument, text: &MultiText, fr: tantivy::schema::Field, en: tantivy::schema::Field, other: tantivy::schema::Field) {
+fn add_text(
+    doc: &mut TantivyDocument,
+    text: &MultiText,
+    fr: tantivy::schema::Field,
+    en: tantivy::schema::Field,
+    other: tantivy::schema::Field,
+) {
     for (lang, value) in text {
         let field = match lang.as_str() {
             "fr" => fr,
@@ -185,8 +190,20 @@ pub(crate) fn listing_doc(
     common(&mut doc, f, record, KIND_LISTING);
     let seller = cx.seller.to_hex();
     doc.add_text(f.seller, &seller);
-    add_text(&mut doc, &listing.title, f.title_fr, f.title_en, f.title_other);
-    add_text(&mut doc, &listing.description, f.text_fr, f.text_en, f.text_other);
+    add_text(
+        &mut doc,
+        &listing.title,
+        f.title_fr,
+        f.title_en,
+        f.title_other,
+    );
+    add_text(
+        &mut doc,
+        &listing.description,
+        f.text_fr,
+        f.text_en,
+        f.text_other,
+    );
     if let Some(origin) = &listing.origin {
         doc.add_text(f.text_other, &origin.text);
     }
@@ -197,7 +214,11 @@ pub(crate) fn listing_doc(
         }
     }
     doc.add_facet(f.category, Facet::from_path(segments.iter().copied()));
-    doc.add_u64(f.price, cx.info.to_base(listing.price.amount, &listing.price.currency));
+    doc.add_u64(
+        f.price,
+        cx.info
+            .to_base(listing.price.amount, &listing.price.currency),
+    );
     doc.add_u64(f.created, record.payload.created);
     let stocked = in_stock(listing);
     let mut flags = Vec::new();
@@ -275,7 +296,13 @@ pub(crate) fn profile_doc(f: &Fields, record: &Record, profile: &Profile) -> Tan
     for name in profile.name.values() {
         doc.add_text(f.seller_name, name);
     }
-    add_text(&mut doc, &profile.description, f.text_fr, f.text_en, f.text_other);
+    add_text(
+        &mut doc,
+        &profile.description,
+        f.text_fr,
+        f.text_en,
+        f.text_other,
+    );
     if let Some(point) = profile.point {
         doc.add_u64(f.point, geo::pack(point));
     }

@@ -44,7 +44,12 @@ mod tests {
 
     #[test]
     fn packing_round_trips_extreme_points() {
-        for (lat_e4, lon_e4) in [(0, 0), (-900_000, -1_800_000), (900_000, 1_800_000), (462_044, 61_432)] {
+        for (lat_e4, lon_e4) in [
+            (0, 0),
+            (-900_000, -1_800_000),
+            (900_000, 1_800_000),
+            (462_044, 61_432),
+        ] {
             let p = GeoPoint { lat_e4, lon_e4 };
             assert_eq!(unpack(pack(p)), p);
         }
@@ -52,8 +57,14 @@ mod tests {
 
     #[test]
     fn plainpalais_to_carouge_is_about_two_kilometres() {
-        let plainpalais = GeoPoint { lat_e4: 461_975, lon_e4: 61_420 };
-        let carouge = GeoPoint { lat_e4: 461_840, lon_e4: 61_390 };
+        let plainpalais = GeoPoint {
+            lat_e4: 461_975,
+            lon_e4: 61_420,
+        };
+        let carouge = GeoPoint {
+            lat_e4: 461_840,
+            lon_e4: 61_390,
+        };
         let d = distance_m(plainpalais, carouge);
         assert!((1400.0..1600.0).contains(&d), "{d}");
     }

@@ -2,8 +2,10 @@
 //! collectors gives the page of hits (sorted as asked), the total and the facet counts.
 //!
 //! Text: each word the user typed must match (in any field); in each field it matches its
-//! stemmed term (scored by BM25), as a prefix of a longer term ("fromage" → "fromagerie"), or,
-//! in queries of at most [`TYPO_MAX_WORDS`] words, within one or two typos. The field that
+//! stemmed term (scored by BM25) or is a prefix of a longer term ("fromage" → "fromagerie").
+//! Only when that finds nothing, and the query has at most [`TYPO_MAX_WORDS`] words, is it run
+//! again with each word allowed one typo (two from eight letters): typos tried on every query
+//! would make "pomme" find "tomme". The field that
 //! matches best counts (a disjunction max), titles weigh more than descriptions. Words that are
 //! stop words in French or English are dropped. Filters add no score.
 
@@ -18,6 +20,7 @@ use tantivy::query::{
     Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Index, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::SearchError;
@@ -94,9 +97,6 @@ pub(crate) fn run(cx: &Context<'_>, query: &SearchQuery) -> Result<SearchResults
         filter(term_query(f.kind, KIND_LISTING)),
         filter(term_query(f.market, &query.market)),
     ];
-    if let Some(text) = text_query(cx, &query.text) {
-        clauses.push((Occur::Must, text));
-    }
     let filters = &query.filters;
     let category = match &filters.category {
         Some(code) => {
@@ -121,7 +121,10 @@ pub(crate) fn run(cx: &Context<'_>, query: &SearchQuery) -> Result<SearchResults
         clauses.push(filter(any_of(sellers)));
     }
     if !filters.roles.is_empty() {
-        let roles = filters.roles.iter().map(|r| term_query(f.role, role_name(*r)));
+        let roles = filters
+            .roles
+            .iter()
+            .map(|r| term_query(f.role, role_name(*r)));
         clauses.push(filter(any_of(roles.collect())));
     }
     for label in &filters.labels {
@@ -156,19 +159,53 @@ pub(crate) fn run(cx: &Context<'_>, query: &SearchQuery) -> Result<SearchResults
     if filters.in_stock {
         clauses.push(filter(term_query(f.flags, FLAG_IN_STOCK)));
     }
-    let boolean = BooleanQuery::new(clauses);
+    let trusted = Arc::new(trusted);
+    let words = analyzers::terms(&mut analyzer(cx, FOLDED), &query.text);
+    let exact = execute(
+        cx,
+        query,
+        &clauses,
+        text_query(cx, &words, false),
+        category.clone(),
+        &trusted,
+    )?;
+    if exact.total > 0 || words.is_empty() || words.len() > TYPO_MAX_WORDS {
+        return Ok(exact);
+    }
+    execute(
+        cx,
+        query,
+        &clauses,
+        text_query(cx, &words, true),
+        category,
+        &trusted,
+    )
+}
 
+/// Runs the filters `clauses` and the `text` query, collecting hits, total and facets.
+fn execute(
+    cx: &Context<'_>,
+    query: &SearchQuery,
+    clauses: &[(Occur, Box<dyn Query>)],
+    text: Option<Box<dyn Query>>,
+    category: Facet,
+    trusted: &Arc<HashSet<String>>,
+) -> Result<SearchResults, SearchError> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+    clauses.extend(text.map(|text| (Occur::Must, text)));
+    let boolean = BooleanQuery::new(clauses);
+    let filters = &query.filters;
     let limit = query.limit.min(MAX_LIMIT);
     let top = TopDocs::with_limit(limit.max(1))
         .and_offset(query.offset)
         .tweak_score(sort_key(query.sort, query.location));
     let mut categories = FacetCollector::for_field(F_CATEGORY);
     categories.add_facet(category.clone());
-    let trusted = Arc::new(trusted);
     let counts = FieldCounts::new(vec![
         (F_SELLER, KeyOf::Value),
         (F_ROLE, KeyOf::Value),
-        (F_ATTESTED, KeyOf::TrustedLabel(Arc::clone(&trusted))),
+        (F_ATTESTED, KeyOf::TrustedLabel(Arc::clone(trusted))),
         (F_PAYMENT, KeyOf::Value),
     ]);
     let collectors = (top, Count, categories, counts);
@@ -193,7 +230,7 @@ pub(crate) fn run(cx: &Context<'_>, query: &SearchQuery) -> Result<SearchResults
                 .fast_fields()
                 .u64(F_POINT)?
                 .first(address.doc_id);
-            hits.push(hit(cx, query, &trusted, &doc, point));
+            hits.push(hit(cx, query, trusted, &doc, point));
         }
     }
     let mut keyword = counts.into_iter().map(ranked);
@@ -268,20 +305,21 @@ fn sort_key(
     }
 }
 
-/// The text part of the query, or `None` when no word remains.
-fn text_query(cx: &Context<'_>, text: &str) -> Option<Box<dyn Query>> {
+/// The analyzer registered as `name` on the index.
+fn analyzer(cx: &Context<'_>, name: &str) -> TextAnalyzer {
+    cx.index
+        .tokenizers()
+        .get(name)
+        .unwrap_or_else(|| analyzers::analyzer(name))
+}
+
+/// The text part of the query (`words` as split and folded), with or without typos, or `None`
+/// when no word remains.
+fn text_query(cx: &Context<'_>, words: &[String], typos: bool) -> Option<Box<dyn Query>> {
     let f = cx.fields;
-    let analyzer = |name: &str| {
-        cx.index
-            .tokenizers()
-            .get(name)
-            .unwrap_or_else(|| analyzers::analyzer(name))
-    };
-    let (mut fr, mut en, mut folded) = (analyzer(FRENCH), analyzer(ENGLISH), analyzer(FOLDED));
-    let words = analyzers::terms(&mut folded, text);
-    let typos = words.len() <= TYPO_MAX_WORDS;
+    let (mut fr, mut en) = (analyzer(cx, FRENCH), analyzer(cx, ENGLISH));
     let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for word in &words {
+    for word in words {
         let fr_terms = analyzers::terms(&mut fr, word);
         let en_terms = analyzers::terms(&mut en, word);
         if fr_terms.is_empty() || en_terms.is_empty() {
@@ -299,7 +337,9 @@ fn text_query(cx: &Context<'_>, text: &str) -> Option<Box<dyn Query>> {
         let disjuncts = per_field
             .into_iter()
             .flat_map(|(field, terms, boost)| {
-                terms.iter().map(move |t| word_in_field(field, t, boost, typos))
+                terms
+                    .iter()
+                    .map(move |t| word_in_field(field, t, boost, typos))
             })
             .collect();
         musts.push((

@@ -56,7 +56,10 @@ pub struct RebuildProgress {
 
 /// Opens the index in `dir`, or creates an empty one there; says why it must be rebuilt, if it
 /// must.
-pub(crate) fn open(dir: &Path, schema: &Schema) -> Result<(Index, Option<RebuildReason>), SearchError> {
+pub(crate) fn open(
+    dir: &Path,
+    schema: &Schema,
+) -> Result<(Index, Option<RebuildReason>), SearchError> {
     let io = |source| SearchError::Io {
         path: dir.to_owned(),
         source,
@@ -113,9 +116,7 @@ impl Indexer {
         let markets = self.load_state()?;
         for market in &markets {
             let origin = (0, RecordId([0; 32]));
-            let total = self
-                .store
-                .market_count(market, origin, Bound::Unbounded)?;
+            let total = self.store.market_count(market, origin, Bound::Unbounded)?;
             let mut report = RebuildProgress {
                 reason: reason.clone(),
                 market: market.clone(),
@@ -160,7 +161,10 @@ impl Indexer {
         let mut markets: Vec<String> = self.markets.keys().cloned().collect();
         markets.sort();
         for market in &markets {
-            for record in self.store.current_in_market(market, Some(Kind::Attestation))? {
+            for record in self
+                .store
+                .current_in_market(market, Some(Kind::Attestation))?
+            {
                 self.labels.insert(&record);
             }
             for record in self.store.current_in_market(market, Some(Kind::Profile))? {
