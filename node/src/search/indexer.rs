@@ -76,6 +76,9 @@ impl Indexer {
             return;
         }
         let f = self.fields;
+        // A record seen twice (events queued across a rebuild) must not be indexed twice.
+        self.writer
+            .delete_term(Term::from_field_text(f.id, &record.id.to_hex()));
         let result = match &record.payload.body {
             Body::Listing(_) => {
                 batch.listings.insert(record.id, record.clone());

@@ -1020,3 +1020,64 @@ fn query_and_results_round_trip_through_json() {
     let back: SearchResults = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(back, results);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_node_indexes_its_own_listing_within_seconds() {
+    use crate::config::Config;
+    use crate::daemon::Daemon;
+    use smartket_protocol::Payload;
+
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("no temp dir: {e}"),
+    };
+    if let Err(e) = crate::identity::create_key(dir.path()) {
+        panic!("no key: {e}");
+    }
+    let mut config = Config::default();
+    config.network.listen = match "/ip4/127.0.0.1/tcp/0".parse() {
+        Ok(addr) => vec![addr],
+        Err(e) => panic!("bad address: {e}"),
+    };
+    let daemon = match Daemon::start(dir.path(), config).await {
+        Ok(daemon) => daemon,
+        Err(e) => panic!("the node does not start: {e}"),
+    };
+    let handle = daemon.handle();
+    let body = listing(Item {
+        titles: &[("fr", "Miel de printemps"), ("en", "Spring honey")],
+        category: "food.grocery.honey",
+        amount: 1200,
+        unit: Unit::Piece,
+        stock: Some(5),
+        fulfilment: vec![pickup("1205")],
+    });
+    let payload = Payload::new("geneva", "miel", now(), DAY, body);
+    let verdict = handle.publish_payload(payload).await;
+    assert!(matches!(verdict, Ok(Verdict::Accepted(_))), "{verdict:?}");
+    let query = SearchQuery {
+        market: "geneva".into(),
+        text: "honey".into(),
+        ..SearchQuery::default()
+    };
+    let mut found = 0;
+    for _ in 0..50 {
+        match handle.search(query.clone()).await {
+            Ok(results) if results.total > 0 => {
+                found = results.total;
+                break;
+            }
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            Err(e) => panic!("search failed: {e}"),
+        }
+    }
+    assert_eq!(found, 1, "the listing was not indexed within 5 s");
+    assert!(
+        dir.path()
+            .join(crate::daemon::SEARCH_DIR)
+            .join("index")
+            .join("meta.json")
+            .exists()
+    );
+    daemon.shutdown().await;
+}
