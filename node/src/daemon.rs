@@ -32,8 +32,7 @@ use crate::identity::{self, DataDirLock};
 use crate::ingest::{Ingest, Source, Verdict};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
-use crate::search::{RebuildProgress, RebuildReason, SearchError, SearchIndex};
-use crate::search::{SearchQuery, SearchResults};
+use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
 use crate::store::Store;
 use crate::sync::{SyncReport, SyncStatus, Syncer};
 
@@ -49,12 +48,6 @@ const REPUBLISH_EVERY: Duration = Duration::from_secs(60);
 const REPUBLISH_WHEN_LEFT: u64 = 4;
 /// How often expired records are swept.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
-/// Directory of the search index inside the data dir.
-pub const SEARCH_DIR: &str = "search";
-/// Store changes are committed to the search index at most this long after they happen…
-const SEARCH_COMMIT_EVERY: Duration = Duration::from_secs(1);
-/// …or as soon as this many are waiting (a bulk sync indexes in large batches).
-const SEARCH_BATCH: usize = 5000;
 
 /// Why the node could not start.
 #[derive(Debug, thiserror::Error)]
@@ -138,7 +131,7 @@ impl Daemon {
         let ingest = Ingest::new(store.clone(), markets.clone());
         // Subscribed before anything can be ingested, so the index misses no change.
         let search_events = ingest.subscribe();
-        let search = open_search(data_dir, &store, &markets).await?;
+        let search = search::open(&data_dir.join(search::DIR), &store, &markets).await?;
 
         let keypair = libp2p::identity::Keypair::ed25519_from_bytes(secret.to_bytes())
             .map_err(|e| network::NetworkError::Identity(e.to_string()))?;
@@ -195,7 +188,7 @@ impl Daemon {
             tokio::spawn(republish_task(handle.clone())),
             tokio::spawn(sweep_task(handle.clone())),
             tokio::spawn(async move { sync.periodic().await }),
-            tokio::spawn(search_task(search, search_events)),
+            tokio::spawn(search::feed(search, search_events)),
         ];
         Ok(Daemon {
             handle,
@@ -505,83 +498,6 @@ async fn sweep_task(handle: Handle) {
             tracing::warn!("expiry sweep failed: {e}");
         }
     }
-}
-
-/// Opens the search index, rebuilding it from the store if needed, with progress in the log.
-async fn open_search(
-    data_dir: &Path,
-    store: &Store,
-    markets: &[Market],
-) -> Result<SearchIndex, SearchError> {
-    let dir = data_dir.join(SEARCH_DIR);
-    let (store, markets) = (store.clone(), markets.to_vec());
-    tokio::task::spawn_blocking(move || SearchIndex::open(&dir, store, &markets, &mut log_rebuild))
-        .await
-        .map_err(|e| SearchError::Failed(e.to_string()))?
-}
-
-fn log_rebuild(p: &RebuildProgress) {
-    if p.done == 0 || p.done == p.total {
-        tracing::info!(market = %p.market, done = p.done, total = p.total, reason = ?p.reason, "rebuilding the search index");
-    } else {
-        tracing::debug!(market = %p.market, done = p.done, total = p.total, "rebuilding the search index");
-    }
-}
-
-/// Feeds store changes to the search index: events are drained from the broadcast channel as
-/// they come (so a bulk sync does not overflow it while a batch is being indexed) and applied
-/// in batches; a gap in the events (`Lagged`) rebuilds the index from the store.
-async fn search_task(
-    index: SearchIndex,
-    events: tokio::sync::broadcast::Receiver<crate::ingest::StoreEvent>,
-) {
-    use tokio::sync::broadcast::error::RecvError;
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let forward = async move {
-        let mut events = events;
-        loop {
-            let event = match events.recv().await {
-                Ok(event) => Some(event),
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "search indexer fell behind; it will rebuild");
-                    None
-                }
-                Err(RecvError::Closed) => return,
-            };
-            if tx.send(event).is_err() {
-                return;
-            }
-        }
-    };
-    let apply = async move {
-        while let Some(first) = rx.recv().await {
-            let deadline = tokio::time::Instant::now() + SEARCH_COMMIT_EVERY;
-            let mut missed = first.is_none();
-            let mut batch: Vec<_> = first.into_iter().collect();
-            while batch.len() < SEARCH_BATCH && !missed {
-                match tokio::time::timeout_at(deadline, rx.recv()).await {
-                    Ok(Some(Some(event))) => batch.push(event),
-                    Ok(Some(None)) => missed = true,
-                    Ok(None) | Err(_) => break,
-                }
-            }
-            let index = index.clone();
-            let done = tokio::task::spawn_blocking(move || {
-                if missed {
-                    index.rebuild(RebuildReason::Lagged, &mut log_rebuild)
-                } else {
-                    index.apply(&batch)
-                }
-            })
-            .await;
-            match done {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::warn!("search indexing failed: {e}"),
-                Err(e) => tracing::warn!("search indexing task failed: {e}"),
-            }
-        }
-    };
-    tokio::join!(forward, apply);
 }
 
 /// Where the data dir is when none is given: `$SMARTKET_DATA_DIR`, else the XDG data dir.

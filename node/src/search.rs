@@ -53,6 +53,7 @@
 mod analyzers;
 mod document;
 mod facets;
+mod feed;
 mod geo;
 mod indexer;
 mod labels;
@@ -71,10 +72,15 @@ use smartket_protocol::market::Market;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 use thiserror::Error;
 
+pub use feed::{feed, open};
 pub use model::{
-    DEFAULT_LIMIT, FacetCount, Facets, Filters, Hit, MAX_LIMIT, SearchQuery, SearchResults, Sort,
+    DEFAULT_LIMIT, FacetCount, Facets, Filters, Hit, MAX_LIMIT, MAX_OFFSET, SearchQuery,
+    SearchResults, Sort,
 };
 pub use rebuild::{RebuildProgress, RebuildReason};
+
+/// Directory of the index inside the data dir.
+pub const DIR: &str = "search";
 
 use crate::ingest::StoreEvent;
 use crate::store::{Store, StoreError};

@@ -9,6 +9,8 @@ use smartket_protocol::kinds::{GeoPoint, Role, Unit};
 pub const DEFAULT_LIMIT: usize = 20;
 /// Most results one page may ask for.
 pub const MAX_LIMIT: usize = 200;
+/// Deepest result a page may start at: ranking keeps `offset + limit` candidates in memory.
+pub const MAX_OFFSET: usize = 10_000;
 
 /// A search over one market's current listings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +34,7 @@ pub struct SearchQuery {
     pub location: Option<GeoPoint>,
     /// Order of the results.
     pub sort: Sort,
-    /// Results skipped (pagination).
+    /// Results skipped (pagination), at most [`MAX_OFFSET`].
     pub offset: usize,
     /// Results returned, at most [`MAX_LIMIT`].
     pub limit: usize,

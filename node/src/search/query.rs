@@ -28,7 +28,9 @@ use super::analyzers::{self, ENGLISH, FOLDED, FRENCH};
 use super::document::{Card, role_name};
 use super::facets::{FieldCounts, KeyOf};
 use super::geo;
-use super::model::{FacetCount, Facets, Hit, MAX_LIMIT, SearchQuery, SearchResults, Sort};
+use super::model::{
+    FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchQuery, SearchResults, Sort,
+};
 use super::schema::{
     F_ATTESTED, F_CATEGORY, F_CREATED, F_PAYMENT, F_POINT, F_PRICE, F_ROLE, F_SELLER, FLAG_CIRCLE,
     FLAG_COURIER, FLAG_IN_STOCK, FLAG_PICKUP, Fields, KIND_DELIVERY, KIND_LISTING,
@@ -86,6 +88,12 @@ pub(crate) fn run(cx: &Context<'_>, query: &SearchQuery) -> Result<SearchResults
                 .map_err(|_| invalid(format!("trusted issuer {hex:?} is not a hex key")))
         })
         .collect::<Result<_, _>>()?;
+    if query.offset > MAX_OFFSET {
+        return Err(invalid(format!(
+            "offset {} is past the deepest page ({MAX_OFFSET})",
+            query.offset
+        )));
+    }
     let needs_location = query.sort == Sort::Distance || query.filters.pickup_within_m.is_some();
     if needs_location && query.location.is_none() {
         return Err(invalid(

@@ -1074,10 +1074,48 @@ async fn a_running_node_indexes_its_own_listing_within_seconds() {
     assert_eq!(found, 1, "the listing was not indexed within 5 s");
     assert!(
         dir.path()
-            .join(crate::daemon::SEARCH_DIR)
+            .join(super::DIR)
             .join("index")
             .join("meta.json")
             .exists()
     );
     daemon.shutdown().await;
+}
+
+#[test]
+fn malformed_queries_are_refused_with_a_reason() {
+    let c = seeded();
+    let refused = |edit: fn(&mut SearchQuery)| {
+        let mut query = SearchQuery {
+            market: "geneva".into(),
+            ..SearchQuery::default()
+        };
+        edit(&mut query);
+        c.index().search(&query)
+    };
+    assert!(matches!(
+        refused(|q| q.market = "lausanne".into()),
+        Err(SearchError::UnknownMarket(_))
+    ));
+    assert!(matches!(
+        refused(|q| q.trusted_issuers = vec!["not hex".into()]),
+        Err(SearchError::InvalidQuery(_))
+    ));
+    assert!(matches!(
+        refused(|q| q.filters.sellers = vec!["abcd".into()]),
+        Err(SearchError::InvalidQuery(_))
+    ));
+    assert!(matches!(
+        refused(|q| q.sort = Sort::Distance),
+        Err(SearchError::InvalidQuery(_))
+    ));
+    assert!(matches!(
+        refused(|q| q.offset = MAX_OFFSET + 1),
+        Err(SearchError::InvalidQuery(_))
+    ));
+    let facets_only = refused(|q| q.limit = 0);
+    assert!(
+        matches!(&facets_only, Ok(r) if r.hits.is_empty() && r.total == 7 && !r.facets.categories.is_empty()),
+        "{facets_only:?}"
+    );
 }
