@@ -54,7 +54,7 @@ pub(crate) fn register(index: &Index) {
     }
 }
 
-/// The terms `text` becomes in a field analyzed by `name`.
+/// The terms `analyzer` makes of `text`, in order.
 pub(crate) fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
