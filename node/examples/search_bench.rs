@@ -5,6 +5,10 @@
 //! `cargo run --release -p smartket-node --example search_bench -- [LISTINGS] [QUERIES]`
 //! prints the indexing rate (store events applied in batches of 5000, as the daemon does; and a
 //! rebuild from the store) and the latency p50/p99 of queries of text + two filters + facets.
+//!
+//! Measured on 2026-11-28 (release build, 2 cores shared with other builds, load ≈ 3): bulk
+//! indexing 8 536 listings/s, rebuild from the store 9 056 listings/s; 2000 queries over
+//! 100 000 listings: p50 2.47 ms, p90 4.68 ms, p99 8.73 ms, max 15.06 ms.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
