@@ -38,6 +38,7 @@ use crate::identity::{self, DataDirLock};
 use crate::ingest::{Ingest, Source, Verdict};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
+use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
 use crate::store::Store;
 use crate::sync::{PullReport, SessionError, SyncReport, SyncStatus, Syncer};
 
@@ -73,6 +74,9 @@ pub enum StartError {
     /// The blob directory.
     #[error("blobs: {0}")]
     Blobs(#[from] BlobsError),
+    /// The search index.
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// What `status` reports.
@@ -112,6 +116,8 @@ struct Inner {
     blobs: Arc<Blobs>,
     /// Own records accepted locally but not yet handed to gossip (no peers yet).
     unpublished: Mutex<Vec<Record>>,
+    /// Full-text search over the joined markets' listings.
+    search: SearchIndex,
 }
 
 /// A cloneable handle on the running node, for the API and the CLI.
@@ -136,6 +142,9 @@ impl Daemon {
         let markets = markets::load_all(&config.markets, data_dir)?;
         let store = Store::open(&data_dir.join(DB_FILE))?;
         let ingest = Ingest::new(store.clone(), markets.clone());
+        // Subscribed before anything can be ingested, so the index misses no change.
+        let search_events = ingest.subscribe();
+        let search = search::open(&data_dir.join(search::DIR), &store, &markets).await?;
 
         let keypair = libp2p::identity::Keypair::ed25519_from_bytes(secret.to_bytes())
             .map_err(|e| network::NetworkError::Identity(e.to_string()))?;
@@ -193,6 +202,7 @@ impl Daemon {
                 background,
                 blobs,
                 unpublished: Mutex::new(Vec::new()),
+                search: search.clone(),
             }),
         };
         let tasks = vec![
@@ -201,6 +211,7 @@ impl Daemon {
             tokio::spawn(sweep_task(handle.clone())),
             tokio::spawn(blob_gc_task(handle.clone())),
             tokio::spawn(async move { sync.periodic().await }),
+            tokio::spawn(search::feed(search, search_events)),
         ];
         Ok(Daemon {
             handle,
@@ -436,6 +447,14 @@ impl Handle {
             }
         }
         self.inner.blobs.fetch(id, &candidates).await
+    }
+
+    /// Searches the listings of a joined market.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
+        let index = self.inner.search.clone();
+        tokio::task::spawn_blocking(move || index.search(&query))
+            .await
+            .map_err(|e| SearchError::Failed(e.to_string()))?
     }
 
     /// The actor's own current records of `kind` in every market.

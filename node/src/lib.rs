@@ -14,5 +14,6 @@ pub mod identity;
 pub mod ingest;
 pub mod markets;
 pub mod network;
+pub mod search;
 pub mod store;
 pub mod sync;
