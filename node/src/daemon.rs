@@ -131,6 +131,10 @@ pub struct Daemon {
     handle: Handle,
     tasks: Vec<JoinHandle<()>>,
     event_loop: JoinHandle<()>,
+    /// The search indexer, stopped by `stop_search` and awaited (not aborted: see
+    /// `search::feed`).
+    search_feed: JoinHandle<()>,
+    stop_search: tokio::sync::oneshot::Sender<()>,
     _lock: DataDirLock,
 }
 
@@ -205,18 +209,21 @@ impl Daemon {
                 search: search.clone(),
             }),
         };
+        let (stop_search, search_stop) = tokio::sync::oneshot::channel();
+        let search_feed = tokio::spawn(search::feed(search, search_events, search_stop));
         let tasks = vec![
             tokio::spawn(gossip_task(handle.clone(), events)),
             tokio::spawn(republish_task(handle.clone())),
             tokio::spawn(sweep_task(handle.clone())),
             tokio::spawn(blob_gc_task(handle.clone())),
             tokio::spawn(async move { sync.periodic().await }),
-            tokio::spawn(search::feed(search, search_events)),
         ];
         Ok(Daemon {
             handle,
             tasks,
             event_loop,
+            search_feed,
+            stop_search,
             _lock: lock,
         })
     }
@@ -232,8 +239,11 @@ impl Daemon {
             handle,
             tasks,
             event_loop,
+            search_feed,
+            stop_search,
             _lock,
         } = self;
+        let _ = stop_search.send(());
         for task in &tasks {
             task.abort();
         }
@@ -241,6 +251,7 @@ impl Daemon {
             let _ = task.await;
         }
         handle.inner.background.shutdown().await;
+        let _ = search_feed.await;
         let _ = handle.inner.client.shutdown().await;
         let _ = event_loop.await;
         drop(handle);

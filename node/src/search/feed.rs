@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use smartket_protocol::market::Market;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::{RebuildProgress, RebuildReason, SearchError, SearchIndex};
 use crate::ingest::StoreEvent;
@@ -44,10 +44,23 @@ fn log_rebuild(p: &RebuildProgress) {
     }
 }
 
-/// Applies the store's `events` to `index` until the channel closes (run it as a task).
-pub async fn feed(index: SearchIndex, events: broadcast::Receiver<StoreEvent>) {
+/// Applies the store's `events` to `index` until the channel closes or `stop` fires (run it
+/// as a task and await it on shutdown). A batch being indexed when `stop` fires is finished
+/// first: aborting the task would leave that blocking work running, holding the store open
+/// after the daemon has stopped.
+pub async fn feed(
+    index: SearchIndex,
+    events: broadcast::Receiver<StoreEvent>,
+    stop: oneshot::Receiver<()>,
+) {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::join!(forward(events, tx), apply(index, rx));
+    let applying = apply(index, rx, stop);
+    tokio::pin!(applying);
+    tokio::select! {
+        _ = &mut applying => {}
+        // The store's channel closed: index what is queued, then end.
+        _ = forward(events, tx) => applying.await,
+    }
 }
 
 /// Moves events to the unbounded queue as soon as they are sent; `None` marks a gap.
@@ -71,8 +84,20 @@ async fn forward(
     }
 }
 
-async fn apply(index: SearchIndex, mut rx: mpsc::UnboundedReceiver<Option<StoreEvent>>) {
-    while let Some(first) = rx.recv().await {
+async fn apply(
+    index: SearchIndex,
+    mut rx: mpsc::UnboundedReceiver<Option<StoreEvent>>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    loop {
+        let first = tokio::select! {
+            biased;
+            _ = &mut stop => return,
+            first = rx.recv() => match first {
+                Some(first) => first,
+                None => return,
+            },
+        };
         let deadline = tokio::time::Instant::now() + COMMIT_EVERY;
         let mut missed = first.is_none();
         let mut batch: Vec<StoreEvent> = first.into_iter().collect();
