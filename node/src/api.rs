@@ -22,6 +22,7 @@ use smartket_protocol::{AuthorKey, BlobId, Kind};
 use crate::blobs::{BlobStoreError, BlobsError};
 use crate::daemon::{Handle, Status};
 use crate::ingest::Verdict;
+use crate::search::{Filters, SearchError, SearchQuery, SearchResults, Sort};
 use crate::sync::{PullReport, SessionError};
 
 /// Largest request body: one record plus framing.
@@ -47,6 +48,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/slots/{author}/{kind}/{key}", get(slots_show))
         .route("/api/v1/peers", get(peers_index))
         .route("/api/v1/own/records", get(own_records_index))
+        .route("/api/v1/search", get(search_listings))
         .route("/api/v1/sync", post(sync_start))
         .route(
             "/api/v1/markets/{market}/authors/{author}/pull",
@@ -243,6 +245,134 @@ async fn peers_index(State(state): State<ApiState>) -> Result<Json<Vec<PeerJson>
             })
             .collect(),
     ))
+}
+
+/// `GET /api/v1/search` parameters. Lists are comma-separated. Trusted issuers and the
+/// location are parameters until the node keeps them as settings (issue 5).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SearchParams {
+    q: String,
+    market: Option<String>,
+    lang: Option<String>,
+    category: Option<String>,
+    sellers: Option<String>,
+    roles: Option<String>,
+    labels: Option<String>,
+    payment: Option<String>,
+    deliver_to: Option<String>,
+    pickup_within_m: Option<u32>,
+    price_min: Option<u64>,
+    price_max: Option<u64>,
+    in_stock: bool,
+    trusted: Option<String>,
+    lat_e4: Option<i32>,
+    lon_e4: Option<i32>,
+    sort: Option<String>,
+    offset: usize,
+    limit: Option<usize>,
+}
+
+fn comma_list(list: Option<&str>) -> Vec<String> {
+    list.map(|l| {
+        l.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Reads a snake_case enum value (a role, a sort order) the way the JSON API spells it.
+fn enum_param<T: serde::de::DeserializeOwned>(name: &str, value: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("unknown {name} {value:?}"),
+        )
+    })
+}
+
+/// Searches the catalogue of a joined market (the first one by default).
+async fn search_listings(
+    State(state): State<ApiState>,
+    query: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<SearchResults>, ApiError> {
+    let Query(p) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))?;
+    let market = match p.market {
+        Some(m) => m,
+        None => state
+            .node
+            .markets()
+            .first()
+            .map(|m| m.id.clone())
+            .unwrap_or_default(),
+    };
+    let roles = comma_list(p.roles.as_deref())
+        .iter()
+        .map(|r| enum_param("role", r))
+        .collect::<Result<_, _>>()?;
+    let sort = match p.sort.as_deref() {
+        Some(s) => enum_param("sort", s)?,
+        None => Sort::default(),
+    };
+    let location = match (p.lat_e4, p.lon_e4) {
+        (Some(lat_e4), Some(lon_e4)) => Some(smartket_protocol::kinds::GeoPoint { lat_e4, lon_e4 }),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                "a location needs both lat_e4 and lon_e4",
+            ));
+        }
+    };
+    let query = SearchQuery {
+        market,
+        text: p.q,
+        language: p.lang,
+        filters: Filters {
+            category: p.category,
+            sellers: comma_list(p.sellers.as_deref()),
+            roles,
+            labels: comma_list(p.labels.as_deref()),
+            payment: comma_list(p.payment.as_deref()),
+            deliver_to: p.deliver_to,
+            pickup_within_m: p.pickup_within_m,
+            price_min: p.price_min,
+            price_max: p.price_max,
+            in_stock: p.in_stock,
+        },
+        trusted_issuers: comma_list(p.trusted.as_deref()),
+        location,
+        sort,
+        offset: p.offset,
+        limit: p.limit.unwrap_or(crate::search::DEFAULT_LIMIT),
+    };
+    state
+        .node
+        .search(query)
+        .await
+        .map(Json)
+        .map_err(|e| match e {
+            SearchError::InvalidQuery(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string())
+            }
+            SearchError::UnknownMarket(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_joined", e.to_string())
+            }
+            _ => {
+                tracing::warn!("search failed: {e}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "search failed",
+                )
+            }
+        })
 }
 
 /// Answer to `POST /api/v1/sync`.
