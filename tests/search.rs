@@ -67,6 +67,23 @@ async fn a_listing_published_on_a_is_found_by_search_on_b() {
     assert_eq!(all["total"], 2, "{all}");
     assert_eq!(all["hits"][0]["id"], carrots.id.to_hex().as_str());
     assert_eq!(all["hits"][1]["title"], "Tomates cerises (en)");
+    // A parent category holds its children, and counts them per child.
+    let food = b
+        .get("/api/v1/search?category=food")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(food["total"], 2, "{food}");
+    assert_eq!(
+        food["facets"]["categories"][0]["value"], "food.vegetables",
+        "{food}"
+    );
+    assert_eq!(food["facets"]["categories"][0]["count"], 2, "{food}");
+    let everything = b.get("/api/v1/search").await.unwrap().unwrap();
+    assert_eq!(
+        everything["facets"]["categories"][0]["value"], "food",
+        "{everything}"
+    );
     assert_eq!(all["facets"]["sellers"][0]["count"], 2, "{all}");
     let none = b
         .get("/api/v1/search?q=carotte&price_min=500")
