@@ -40,7 +40,7 @@ use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
 use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
 use crate::store::Store;
-use crate::sync::{PullReport, SessionError, SyncReport, SyncStatus, Syncer};
+use crate::sync::{PullReport, SessionError, SyncStatus, Syncer};
 
 /// File name of the database inside the data dir.
 pub const DB_FILE: &str = "smartket.redb";
@@ -404,11 +404,6 @@ impl Handle {
             unpublished: self.inner.unpublished.lock().await.len(),
             sync: self.inner.sync.status(),
         }
-    }
-
-    /// Syncs every joined market with every connected peer now, and waits.
-    pub async fn sync_now(&self) -> SyncReport {
-        self.inner.sync.sync_now().await
     }
 
     /// Starts syncing with every connected peer in the background unless a run is going;

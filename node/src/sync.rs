@@ -515,8 +515,8 @@ impl Syncer {
         self.record(report.as_ref().map_err(|_| ()));
     }
 
-    /// Syncs every joined market with `peer`, summing the reports; failures are logged and
-    /// counted in the result's `Err` count.
+    /// Syncs every joined market with `peer`; returns the summed reports and how many
+    /// markets failed (each failure is logged).
     async fn sync_peer(&self, peer: PeerId) -> (SyncReport, u64) {
         let mut total = SyncReport::default();
         let mut failed = 0;
@@ -526,11 +526,9 @@ impl Syncer {
         for market in &self.markets {
             match self.sync_with(peer, market).await {
                 Ok(r) => {
+                    total.add(&r);
+                    // One peer, however many markets.
                     total.peers = 1;
-                    total.fetched += r.fetched;
-                    total.pushed += r.pushed;
-                    total.rounds += r.rounds;
-                    total.bytes += r.bytes;
                 }
                 Err(e) => {
                     failed += 1;
@@ -564,34 +562,22 @@ impl Syncer {
     }
 
     /// Syncs with every connected peer now, one after the other, and ends the run.
-    async fn run_now(&self) -> SyncReport {
+    async fn run_now(&self) {
         let peers = self.client.peers().await.unwrap_or_default();
         self.progress(|run| run.peers_total = peers.len() as u64);
-        let mut total = SyncReport::default();
         for info in peers {
             let (report, failed) = self.sync_peer(info.peer_id).await;
-            total.add(&report);
             self.progress(|run| {
                 run.peers_done += 1;
                 run.failed += failed;
-                let fetched = run.report.fetched;
-                run.report = total;
-                run.report.fetched = fetched.max(total.fetched);
+                // `fetched` is counted as each page is stored, so the bar moves during a peer.
+                run.report.add(&SyncReport {
+                    fetched: 0,
+                    ..report
+                });
             });
         }
         self.progress(|run| run.finished_at_ms = Some(now_ms()));
-        total
-    }
-
-    /// Syncs with every connected peer now and waits for the result (tests, benchmarks).
-    pub async fn sync_now(self: &Arc<Self>) -> SyncReport {
-        self.status_mut(|s| {
-            s.run = Some(SyncRun {
-                started_at_ms: now_ms(),
-                ..SyncRun::default()
-            })
-        });
-        self.run_now().await
     }
 
     /// On a new connection: the side with the lower peer id initiates, so a pair runs one
