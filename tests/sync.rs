@@ -133,8 +133,21 @@ async fn wait_for_sessions(node: &Node, what: &str, want: u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resync_with_one_percent_new_costs_a_small_fraction_of_a_full_sync() {
     let a = Node::start("cooperative", "A", &[]).await.unwrap();
+    // A witness keeps A publishing at once: records A could not gossip (no peer) would be
+    // handed to B by gossip when it connects, and this test measures sync.
+    let witness = Node::start("producer", "Témoin", std::slice::from_ref(&a.addrs[0]))
+        .await
+        .unwrap();
+    wait_until("the witness connected", DEADLINE, || async {
+        (witness.status().await["peers"].as_u64().unwrap_or(0) > 0).then_some(())
+    })
+    .await;
     let first = records(10, "raisin", 2000);
     submit_all(&a, &first).await;
+    wait_until("A published everything", DEADLINE, || async {
+        (a.status().await["unpublished"].as_u64() == Some(0)).then_some(())
+    })
+    .await;
 
     let mut b = Node::start("consumer", "B", std::slice::from_ref(&a.addrs[0]))
         .await
@@ -149,11 +162,19 @@ async fn a_resync_with_one_percent_new_costs_a_small_fraction_of_a_full_sync() {
     let a_bytes = sync_bytes(&a).await;
     let more = records(10, "raisin-nouveau", 20);
     submit_all(&a, &more).await;
+    wait_until("A published the new ones", DEADLINE, || async {
+        (a.status().await["unpublished"].as_u64() == Some(0)).then_some(())
+    })
+    .await;
     b.run().await.unwrap();
     wait_for_count(&b, "B holds 2020", 2020).await;
     wait_for_sessions(&a, "A counted the re-sync", a_sessions + 1).await;
     wait_for_sessions(&b, "B counted the re-sync", 1).await;
     let resync = sync_bytes(&a).await - a_bytes + sync_bytes(&b).await;
+    assert!(
+        b.status().await["sync"]["total"]["fetched"].as_u64() >= Some(20),
+        "the new records came by sync"
+    );
     eprintln!(
         "full sync {full} bytes, 1 % re-sync {resync} bytes ({:.1} %)",
         resync as f64 * 100.0 / full as f64

@@ -1,6 +1,7 @@
-//! API throughput on loopback: requests per second for a catalogue read
-//! (`GET /api/v1/listings/{id}`, the realistic listing of the other benchmarks) through the real
-//! router, auth guard and TCP, with keep-alive clients.
+//! API throughput on loopback: requests per second for a search (`GET /api/v1/search`, text +
+//! two filters + facets) and for a listing read (`GET /api/v1/listings/{id}`), over the
+//! realistic listing of the other benchmarks, through the real router, auth guard and TCP, with
+//! keep-alive clients.
 //!
 //! ```text
 //! cargo run --release -p smartket-node --example api_bench [LISTINGS] [CONCURRENCY] [SECONDS]
@@ -69,25 +70,57 @@ async fn main() {
     let state = ApiState::new(handle.clone(), dir, token.clone(), addr).unwrap();
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
 
-    println!("{n} listings stored; {concurrency} clients for {seconds} s on http://{addr}");
+    let market_query = smartket_node::search::SearchQuery {
+        market: MARKET.into(),
+        text: String::new(),
+        language: None,
+        filters: Default::default(),
+        trusted_issuers: Vec::new(),
+        location: None,
+        sort: Default::default(),
+        offset: 0,
+        limit: 1,
+    };
+    while handle.search(market_query.clone()).await.unwrap().total < n as u64 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "{n} listings stored and indexed; {concurrency} clients, {seconds} s per route, http://{addr}"
+    );
+    let search = |i: usize| {
+        format!(
+            "/api/v1/search?q=tomme&category=food.dairy&price_max={}",
+            700 + i % 300
+        )
+    };
+    run("search", search, addr, &token, concurrency, seconds).await;
+    let read = move |i: usize| format!("/api/v1/listings/{}", ids[i % ids.len()]);
+    run("listing", read, addr, &token, concurrency, seconds).await;
+    daemon.shutdown().await;
+}
+
+/// Loads `path_of(i)` from `concurrency` clients for `seconds` and prints the figures.
+async fn run(
+    name: &str,
+    path_of: impl Fn(usize) -> String + Clone + Send + Sync + 'static,
+    addr: std::net::SocketAddr,
+    token: &str,
+    concurrency: usize,
+    seconds: u64,
+) {
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
     for w in 0..concurrency {
-        let (ids, stop, token) = (Arc::clone(&ids), Arc::clone(&stop), token.clone());
+        let (path_of, stop, token) = (path_of.clone(), Arc::clone(&stop), token.to_owned());
         workers.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
             let mut latencies = Vec::new();
             let mut i = w * 7919;
             while !stop.load(Ordering::Relaxed) {
-                let id = &ids[i % ids.len()];
+                let url = format!("http://{addr}{}", path_of(i));
                 i += 1;
                 let started = Instant::now();
-                let response = client
-                    .get(format!("http://{addr}/api/v1/listings/{id}"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .unwrap();
+                let response = client.get(url).bearer_auth(&token).send().await.unwrap();
                 assert!(response.status().is_success());
                 let _ = response.bytes().await.unwrap();
                 latencies.push(started.elapsed());
@@ -106,12 +139,11 @@ async fn main() {
     latencies.sort_unstable();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     println!(
-        "{} requests in {:.1} s = {:.0} requests/s; latency p50 {:?}, p99 {:?}",
+        "{name}: {} requests in {:.1} s = {:.0} requests/s; latency p50 {:?}, p99 {:?}",
         latencies.len(),
         elapsed.as_secs_f64(),
         latencies.len() as f64 / elapsed.as_secs_f64(),
         pct(0.50),
         pct(0.99)
     );
-    daemon.shutdown().await;
 }

@@ -12,6 +12,7 @@
 //! from the same code that serves the requests and cannot drift from it.
 
 pub mod auth;
+pub mod blobs;
 pub mod catalogue;
 pub mod errors;
 pub mod events;
@@ -19,6 +20,7 @@ pub mod node;
 pub mod openapi;
 pub mod own;
 pub mod records;
+pub mod search;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,8 @@ use axum::middleware;
 use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+use smartket_protocol::blob::MAX_BLOB_BYTES;
 
 use crate::daemon::Handle;
 use crate::settings::{Settings, SettingsError};
@@ -135,9 +139,14 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(catalogue::delivery_offers_index))
         .routes(routes!(catalogue::attestations_index))
         .routes(routes!(events::events_stream))
+        .routes(routes!(search::search_listings))
+        .routes(routes!(blobs::blobs_show))
         .layer(DefaultBodyLimit::max(MAX_EMPTY_BODY));
-    // Search (`GET /api/v1/search`) and blobs (`/api/v1/blobs`) join here as their own groups.
+    let images = OpenApiRouter::new()
+        .routes(routes!(blobs::blobs_create))
+        .layer(DefaultBodyLimit::max(MAX_BLOB_BYTES as usize));
     OpenApiRouter::with_openapi(openapi::base())
+        .merge(images)
         .merge(cbor)
         .merge(json)
         .merge(small)

@@ -118,6 +118,8 @@ pub struct Config {
     pub api: ApiSection,
     /// The markets this node joins.
     pub markets: Vec<MarketEntry>,
+    /// Images and other blobs.
+    pub blobs: BlobsSection,
 }
 
 /// `[node]`
@@ -151,6 +153,26 @@ pub struct ApiSection {
     pub listen: SocketAddr,
     /// Must be true to listen on anything but loopback.
     pub allow_remote: bool,
+}
+
+/// `[blobs]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BlobsSection {
+    /// Seconds between two garbage collections of unreferenced blobs.
+    pub gc_every_secs: u64,
+    /// Seconds an unreferenced blob is kept after it was stored: long enough for a producer
+    /// to upload pictures, then write and publish the listing that names them.
+    pub gc_grace_secs: u64,
+}
+
+impl Default for BlobsSection {
+    fn default() -> Self {
+        BlobsSection {
+            gc_every_secs: 3600,
+            gc_grace_secs: 24 * 3600,
+        }
+    }
 }
 
 /// `[[markets]]`
@@ -213,6 +235,7 @@ impl Default for Config {
                 id: "geneva".into(),
                 config: None,
             }],
+            blobs: BlobsSection::default(),
         }
     }
 }
@@ -339,6 +362,12 @@ impl Config {
                 }
             })?;
         }
+        if self.blobs.gc_every_secs == 0 {
+            return Err(ConfigError::Invalid {
+                field: "blobs.gc_every_secs".into(),
+                message: "must be at least 1".into(),
+            });
+        }
         if !self.api.listen.ip().is_loopback() && !self.api.allow_remote {
             return Err(ConfigError::Invalid {
                 field: "api.listen".into(),
@@ -393,6 +422,10 @@ impl Config {
             quote(&self.api.listen.to_string()),
             self.api.allow_remote
         ));
+        out.push_str(&format!(
+            "\n[blobs]\n# Seconds between two clean-ups of images no current listing or profile names.\ngc_every_secs = {}\n# Seconds such an image is kept after upload, so it survives until its listing is published.\ngc_grace_secs = {}\n",
+            self.blobs.gc_every_secs, self.blobs.gc_grace_secs
+        ));
         for market in &self.markets {
             out.push_str("\n# A market this node joins. `config` points to its config file; leave it out\n# for a market built into smartket (geneva).\n[[markets]]\n");
             out.push_str(&format!("id = {}\n", quote(&market.id)));
@@ -416,6 +449,7 @@ mod tests {
         let mut config = Config::default();
         config.node.name = "Ferme des Grands Bois".into();
         config.node.role = "producer".into();
+        config.blobs.gc_grace_secs = 60;
         let text = config.to_documented_toml();
         assert_eq!(Config::from_toml(Path::new("x"), &text).unwrap(), config);
     }
@@ -466,5 +500,21 @@ mod tests {
         assert!(config.validate().is_err());
         config.api.allow_remote = true;
         assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn blob_collection_timing_is_read_from_the_file_and_never_zero() {
+        let text = "[blobs]\ngc_every_secs = 2\ngc_grace_secs = 1\n";
+        let config = Config::from_toml(Path::new("f"), text).unwrap();
+        assert_eq!(
+            config.blobs,
+            BlobsSection {
+                gc_every_secs: 2,
+                gc_grace_secs: 1
+            }
+        );
+        let mut config = Config::default();
+        config.blobs.gc_every_secs = 0;
+        assert!(config.validate().is_err());
     }
 }

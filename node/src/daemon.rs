@@ -7,8 +7,11 @@
 //!     ▲   report_validation / publish      │            │
 //!     └────────────── Client ◀─────────────┘            └──▶ StoreEvent (broadcast)
 //!                       ▲
-//!            Handle ────┘  (API, CLI: submit own records, status)
+//!            Handle ────┘  (API, CLI: submit own records, status, blobs)
 //! ```
+//!
+//! Blob chunk requests go to [`Blobs`], which also fetches blobs for the API and collects
+//! unreferenced ones every `blobs.gc_every_secs`.
 //!
 //! Gossip is acknowledged to libp2p (Accept/Ignore/Reject) only after the ingest pipeline has
 //! committed or refused the record, so nothing is forwarded that this node has not stored.
@@ -20,21 +23,24 @@ use std::time::Duration;
 
 use libp2p::{Multiaddr, PeerId};
 use serde::{Deserialize, Serialize};
+use smartket_protocol::blob::{MediaType, referenced_by};
 use smartket_protocol::market::Market;
 use smartket_protocol::record::Payload;
-use smartket_protocol::{AuthorKey, Kind, Record, SecretKey};
+use smartket_protocol::{AuthorKey, BlobId, Kind, Record, SecretKey};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::background::Background;
+use crate::blobs::{Blobs, BlobsError};
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::identity::{self, DataDirLock};
 use crate::ingest::{Ingest, Source, Verdict};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
+use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
 use crate::store::Store;
-use crate::sync::{PullReport, SessionError, SyncReport, SyncStatus, Syncer};
+use crate::sync::{PullReport, SessionError, SyncStatus, Syncer};
 
 /// File name of the database inside the data dir.
 pub const DB_FILE: &str = "smartket.redb";
@@ -65,6 +71,12 @@ pub enum StartError {
     /// The network (listen address in use, bad bootstrap address…).
     #[error(transparent)]
     Network(#[from] network::NetworkError),
+    /// The blob directory.
+    #[error("blobs: {0}")]
+    Blobs(#[from] BlobsError),
+    /// The search index.
+    #[error(transparent)]
+    Search(#[from] SearchError),
 }
 
 /// What `status` reports.
@@ -100,8 +112,12 @@ struct Inner {
     sync: Arc<Syncer>,
     /// Tasks started by events (sync sessions, answers to requests), stopped on shutdown.
     background: Background,
+    /// Images: store, server, fetcher, collector.
+    blobs: Arc<Blobs>,
     /// Own records accepted locally but not yet handed to gossip (no peers yet).
     unpublished: Mutex<Vec<Record>>,
+    /// Full-text search over the joined markets' listings.
+    search: SearchIndex,
 }
 
 /// A cloneable handle on the running node, for the API and the CLI.
@@ -115,6 +131,10 @@ pub struct Daemon {
     handle: Handle,
     tasks: Vec<JoinHandle<()>>,
     event_loop: JoinHandle<()>,
+    /// The search indexer, stopped by `stop_search` and awaited (not aborted: see
+    /// `search::feed`).
+    search_feed: JoinHandle<()>,
+    stop_search: tokio::sync::oneshot::Sender<()>,
     _lock: DataDirLock,
 }
 
@@ -126,6 +146,9 @@ impl Daemon {
         let markets = markets::load_all(&config.markets, data_dir)?;
         let store = Store::open(&data_dir.join(DB_FILE))?;
         let ingest = Ingest::new(store.clone(), markets.clone());
+        // Subscribed before anything can be ingested, so the index misses no change.
+        let search_events = ingest.subscribe();
+        let search = search::open(&data_dir.join(search::DIR), &store, &markets).await?;
 
         let keypair = libp2p::identity::Keypair::ed25519_from_bytes(secret.to_bytes())
             .map_err(|e| network::NetworkError::Identity(e.to_string()))?;
@@ -157,6 +180,11 @@ impl Daemon {
         };
         let (client, events, event_loop) = network::new(keypair, net_config).await?;
         let event_loop = tokio::spawn(event_loop.run());
+        let blobs = Arc::new(Blobs::open(
+            data_dir,
+            client.clone(),
+            Duration::from_secs(config.blobs.gc_grace_secs),
+        )?);
 
         let background = Background::default();
         let sync = Arc::new(Syncer::new(
@@ -176,19 +204,26 @@ impl Daemon {
                 client,
                 sync: Arc::clone(&sync),
                 background,
+                blobs,
                 unpublished: Mutex::new(Vec::new()),
+                search: search.clone(),
             }),
         };
+        let (stop_search, search_stop) = tokio::sync::oneshot::channel();
+        let search_feed = tokio::spawn(search::feed(search, search_events, search_stop));
         let tasks = vec![
             tokio::spawn(gossip_task(handle.clone(), events)),
             tokio::spawn(republish_task(handle.clone())),
             tokio::spawn(sweep_task(handle.clone())),
+            tokio::spawn(blob_gc_task(handle.clone())),
             tokio::spawn(async move { sync.periodic().await }),
         ];
         Ok(Daemon {
             handle,
             tasks,
             event_loop,
+            search_feed,
+            stop_search,
             _lock: lock,
         })
     }
@@ -204,8 +239,11 @@ impl Daemon {
             handle,
             tasks,
             event_loop,
+            search_feed,
+            stop_search,
             _lock,
         } = self;
+        let _ = stop_search.send(());
         for task in &tasks {
             task.abort();
         }
@@ -213,6 +251,7 @@ impl Daemon {
             let _ = task.await;
         }
         handle.inner.background.shutdown().await;
+        let _ = search_feed.await;
         let _ = handle.inner.client.shutdown().await;
         let _ = event_loop.await;
         drop(handle);
@@ -268,16 +307,24 @@ impl Handle {
 
     /// Ingests one of the actor's own records (signed by the CLI or the API) and publishes it.
     pub async fn submit_own(&self, wire: Vec<u8>) -> Result<Verdict, StartError> {
-        let market = match smartket_protocol::Envelope::decode(&wire)
+        let payload = smartket_protocol::Envelope::decode(&wire)
             .ok()
-            .and_then(|e| Payload::decode(&e.payload).ok())
-        {
-            Some(payload) => payload.market,
-            None => String::new(),
+            .and_then(|e| Payload::decode(&e.payload).ok());
+        let names_blobs = payload
+            .as_ref()
+            .is_some_and(|p| !referenced_by(&p.body).is_empty());
+        let market = payload.map(|p| p.market).unwrap_or_default();
+        // An own record naming blobs is committed while blob collection is held off, so the
+        // images it names cannot go between collection's reference scan and this commit.
+        let gc_held = if names_blobs {
+            Some(self.inner.blobs.hold_off_gc().await)
+        } else {
+            None
         };
         let verdict = self
             .ingest_blocking(Source::Local, market, vec![wire])
             .await;
+        drop(gc_held);
         let verdict = verdict
             .into_iter()
             .next()
@@ -369,11 +416,6 @@ impl Handle {
         }
     }
 
-    /// Syncs every joined market with every connected peer now, and waits.
-    pub async fn sync_now(&self) -> SyncReport {
-        self.inner.sync.sync_now().await
-    }
-
     /// Starts syncing with every connected peer in the background unless a run is going;
     /// returns whether it started. Progress is in `status().sync.run`.
     pub fn start_sync(&self) -> bool {
@@ -387,6 +429,48 @@ impl Handle {
         author: &AuthorKey,
     ) -> Result<PullReport, SessionError> {
         self.inner.sync.pull_author(market, author).await
+    }
+
+    /// Checks and stores an uploaded image; returns its id and sniffed type.
+    pub async fn put_blob(&self, bytes: Vec<u8>) -> Result<(BlobId, MediaType), BlobsError> {
+        self.inner.blobs.put(bytes).await
+    }
+
+    /// A blob's verified bytes, from disk or fetched on demand: from `author`'s node first
+    /// when it is connected (the record naming the blob says who that is), then from every
+    /// other connected peer. `None` when nobody delivered it.
+    pub async fn blob(
+        &self,
+        id: BlobId,
+        author: Option<AuthorKey>,
+    ) -> Result<Option<(Vec<u8>, MediaType)>, BlobsError> {
+        if let Some(held) = self.inner.blobs.read(id).await? {
+            return Ok(Some(held));
+        }
+        let mut candidates: Vec<PeerId> = self
+            .inner
+            .client
+            .peers()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.peer_id)
+            .collect();
+        if let Some(author) = author {
+            let first = network::peer_id_of(&author);
+            if let Some(at) = candidates.iter().position(|p| *p == first) {
+                candidates[..=at].rotate_right(1);
+            }
+        }
+        self.inner.blobs.fetch(id, &candidates).await
+    }
+
+    /// Searches the listings of a joined market.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
+        let index = self.inner.search.clone();
+        tokio::task::spawn_blocking(move || index.search(&query))
+            .await
+            .map_err(|e| SearchError::Failed(e.to_string()))?
     }
 
     /// The actor's own current records of `kind` in every market.
@@ -434,6 +518,18 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                         .inner
                         .background
                         .spawn(async move { sync.serve(peer, bytes, reply).await });
+                }
+                NetworkEvent::InboundRequest {
+                    peer,
+                    kind: network::RequestKind::Blob,
+                    bytes,
+                    reply,
+                } => {
+                    let blobs = Arc::clone(&handle.inner.blobs);
+                    handle
+                        .inner
+                        .background
+                        .spawn(async move { blobs.serve(peer, bytes, reply).await });
                 }
                 NetworkEvent::InboundRequest { peer, kind, .. } => {
                     // Dropping the reply tells the peer we do not serve this protocol yet.
@@ -515,6 +611,30 @@ async fn sweep_task(handle: Handle) {
         let swept = tokio::task::spawn_blocking(move || ingest.sweep(now_ms())).await;
         if let Ok(Err(e)) = swept {
             tracing::warn!("expiry sweep failed: {e}");
+        }
+    }
+}
+
+/// Removes unreferenced blobs past their grace period, every `blobs.gc_every_secs`.
+async fn blob_gc_task(handle: Handle) {
+    let every = Duration::from_secs(handle.inner.config.blobs.gc_every_secs.max(1));
+    let mut tick = tokio::time::interval(every);
+    // The first tick is immediate; the first collection waits one period after start.
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let markets = handle.inner.markets.iter().map(|m| m.id.clone()).collect();
+        match handle
+            .inner
+            .blobs
+            .collect_garbage(handle.inner.store.clone(), markets)
+            .await
+        {
+            Ok(report) if report.removed > 0 => {
+                tracing::info!(?report, "unreferenced blobs removed");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("blob collection failed: {e}"),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! calls in here.
 pub mod api;
 pub mod background;
+pub mod blobs;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod identity;
 pub mod ingest;
 pub mod markets;
 pub mod network;
+pub mod search;
 pub mod settings;
 pub mod store;
 pub mod sync;

@@ -58,6 +58,17 @@ pub struct Location {
     pub postcode: Option<String>,
 }
 
+impl Location {
+    /// The location as the protocol's fixed-point point (degrees × 10⁴).
+    pub fn geo_point(&self) -> smartket_protocol::kinds::GeoPoint {
+        // Validated to ±90/±180, so × 10⁴ fits an i32.
+        smartket_protocol::kinds::GeoPoint {
+            lat_e4: (self.lat * 1e4).round() as i32,
+            lon_e4: (self.lon * 1e4).round() as i32,
+        }
+    }
+}
+
 /// The owner's preferences.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

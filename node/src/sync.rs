@@ -307,8 +307,9 @@ impl Syncer {
     }
 
     /// Fetches `ids` from `peer` in requests of at most 256 ids and ingests each answer as a
-    /// batch. Records refused for want of a delegation are tried once more at the end, when
-    /// the memberships fetched later in the same session are stored.
+    /// batch, asking for the next page while the current one is verified and committed. Records
+    /// refused for want of a delegation are tried once more at the end, when the memberships
+    /// fetched later in the same session are stored.
     async fn fetch(
         &self,
         peer: PeerId,
@@ -317,30 +318,36 @@ impl Syncer {
     ) -> Result<Fetched, SessionError> {
         let mut fetched = Fetched::default();
         let mut deferred = Vec::new();
+        let page_of = |at: usize| &ids[at..(at + wire::MAX_FETCH_IDS).min(ids.len())];
+        if ids.is_empty() {
+            return Ok(fetched);
+        }
+        let mut page = self.fetch_page(peer, market, page_of(0)).await?;
         let mut at = 0;
-        while at < ids.len() {
-            let ask = &ids[at..(at + wire::MAX_FETCH_IDS).min(ids.len())];
-            let request = wire::fetch(market, ask)?;
-            fetched.bytes += request.len() as u64;
-            let reply = self
-                .client
-                .request(peer, RequestKind::Sync, request)
-                .await?;
-            fetched.bytes += reply.len() as u64;
-            let response = wire::FetchResponse::decode(&reply)?;
-            let answered = usize::try_from(response.answered).unwrap_or(usize::MAX);
-            if answered == 0 || answered > ask.len() || response.records.len() > answered {
-                return Err(SessionError::BadFetch);
-            }
-            let wires: Vec<Vec<u8>> = response.records.into_iter().map(|w| w.0).collect();
-            if !wires.iter().all(|w| asked_for(w, &ask[..answered])) {
-                return Err(SessionError::BadFetch);
-            }
+        loop {
+            let Page {
+                answered,
+                wires,
+                bytes,
+            } = page;
+            fetched.bytes += bytes;
             at += answered;
-            let (stored, refused) = self.ingest_wires(peer, market, wires).await?;
+            let ask = page_of(at);
+            let (ingested, next) = tokio::join!(self.ingest_wires(peer, market, wires), async {
+                if ask.is_empty() {
+                    None
+                } else {
+                    Some(self.fetch_page(peer, market, ask).await)
+                }
+            });
+            let (stored, refused) = ingested?;
             fetched.stored += stored;
             deferred.extend(refused);
             self.progress(|run| run.report.fetched += stored);
+            match next {
+                Some(next) => page = next?,
+                None => break,
+            }
         }
         if !deferred.is_empty() {
             let (stored, refused) = self.ingest_wires(peer, market, deferred).await?;
@@ -351,6 +358,37 @@ impl Syncer {
             }
         }
         Ok(fetched)
+    }
+
+    /// Asks `peer` for the records `ask` and checks the answer: it settles a non-empty prefix
+    /// of the ids and carries only records among them.
+    async fn fetch_page(
+        &self,
+        peer: PeerId,
+        market: &str,
+        ask: &[RecordId],
+    ) -> Result<Page, SessionError> {
+        let request = wire::fetch(market, ask)?;
+        let mut bytes = request.len() as u64;
+        let reply = self
+            .client
+            .request(peer, RequestKind::Sync, request)
+            .await?;
+        bytes += reply.len() as u64;
+        let response = wire::FetchResponse::decode(&reply)?;
+        let answered = usize::try_from(response.answered).unwrap_or(usize::MAX);
+        if answered == 0 || answered > ask.len() || response.records.len() > answered {
+            return Err(SessionError::BadFetch);
+        }
+        let wires: Vec<Vec<u8>> = response.records.into_iter().map(|w| w.0).collect();
+        if !wires.iter().all(|w| asked_for(w, &ask[..answered])) {
+            return Err(SessionError::BadFetch);
+        }
+        Ok(Page {
+            answered,
+            wires,
+            bytes,
+        })
     }
 
     /// Ingests records from `peer`; returns how many were stored and the ones refused for
@@ -477,8 +515,8 @@ impl Syncer {
         self.record(report.as_ref().map_err(|_| ()));
     }
 
-    /// Syncs every joined market with `peer`, summing the reports; failures are logged and
-    /// counted in the result's `Err` count.
+    /// Syncs every joined market with `peer`; returns the summed reports and how many
+    /// markets failed (each failure is logged).
     async fn sync_peer(&self, peer: PeerId) -> (SyncReport, u64) {
         let mut total = SyncReport::default();
         let mut failed = 0;
@@ -488,11 +526,9 @@ impl Syncer {
         for market in &self.markets {
             match self.sync_with(peer, market).await {
                 Ok(r) => {
+                    total.add(&r);
+                    // One peer, however many markets.
                     total.peers = 1;
-                    total.fetched += r.fetched;
-                    total.pushed += r.pushed;
-                    total.rounds += r.rounds;
-                    total.bytes += r.bytes;
                 }
                 Err(e) => {
                     failed += 1;
@@ -526,34 +562,22 @@ impl Syncer {
     }
 
     /// Syncs with every connected peer now, one after the other, and ends the run.
-    async fn run_now(&self) -> SyncReport {
+    async fn run_now(&self) {
         let peers = self.client.peers().await.unwrap_or_default();
         self.progress(|run| run.peers_total = peers.len() as u64);
-        let mut total = SyncReport::default();
         for info in peers {
             let (report, failed) = self.sync_peer(info.peer_id).await;
-            total.add(&report);
             self.progress(|run| {
                 run.peers_done += 1;
                 run.failed += failed;
-                let fetched = run.report.fetched;
-                run.report = total;
-                run.report.fetched = fetched.max(total.fetched);
+                // `fetched` is counted as each page is stored, so the bar moves during a peer.
+                run.report.add(&SyncReport {
+                    fetched: 0,
+                    ..report
+                });
             });
         }
         self.progress(|run| run.finished_at_ms = Some(now_ms()));
-        total
-    }
-
-    /// Syncs with every connected peer now and waits for the result (tests, benchmarks).
-    pub async fn sync_now(self: &Arc<Self>) -> SyncReport {
-        self.status_mut(|s| {
-            s.run = Some(SyncRun {
-                started_at_ms: now_ms(),
-                ..SyncRun::default()
-            })
-        });
-        self.run_now().await
     }
 
     /// On a new connection: the side with the lower peer id initiates, so a pair runs one
@@ -581,6 +605,16 @@ impl Syncer {
             }
         }
     }
+}
+
+/// One checked fetch answer.
+struct Page {
+    /// How many of the asked ids it settles.
+    answered: usize,
+    /// The records among them.
+    wires: Vec<Vec<u8>>,
+    /// Request and response bytes.
+    bytes: u64,
 }
 
 /// What the fetches of one session brought.

@@ -2,6 +2,7 @@
 //! messages. This crate does no I/O; `spec/protocol.md` is its normative description.
 
 pub mod batch;
+pub mod blob;
 pub mod cbor;
 pub mod error;
 pub mod keys;

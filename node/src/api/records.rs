@@ -106,7 +106,7 @@ fn json_to_cbor(
     bytes: &[&'static [&'static str]],
 ) -> Result<Cbor, RecordError> {
     Ok(match value {
-        JsonValue::String(s) if bytes.iter().any(|b| *b == path.as_slice()) => Cbor::Bytes(
+        JsonValue::String(s) if bytes.contains(&path.as_slice()) => Cbor::Bytes(
             hex::decode(s)
                 .map_err(|_| RecordError::field(format!("body.{}", at.join(".")), "is not hex"))?,
         ),
@@ -220,7 +220,14 @@ impl Draft<'_> {
         let mut bytes = Vec::new();
         ciborium::ser::into_writer(&map, &mut bytes)
             .map_err(|e| RecordError::field("body", format!("cannot be encoded: {e}")))?;
-        Payload::decode(&bytes)
+        // The decoder's serde errors name a type, not a field; everything but the body above
+        // is well formed, so a structural error is in the body.
+        Payload::decode(&bytes).map_err(|e| match e {
+            RecordError::Cbor(smartket_protocol::CborError::Schema(why)) => {
+                RecordError::field("body", why)
+            }
+            other => other,
+        })
     }
 }
 
@@ -244,7 +251,7 @@ mod tests {
     #[test]
     fn a_profile_body_reads_its_enc_key_from_hex_and_shows_it_as_hex() {
         let body = json!({
-            "roles": ["producer"],
+            "roles": ["consumer"],
             "legal_form": "individual",
             "name": { "fr": "Ferme du Lac" },
             "enc_key": "11".repeat(32),

@@ -124,7 +124,7 @@ pub struct RequestLimits {
     pub sync: SizeLimit,
     /// `/smartket/msg/1`: one sealed message in, a short acknowledgement out.
     pub msg: SizeLimit,
-    /// `/smartket/blob/1`: a blob id in, the blob (an image) out.
+    /// `/smartket/blob/1`: a chunk request in, one chunk of a blob (≤ 256 KiB) out.
     pub blob: SizeLimit,
 }
 
@@ -140,8 +140,8 @@ impl Default for RequestLimits {
                 response: 16 * 1024,
             },
             blob: SizeLimit {
-                request: 1024,
-                response: 8 * 1024 * 1024,
+                request: smartket_protocol::blob::MAX_REQUEST_BYTES,
+                response: smartket_protocol::blob::MAX_RESPONSE_BYTES,
             },
         }
     }

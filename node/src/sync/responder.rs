@@ -202,21 +202,26 @@ mod tests {
         (dir, store)
     }
 
+    /// An empty initiator's opening message, sent with or without the `start` flag.
+    fn first_step(sessions: &Sessions, store: &Store, start: bool) -> Step {
+        let (_, first) = Reconciler::initiate(&VecItemSet::default(), SyncConfig::DEFAULT).unwrap();
+        sessions
+            .step(
+                store,
+                SyncConfig::DEFAULT,
+                peer(),
+                start,
+                "geneva",
+                &first.encode(),
+            )
+            .unwrap()
+    }
+
     #[test]
     fn a_step_without_a_started_session_is_refused() {
         let (_dir, store) = store();
         let sessions = Sessions::default();
-        let (_, first) = Reconciler::initiate(&VecItemSet::default(), SyncConfig::DEFAULT).unwrap();
-        let step = sessions
-            .step(
-                &store,
-                SyncConfig::DEFAULT,
-                peer(),
-                false,
-                "geneva",
-                &first.encode(),
-            )
-            .unwrap();
+        let step = first_step(&sessions, &store, false);
         assert!(
             matches!(step, Step::Refuse { fault: false, .. }),
             "{step:?}"
@@ -238,17 +243,7 @@ mod tests {
     fn two_empty_sets_finish_in_one_step() {
         let (_dir, store) = store();
         let sessions = Sessions::default();
-        let (_, first) = Reconciler::initiate(&VecItemSet::default(), SyncConfig::DEFAULT).unwrap();
-        let step = sessions
-            .step(
-                &store,
-                SyncConfig::DEFAULT,
-                peer(),
-                true,
-                "geneva",
-                &first.encode(),
-            )
-            .unwrap();
+        let step = first_step(&sessions, &store, true);
         let Step::Done { outcome, .. } = step else {
             panic!("not done: {step:?}")
         };
