@@ -18,6 +18,7 @@ pub mod errors;
 pub mod events;
 pub mod node;
 pub mod openapi;
+pub mod orders;
 pub mod own;
 pub mod records;
 pub mod search;
@@ -123,6 +124,14 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(own::own_index, own::own_create))
         .routes(routes!(own::own_show, own::own_update, own::own_delete))
         .routes(routes!(own::stock_update))
+        .routes(routes!(orders::basket_show, orders::basket_clear))
+        .routes(routes!(orders::basket_add))
+        .routes(routes!(orders::basket_remove))
+        .routes(routes!(orders::checkout_review, orders::checkout_place))
+        .routes(routes!(orders::orders_index))
+        .routes(routes!(orders::orders_show))
+        .routes(routes!(orders::orders_step))
+        .routes(routes!(orders::orders_receipt))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
     let small = OpenApiRouter::new()
         .routes(routes!(node::info_show))

@@ -77,6 +77,9 @@ pub enum StartError {
     /// The search index.
     #[error(transparent)]
     Search(#[from] SearchError),
+    /// The orders database.
+    #[error(transparent)]
+    Orders(#[from] crate::orders::db::OrdersDbError),
 }
 
 /// What `status` reports.
@@ -118,6 +121,8 @@ struct Inner {
     unpublished: Mutex<Vec<Record>>,
     /// Full-text search over the joined markets' listings.
     search: SearchIndex,
+    /// Orders, basket, jobs, and the queue of sealed messages to send.
+    orders: crate::orders::OrderBook,
 }
 
 /// A cloneable handle on the running node, for the API and the CLI.
@@ -186,6 +191,7 @@ impl Daemon {
             Duration::from_secs(config.blobs.gc_grace_secs),
         )?);
 
+        let orders = crate::orders::OrderBook::open(data_dir)?;
         let background = Background::default();
         let sync = Arc::new(Syncer::new(
             store.clone(),
@@ -207,6 +213,7 @@ impl Daemon {
                 blobs,
                 unpublished: Mutex::new(Vec::new()),
                 search: search.clone(),
+                orders,
             }),
         };
         let (stop_search, search_stop) = tokio::sync::oneshot::channel();
@@ -217,6 +224,7 @@ impl Daemon {
             tokio::spawn(sweep_task(handle.clone())),
             tokio::spawn(blob_gc_task(handle.clone())),
             tokio::spawn(async move { sync.periodic().await }),
+            tokio::spawn(crate::orders::run_outbox(handle.clone())),
         ];
         Ok(Daemon {
             handle,
@@ -272,6 +280,16 @@ impl Handle {
             &self.inner.secret.to_bytes(),
         );
         smartket_protocol::EncryptionKey::from_seed(&seed)
+    }
+
+    /// The identity key, for sealing messages.
+    pub(crate) fn secret(&self) -> &SecretKey {
+        &self.inner.secret
+    }
+
+    /// The orders state (see [`Handle::orders`]).
+    pub(crate) fn order_book(&self) -> &crate::orders::OrderBook {
+        &self.inner.orders
     }
 
     /// The libp2p peer id.
@@ -531,9 +549,16 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                         .background
                         .spawn(async move { blobs.serve(peer, bytes, reply).await });
                 }
-                NetworkEvent::InboundRequest { peer, kind, .. } => {
-                    // Dropping the reply tells the peer we do not serve this protocol yet.
-                    tracing::debug!(%peer, ?kind, "request for a protocol not served yet");
+                NetworkEvent::InboundRequest {
+                    peer,
+                    kind: network::RequestKind::Msg,
+                    bytes,
+                    reply,
+                } => {
+                    let handle = handle.clone();
+                    handle.inner.background.clone().spawn(async move {
+                        handle.orders().serve(peer, bytes, reply).await;
+                    });
                 }
                 other => tracing::debug!(?other, "network event"),
             }

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod ingest;
 pub mod markets;
 pub mod network;
+pub mod orders;
 pub mod search;
 pub mod settings;
 pub mod store;

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod blob;
 pub mod cbor;
+pub mod direct;
 pub mod error;
 pub mod keys;
 pub mod kinds;
@@ -20,4 +21,4 @@ pub use kinds::{Body, Kind};
 pub use market::{Market, MarketError};
 pub use messages::{EncryptionKey, EncryptionPublicKey, Message, MessageBody, RecipientKeys};
 pub use record::{Envelope, Payload, Record, Slot};
-pub use seal::{OpenedMessage, SealError, SealedMessage, open, seal};
+pub use seal::{OpenedMessage, SealError, SealedMessage, open, reopen, seal, seal_keeping};

@@ -183,6 +183,47 @@ pub fn seal_with_rng(
     seal_plaintext(recipient, &plaintext, rng)
 }
 
+/// As [`seal`], and also returns the signed message as the recipient will open it: the sender
+/// keeps it in its own history of the order, with the very bytes and signature it sent.
+pub fn seal_keeping(
+    sender: &SecretKey,
+    recipient: &RecipientKeys,
+    msg: &Message,
+    now_ms: u64,
+) -> Result<(SealedMessage, OpenedMessage), SealError> {
+    msg.validate()?;
+    let plaintext = inner::sign(sender, recipient, msg, now_ms)
+        .map_err(|e| SealError::Malformed(e.to_string()))?;
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(SealError::Random)?;
+    let sealed = seal_plaintext(recipient, &plaintext, &mut SeedRng::new(&seed))?;
+    let (inner_bytes, signature) = inner::split(&plaintext)?;
+    Ok((sealed, reopen(inner_bytes, &signature, &Limits::MESSAGE)?))
+}
+
+/// Reads and verifies a message kept from an earlier [`open`] or [`seal_keeping`] (its
+/// `inner` bytes and `signature`): how a stored order history, or one exported as a receipt,
+/// is checked again. The same checks as [`open`] except the recipient's, which only the
+/// recipient can make.
+pub fn reopen(
+    inner_bytes: &[u8],
+    signature: &Signature,
+    limits: &Limits,
+) -> Result<OpenedMessage, SealError> {
+    let verified = inner::verify(inner_bytes, signature, limits)?;
+    verified.message.validate()?;
+    Ok(OpenedMessage {
+        id: verified.message.id,
+        from: verified.from,
+        to: verified.to,
+        sent_ms: verified.sent,
+        market: verified.message.market,
+        body: verified.message.body,
+        inner: inner_bytes.to_vec(),
+        signature: *signature,
+    })
+}
+
 /// Pads and encrypts a plaintext to `recipient`, and frames the result.
 fn seal_plaintext(
     recipient: &RecipientKeys,

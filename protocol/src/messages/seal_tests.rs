@@ -237,3 +237,32 @@ fn a_low_order_recipient_key_cannot_be_sealed_to() {
     let err = seal(&consumer().secret, &to, msg, NOW).unwrap_err();
     assert_eq!(err, SealError::BadRecipientKey);
 }
+
+#[test]
+fn the_sender_keeps_what_the_recipient_opens_and_both_reopen_it() {
+    let (from, to) = (consumer(), seller());
+    let msg = &fixtures::all_messages()[0];
+    let (sealed, kept) = seal_keeping(&from.secret, &to.keys(), msg, NOW).unwrap();
+    let opened = open(
+        &to.secret.public(),
+        &to.enc,
+        sealed.as_bytes(),
+        &Limits::MESSAGE,
+    )
+    .unwrap();
+    assert_eq!(kept, opened);
+    let again = reopen(&kept.inner, &kept.signature, &Limits::MESSAGE).unwrap();
+    assert_eq!(again, opened);
+
+    let mut tampered = kept.inner.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert!(reopen(&tampered, &kept.signature, &Limits::MESSAGE).is_err());
+    let other = seal_keeping(&from.secret, &to.keys(), &fixtures::all_messages()[1], NOW)
+        .unwrap()
+        .1;
+    assert_eq!(
+        reopen(&kept.inner, &other.signature, &Limits::MESSAGE),
+        Err(SealError::BadSignature)
+    );
+}

@@ -1,0 +1,362 @@
+//! The orders database: one redb file (`<data-dir>/orders.redb`) apart from the catalogue's,
+//! because what it holds is private (orders, addresses, the basket) and is never synced.
+//!
+//! | table | key → value | holds |
+//! |---|---|---|
+//! | `orders` | order id → CBOR [`OrderFile`] | every order this node is a party to, with its signed history |
+//! | `seen` | (sender, message id) → () | messages already acted on: duplicates and replays are dropped |
+//! | `outbox` | (order id, message id, recipient) → CBOR [`Outgoing`] | sealed messages until their recipient has acknowledged them |
+//! | `waiting` | (sender, message id) → CBOR kept message | steps that came before their order or job |
+//! | `basket` | `"basket"` → CBOR [`Basket`] | the consumer's basket |
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use smartket_protocol::messages::{MessageId, OrderId};
+use smartket_protocol::{AuthorKey, RecipientKeys, Signature};
+
+use super::basket::Basket;
+
+const ORDERS: TableDefinition<&[u8; 16], &[u8]> = TableDefinition::new("orders");
+const SEEN: TableDefinition<(&[u8; 32], &[u8; 16]), ()> = TableDefinition::new("seen");
+/// (order id, message id, recipient).
+type OutboxKey<'a> = (&'a [u8; 16], &'a [u8; 16], &'a [u8; 32]);
+const OUTBOX: TableDefinition<OutboxKey, &[u8]> = TableDefinition::new("outbox");
+
+/// A queued message's key: its order, its id, its recipient.
+pub type OutgoingKey = (OrderId, MessageId, AuthorKey);
+const WAITING: TableDefinition<(&[u8; 32], &[u8; 16]), &[u8]> = TableDefinition::new("waiting");
+const BASKET: TableDefinition<&str, &[u8]> = TableDefinition::new("basket");
+
+/// Why the orders database failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OrdersDbError {
+    /// redb failed (I/O, a full disk, a file locked by another process).
+    #[error("orders database {path}: {source}")]
+    Redb {
+        /// The file.
+        path: PathBuf,
+        /// What redb said.
+        source: Box<redb::Error>,
+    },
+    /// A stored value does not decode: the file was damaged or written by another version.
+    #[error("orders database {path}: a stored {what} does not decode: {reason}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Which value.
+        what: &'static str,
+        /// The decoder's message.
+        reason: String,
+    },
+}
+
+/// One message of an order's history: the signed inner bytes and the signature, as sent or
+/// received, so the history can be verified again by anyone holding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kept {
+    /// The signed inner message.
+    #[serde(with = "smartket_protocol::cbor::byte_vec")]
+    pub inner: Vec<u8>,
+    /// The sender's signature over it.
+    pub signature: Signature,
+}
+
+/// Which party this node is in an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// We placed it.
+    Consumer,
+    /// We sell.
+    Seller,
+    /// We deliver.
+    Courier,
+}
+
+/// An order as this node keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFile {
+    /// The order.
+    pub order_id: OrderId,
+    /// Its market.
+    pub market: String,
+    /// Who we are in it.
+    pub party: Party,
+    /// When we first saw it (ms).
+    pub created_ms: u64,
+    /// Every message of the order we sent or accepted, in the order they were accepted.
+    pub history: Vec<Kept>,
+}
+
+/// How far a sealed message has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Not yet handed to anyone.
+    Pending,
+    /// A cooperative node holds it for the recipient.
+    InMailbox,
+    /// The recipient acknowledged it.
+    Delivered,
+    /// The recipient refused it (see the node's log for why).
+    Refused,
+    /// Not delivered within the retention time; given up.
+    Expired,
+}
+
+/// A sealed message on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// To whom.
+    pub to: RecipientKeys,
+    /// The sealed bytes.
+    #[serde(with = "smartket_protocol::cbor::byte_vec")]
+    pub sealed: Vec<u8>,
+    /// What kind of message (for the UI: "order", "transition"…).
+    pub kind: String,
+    /// Where it is.
+    pub state: DeliveryState,
+    /// Direct attempts so far.
+    pub attempts: u32,
+    /// Next direct attempt (ms).
+    pub next_try_ms: u64,
+    /// When it was sealed (ms); given up after the mailbox retention.
+    pub created_ms: u64,
+}
+
+/// The orders database.
+#[derive(Clone)]
+pub struct OrdersDb {
+    db: std::sync::Arc<Database>,
+    path: PathBuf,
+}
+
+type Result<T> = std::result::Result<T, OrdersDbError>;
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing CBOR into a Vec cannot fail for these plain data types.
+    let _ = ciborium::ser::into_writer(value, &mut out);
+    out
+}
+
+impl OrdersDb {
+    /// Opens (creating) the database in `dir`.
+    pub fn open(dir: &Path) -> Result<OrdersDb> {
+        let path = dir.join("orders.redb");
+        let db = OrdersDb {
+            db: std::sync::Arc::new(Database::create(&path).map_err(|e| redb_error(&path, e))?),
+            path,
+        };
+        let txn = db.write()?;
+        {
+            txn.open_table(ORDERS).map_err(|e| db.fail(e))?;
+            txn.open_table(SEEN).map_err(|e| db.fail(e))?;
+            txn.open_table(OUTBOX).map_err(|e| db.fail(e))?;
+            txn.open_table(WAITING).map_err(|e| db.fail(e))?;
+            txn.open_table(BASKET).map_err(|e| db.fail(e))?;
+        }
+        txn.commit().map_err(|e| db.fail(e))?;
+        Ok(db)
+    }
+
+    fn fail(&self, e: impl Into<redb::Error>) -> OrdersDbError {
+        redb_error(&self.path, e)
+    }
+
+    fn decode<T: DeserializeOwned>(&self, what: &'static str, bytes: &[u8]) -> Result<T> {
+        ciborium::de::from_reader(bytes).map_err(|e| OrdersDbError::Corrupt {
+            path: self.path.clone(),
+            what,
+            reason: e.to_string(),
+        })
+    }
+
+    fn write(&self) -> Result<redb::WriteTransaction> {
+        self.db.begin_write().map_err(|e| self.fail(e))
+    }
+
+    fn read(&self) -> Result<redb::ReadTransaction> {
+        self.db.begin_read().map_err(|e| self.fail(e))
+    }
+
+    /// One order.
+    pub fn order(&self, id: &OrderId) -> Result<Option<OrderFile>> {
+        let txn = self.read()?;
+        let table = txn.open_table(ORDERS).map_err(|e| self.fail(e))?;
+        match table.get(&id.0).map_err(|e| self.fail(e))? {
+            Some(v) => Ok(Some(self.decode("order", v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every order, newest first.
+    pub fn orders(&self) -> Result<Vec<OrderFile>> {
+        let txn = self.read()?;
+        let table = txn.open_table(ORDERS).map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for row in table.iter().map_err(|e| self.fail(e))? {
+            let (_, v) = row.map_err(|e| self.fail(e))?;
+            out.push(self.decode::<OrderFile>("order", v.value())?);
+        }
+        out.sort_by_key(|o| std::cmp::Reverse(o.created_ms));
+        Ok(out)
+    }
+
+    /// Stores `file`, marks `(from, id)` seen, and queues `outgoing`, in one transaction: a
+    /// message is acted on exactly once and what it causes to be sent is never lost.
+    pub fn save(
+        &self,
+        file: &OrderFile,
+        seen: Option<(AuthorKey, MessageId)>,
+        outgoing: &[(MessageId, Outgoing)],
+    ) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut orders = txn.open_table(ORDERS).map_err(|e| self.fail(e))?;
+            orders
+                .insert(&file.order_id.0, encode(file).as_slice())
+                .map_err(|e| self.fail(e))?;
+            if let Some((from, id)) = seen {
+                let mut table = txn.open_table(SEEN).map_err(|e| self.fail(e))?;
+                table
+                    .insert((from.as_bytes(), &id.0), ())
+                    .map_err(|e| self.fail(e))?;
+            }
+            let mut outbox = txn.open_table(OUTBOX).map_err(|e| self.fail(e))?;
+            for (id, out) in outgoing {
+                outbox
+                    .insert(
+                        (&file.order_id.0, &id.0, out.to.author.as_bytes()),
+                        encode(out).as_slice(),
+                    )
+                    .map_err(|e| self.fail(e))?;
+            }
+        }
+        txn.commit().map_err(|e| self.fail(e))
+    }
+
+    /// Whether `(from, id)` was already acted on.
+    pub fn seen(&self, from: &AuthorKey, id: &MessageId) -> Result<bool> {
+        let txn = self.read()?;
+        let table = txn.open_table(SEEN).map_err(|e| self.fail(e))?;
+        Ok(table
+            .get((from.as_bytes(), &id.0))
+            .map_err(|e| self.fail(e))?
+            .is_some())
+    }
+
+    /// Marks `(from, id)` seen without touching an order (a refused or stray message).
+    pub fn mark_seen(&self, from: &AuthorKey, id: &MessageId) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut table = txn.open_table(SEEN).map_err(|e| self.fail(e))?;
+            table
+                .insert((from.as_bytes(), &id.0), ())
+                .map_err(|e| self.fail(e))?;
+        }
+        txn.commit().map_err(|e| self.fail(e))
+    }
+
+    /// Every queued message with its key.
+    pub fn outbox(&self) -> Result<Vec<(OutgoingKey, Outgoing)>> {
+        let txn = self.read()?;
+        let table = txn.open_table(OUTBOX).map_err(|e| self.fail(e))?;
+        let mut out = Vec::new();
+        for row in table.iter().map_err(|e| self.fail(e))? {
+            let (k, v) = row.map_err(|e| self.fail(e))?;
+            let (order, id, to) = k.value();
+            out.push((
+                (OrderId(*order), MessageId(*id), AuthorKey(*to)),
+                self.decode("outgoing message", v.value())?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The queued messages of one order.
+    pub fn outbox_of(&self, order: &OrderId) -> Result<Vec<(MessageId, Outgoing)>> {
+        Ok(self
+            .outbox()?
+            .into_iter()
+            .filter(|((o, _, _), _)| o == order)
+            .map(|((_, id, _), out)| (id, out))
+            .collect())
+    }
+
+    /// Updates a queued message's state.
+    pub fn update_outgoing(&self, key: &OutgoingKey, out: &Outgoing) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut table = txn.open_table(OUTBOX).map_err(|e| self.fail(e))?;
+            table
+                .insert(
+                    (&key.0.0, &key.1.0, key.2.as_bytes()),
+                    encode(out).as_slice(),
+                )
+                .map_err(|e| self.fail(e))?;
+        }
+        txn.commit().map_err(|e| self.fail(e))
+    }
+
+    /// Keeps a step that came before its order (or job) until it can be applied.
+    pub fn put_waiting(&self, from: &AuthorKey, id: &MessageId, kept: &Kept) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut table = txn.open_table(WAITING).map_err(|e| self.fail(e))?;
+            table
+                .insert((from.as_bytes(), &id.0), encode(kept).as_slice())
+                .map_err(|e| self.fail(e))?;
+        }
+        txn.commit().map_err(|e| self.fail(e))
+    }
+
+    /// Takes every waiting step out.
+    pub fn take_waiting(&self) -> Result<Vec<Kept>> {
+        let txn = self.write()?;
+        let mut out = Vec::new();
+        {
+            let mut table = txn.open_table(WAITING).map_err(|e| self.fail(e))?;
+            for row in table.iter().map_err(|e| self.fail(e))? {
+                let (_, v) = row.map_err(|e| self.fail(e))?;
+                out.push(self.decode("waiting message", v.value())?);
+            }
+            table.retain(|_, _| false).map_err(|e| self.fail(e))?;
+        }
+        txn.commit().map_err(|e| self.fail(e))?;
+        Ok(out)
+    }
+
+    /// The basket (empty when none was saved).
+    pub fn basket(&self) -> Result<Basket> {
+        let txn = self.read()?;
+        let table = txn.open_table(BASKET).map_err(|e| self.fail(e))?;
+        match table.get("basket").map_err(|e| self.fail(e))? {
+            Some(v) => self.decode("basket", v.value()),
+            None => Ok(Basket::default()),
+        }
+    }
+
+    /// Saves the basket.
+    pub fn save_basket(&self, basket: &Basket) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut table = txn.open_table(BASKET).map_err(|e| self.fail(e))?;
+            table
+                .insert("basket", encode(basket).as_slice())
+                .map_err(|e| self.fail(e))?;
+        }
+        txn.commit().map_err(|e| self.fail(e))
+    }
+}
+
+fn redb_error(path: &Path, e: impl Into<redb::Error>) -> OrdersDbError {
+    OrdersDbError::Redb {
+        path: path.to_owned(),
+        source: Box::new(e.into()),
+    }
+}

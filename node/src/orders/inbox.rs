@@ -1,0 +1,261 @@
+//! Messages arriving for this node: opened, checked against the order they belong to, stored,
+//! and acknowledged only once stored.
+
+use libp2p::PeerId;
+use smartket_protocol::cbor::Limits;
+use smartket_protocol::direct::Ack;
+use smartket_protocol::messages::{Role, Step, Transition};
+use smartket_protocol::{AuthorKey, MessageBody, OpenedMessage, open};
+use tokio::sync::oneshot;
+
+use super::basket::{current_listing, price_and_stock};
+use super::db::{Kept, OrderFile, Party};
+use super::track::replay;
+use super::{OrderError, Orders};
+use crate::clock::now_ms;
+
+fn refused(code: &str, reason: impl Into<String>) -> Ack {
+    Ack::Refused {
+        code: code.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+impl Orders<'_> {
+    /// Answers one `/smartket/msg/1` request from `peer`.
+    pub async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        let ack = match self.receive(&bytes).await {
+            Ok(ack) => ack,
+            Err(e) => {
+                // Not stored: no acknowledgement, so the sender tries again later.
+                tracing::warn!(%peer, "incoming message not stored: {e}");
+                return;
+            }
+        };
+        if let Ack::Refused { code, reason } = &ack {
+            tracing::info!(%peer, code, "message refused: {reason}");
+        }
+        let _ = reply.send(ack.encode());
+    }
+
+    /// Opens, checks and stores one sealed message (from a peer or a mailbox).
+    pub async fn receive(&self, sealed: &[u8]) -> Result<Ack, OrderError> {
+        let me = self.handle.author();
+        let opened = match open(&me, &self.handle.encryption_key(), sealed, &Limits::MESSAGE) {
+            Ok(opened) => opened,
+            Err(e) => return Ok(refused(e.code(), e.to_string())),
+        };
+        if opened.sent_ms > now_ms().saturating_add(smartket_protocol::record::MAX_CLOCK_SKEW_MS) {
+            return Ok(refused(
+                "from_the_future",
+                "sent more than 10 minutes ahead",
+            ));
+        }
+        let _guard = self.book.write.lock().await;
+        if self.book.db.seen(&opened.from, &opened.id)? {
+            return Ok(Ack::Duplicate);
+        }
+        let ack = self.accept(opened).await?;
+        if matches!(ack, Ack::Stored) {
+            self.retry_waiting().await?;
+        }
+        self.book.wake.notify_one();
+        Ok(ack)
+    }
+
+    /// Acts on an opened message not seen before.
+    async fn accept(&self, opened: OpenedMessage) -> Result<Ack, OrderError> {
+        let kept = Kept {
+            inner: opened.inner.clone(),
+            signature: opened.signature,
+        };
+        let seen = Some((opened.from, opened.id));
+        match &opened.body {
+            MessageBody::Order(order) => {
+                if self.book.db.order(&order.order_id)?.is_some() {
+                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                    return Ok(refused("duplicate_order", "an order with this id exists"));
+                }
+                if order.reply_to.author != opened.from {
+                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                    return Ok(refused(
+                        "wrong_party",
+                        "an order must be signed by its reply_to identity",
+                    ));
+                }
+                let file = OrderFile {
+                    order_id: order.order_id,
+                    market: opened.market.clone(),
+                    party: Party::Seller,
+                    created_ms: now_ms(),
+                    history: vec![kept],
+                };
+                self.book.db.save(&file, seen, &[])?;
+                self.notify(order.order_id, "received");
+                if let Some(reason) = self.unfillable(order)? {
+                    self.reject(&order.order_id, reason).await?;
+                }
+                Ok(Ack::Stored)
+            }
+            MessageBody::DeliveryJob(job) => {
+                if self.book.db.order(&job.order_id)?.is_some() {
+                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                    return Ok(refused("duplicate_order", "a job for this order exists"));
+                }
+                let file = OrderFile {
+                    order_id: job.order_id,
+                    market: opened.market.clone(),
+                    party: Party::Courier,
+                    created_ms: now_ms(),
+                    history: vec![kept],
+                };
+                self.book.db.save(&file, seen, &[])?;
+                self.notify(job.order_id, "received");
+                Ok(Ack::Stored)
+            }
+            MessageBody::Transition(t) => self.accept_step(&opened, t, kept).await,
+            MessageBody::Chat(chat) => {
+                let Some(id) = chat.order_id else {
+                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                    return Ok(refused("unsupported", "chat outside an order is not kept"));
+                };
+                match self.book.db.order(&id)? {
+                    Some(mut file) => {
+                        let track = replay(file.party, &file.history)?;
+                        if track.role_of(&opened.from).is_none() {
+                            self.book.db.mark_seen(&opened.from, &opened.id)?;
+                            return Ok(refused("wrong_party", "not a party to this order"));
+                        }
+                        file.history.push(kept);
+                        self.book.db.save(&file, seen, &[])?;
+                        self.notify(id, "chat");
+                    }
+                    None => self.book.db.put_waiting(&opened.from, &opened.id, &kept)?,
+                }
+                Ok(Ack::Stored)
+            }
+        }
+    }
+
+    async fn accept_step(
+        &self,
+        opened: &OpenedMessage,
+        t: &Transition,
+        kept: Kept,
+    ) -> Result<Ack, OrderError> {
+        let Some(mut file) = self.book.db.order(&t.order_id)? else {
+            // Before its order (or job): kept aside, applied when that arrives.
+            self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
+            return Ok(Ack::Stored);
+        };
+        let track = replay(file.party, &file.history)?;
+        let Some(role) = track.role_of(&opened.from) else {
+            self.book.db.mark_seen(&opened.from, &opened.id)?;
+            return Ok(refused("wrong_party", "not a party to this order"));
+        };
+        let follows_seller = file.party == Party::Courier && role == Role::Seller;
+        if !follows_seller && let Err(e) = track.check(t, role, opened.id) {
+            self.book.db.mark_seen(&opened.from, &opened.id)?;
+            return Ok(refused(transition_code(&e), e.to_string()));
+        }
+        file.history.push(kept);
+        if let Err(e) = replay(file.party, &file.history) {
+            self.book.db.mark_seen(&opened.from, &opened.id)?;
+            return Ok(refused("out_of_order", e.to_string()));
+        }
+        self.book
+            .db
+            .save(&file, Some((opened.from, opened.id)), &[])?;
+        self.notify(t.order_id, "step");
+        Ok(Ack::Stored)
+    }
+
+    /// Applies the steps that were waiting for their order, as far as they now can be.
+    async fn retry_waiting(&self) -> Result<(), OrderError> {
+        loop {
+            let waiting = self.book.db.take_waiting()?;
+            if waiting.is_empty() {
+                return Ok(());
+            }
+            let mut progress = false;
+            for kept in waiting {
+                let Ok(opened) =
+                    smartket_protocol::reopen(&kept.inner, &kept.signature, &Limits::MESSAGE)
+                else {
+                    continue;
+                };
+                let order = opened.body.order_id();
+                if order.is_some_and(|id| self.book.db.order(&id).ok().flatten().is_some()) {
+                    let ack = Box::pin(self.accept(opened)).await?;
+                    progress |= matches!(ack, Ack::Stored);
+                } else {
+                    self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
+                }
+            }
+            if !progress {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Why this seller cannot fill `order` as it stands, if it cannot: a listing gone or
+    /// changed since the consumer saw it, not ours, or short of stock.
+    fn unfillable(
+        &self,
+        order: &smartket_protocol::messages::Order,
+    ) -> Result<Option<String>, OrderError> {
+        let me: AuthorKey = self.handle.author();
+        for item in &order.items {
+            if item.author != me {
+                return Ok(Some(format!("{:?} is not one of our listings", item.key)));
+            }
+            let Some((record, listing)) =
+                current_listing(self.handle.store(), &item.author, &item.key, now_ms())?
+            else {
+                return Ok(Some(format!("{:?} is no longer offered", item.key)));
+            };
+            let Ok((price, stock)) = price_and_stock(&listing, item.variant.as_deref()) else {
+                return Ok(Some(format!("{:?} has no such variant", item.key)));
+            };
+            if price != item.unit_price || listing.price.currency != item.currency {
+                return Ok(Some(format!(
+                    "the price of {:?} changed (now {price} {})",
+                    item.key, listing.price.currency
+                )));
+            }
+            if record.id != item.listing && record.payload.rev < item.rev {
+                return Ok(Some(format!("{:?} is not the revision ordered", item.key)));
+            }
+            if stock.is_some_and(|s| s < item.quantity) {
+                return Ok(Some(format!("not enough {:?} in stock", item.key)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Rejects an order automatically, saying why.
+    async fn reject(
+        &self,
+        id: &smartket_protocol::messages::OrderId,
+        reason: String,
+    ) -> Result<(), OrderError> {
+        let reason: String = reason.chars().take(300).collect();
+        self.step_locked(id, Step::Rejected { reason })
+            .await
+            .map(|_| ())
+    }
+}
+
+fn transition_code(e: &smartket_protocol::messages::TransitionError) -> &'static str {
+    use smartket_protocol::messages::TransitionError as E;
+    match e {
+        E::Finished { .. } => "finished",
+        E::WrongParty { .. } => "wrong_party",
+        E::OutOfOrder { .. } => "out_of_order",
+        E::AlreadyPaid => "already_paid",
+        E::NotPaid => "not_paid",
+        E::WrongOrder => "wrong_order",
+        E::BrokenChain { .. } => "broken_chain",
+        _ => "refused",
+    }
+}

@@ -1,0 +1,92 @@
+//! Sends what the orders database has queued: each sealed message straight to its recipient's
+//! node over `/smartket/msg/1`, retried with backoff until the recipient acknowledges it.
+
+use std::time::Duration;
+
+use smartket_protocol::direct::Ack;
+
+use super::db::DeliveryState;
+use crate::clock::now_ms;
+use crate::daemon::Handle;
+use crate::network::{RequestKind, peer_id_of};
+
+/// First retry after a failed attempt; doubled each time up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(2);
+/// Longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// How long a message is retried before it is given up (the mailbox retention).
+const GIVE_UP_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
+/// How often the queue is looked at when nothing wakes it.
+const TICK: Duration = Duration::from_secs(1);
+
+/// Runs until the daemon stops: sends what is due, sleeps until woken or the next tick.
+pub async fn run_outbox(handle: Handle) {
+    loop {
+        if let Err(e) = send_due(&handle).await {
+            tracing::warn!("order outbox: {e}");
+        }
+        let book = handle.order_book();
+        let _ = tokio::time::timeout(TICK, book.wake.notified()).await;
+    }
+}
+
+/// One pass over the queue.
+async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
+    let orders = handle.orders();
+    let now = now_ms();
+    let due: Vec<_> = orders
+        .book
+        .db
+        .outbox()?
+        .into_iter()
+        .filter(|(_, out)| {
+            matches!(out.state, DeliveryState::Pending | DeliveryState::InMailbox)
+                && out.next_try_ms <= now
+        })
+        .collect();
+    let sends = due.into_iter().map(|(key, mut out)| async move {
+        let peer = peer_id_of(&out.to.author);
+        let answer = handle
+            .network()
+            .request(peer, RequestKind::Msg, out.sealed.clone())
+            .await;
+        let result = match answer {
+            Ok(bytes) => match Ack::decode(&bytes) {
+                Ok(Ack::Stored | Ack::Duplicate) => Ok(DeliveryState::Delivered),
+                Ok(Ack::Refused { code, reason }) => {
+                    tracing::warn!(order = %key.0.to_hex(), code, "recipient refused: {reason}");
+                    Ok(DeliveryState::Refused)
+                }
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        match result {
+            Ok(state) => {
+                out.state = state;
+            }
+            Err(why) => {
+                tracing::debug!(order = %key.0.to_hex(), "direct delivery failed: {why}");
+                out.attempts = out.attempts.saturating_add(1);
+                let backoff = FIRST_BACKOFF
+                    .saturating_mul(1 << out.attempts.min(8))
+                    .min(MAX_BACKOFF);
+                out.next_try_ms = now_ms().saturating_add(backoff.as_millis() as u64);
+                if now_ms().saturating_sub(out.created_ms) > GIVE_UP_AFTER.as_millis() as u64 {
+                    out.state = DeliveryState::Expired;
+                }
+            }
+        }
+        (key, out)
+    });
+    for (key, out) in futures::future::join_all(sends).await {
+        orders.book.db.update_outgoing(&key, &out)?;
+        let what = match out.state {
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Refused => "refused",
+            _ => continue,
+        };
+        orders.notify(key.0, what);
+    }
+    Ok(())
+}
