@@ -394,11 +394,13 @@ pub fn format_amount(centimes: u64) -> String {
     format!("{}.{:02}", centimes / 100, centimes % 100)
 }
 
-/// Reads the payload's amount format back into centimes.
+/// Reads the payload's amount back into centimes, accepting only the form [`format_amount`]
+/// writes, so that a payload reads back to one bill only.
 fn parse_amount(text: &str) -> Option<u64> {
     let (francs, cents) = text.split_once('.')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(francs) || francs.len() > 9 || cents.len() != 2 || !digits(cents) {
+    let leading_zero = francs.len() > 1 && francs.starts_with('0');
+    if !digits(francs) || leading_zero || francs.len() > 9 || cents.len() != 2 || !digits(cents) {
         return None;
     }
     Some(francs.parse::<u64>().ok()? * 100 + cents.parse::<u64>().ok()?)

@@ -129,6 +129,8 @@ fn a_final_line_break_is_tolerated_when_reading() {
     assert_eq!(QrBill::parse(&with_break).unwrap(), six_iban_example());
     assert!(QrBill::parse(&MANUELBL_TEXT_1.replace("\nEPD", "\nEND")).is_err());
     assert!(QrBill::parse(&MANUELBL_TEXT_1.replace("SPC", "SPX")).is_err());
+    assert!(QrBill::parse(&MANUELBL_TEXT_1.replace("3949.75", "03949.75")).is_err());
+    assert!(QrBill::parse(&MANUELBL_TEXT_1.replace("3949.75", "3949.7")).is_err());
 }
 
 #[test]
