@@ -3,7 +3,7 @@
 //! order.
 //!
 //! Only the data content is built here (Swiss Payment Standards, "Swiss Implementation
-//! Guidelines QR-bill" v2.2/v2.3, §4); drawing the code is left to the node. The payload is
+//! Guidelines QR-bill" v2.2/v2.3); drawing the code is left to the node. The payload is
 //! built from typed fields that are all checked first, so a bill that reaches a bank is never
 //! refused there for a field this module could have caught. `spec/qrbill.md` describes the
 //! format and the mapping from an order for other implementations.
@@ -273,7 +273,7 @@ impl Reference {
 /// How payload elements are separated. The guidelines allow both; readers must accept both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Separator {
-    /// LF alone: 30 bytes shorter, so a smaller QR version with larger modules at the fixed
+    /// LF alone: 30-33 bytes shorter, so a smaller QR version with larger modules at the fixed
     /// 46 mm size — easier to scan. The default.
     #[default]
     Lf,

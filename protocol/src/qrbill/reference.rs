@@ -20,8 +20,8 @@ pub const SCOR_BODY_DIGITS: usize = 21;
 /// from the order id so that a seller's references stay distinct.
 pub const MAX_QRR_PREFIX: usize = 12;
 
-/// The table of the recursive mod-10 algorithm (Swiss Payment Standards, QR-bill IG appendix;
-/// the ISR/ESR "Modulo 10 rekursiv").
+/// The table of the recursive mod-10 algorithm ("Modulo 10 rekursiv") of the former ISR slips,
+/// which the QR reference kept so that existing reconciliation software still works.
 const MOD10_TABLE: [u8; 10] = [0, 9, 4, 6, 8, 2, 7, 1, 3, 5];
 
 /// The carry of the recursive mod-10 algorithm over `digits`; `None` if one is not a digit.
