@@ -10,6 +10,7 @@ pub mod keys;
 pub mod kinds;
 pub mod market;
 pub mod messages;
+pub mod qrbill;
 pub mod record;
 mod record_decode;
 pub mod seal;
