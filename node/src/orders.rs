@@ -338,10 +338,17 @@ impl Orders<'_> {
         if let Some(c) = track.parties.consumer.filter(|c| c.author != me) {
             recipients.push(c);
         }
-        if track.parties.seller.author != me {
-            recipients.push(track.parties.seller);
+        if track.parties.seller != me {
+            recipients.push(match track.parties.seller_enc {
+                Some(enc) => RecipientKeys {
+                    author: track.parties.seller,
+                    enc,
+                },
+                None => self.recipient_of(&track.parties.seller)?,
+            });
         }
-        let courier_in_loop = track.job.is_some() || file.party == Party::Courier;
+        // The courier hears of the order with its job, sent with the acceptance.
+        let courier_in_loop = track.state.stage != smartket_protocol::messages::Stage::Placed;
         if let Some(courier) = track
             .parties
             .courier
@@ -367,28 +374,26 @@ impl Orders<'_> {
             && matches!(step, Step::Accepted { .. })
             && let Some(job) = self.job_for(&track)?
         {
-            {
-                let courier = self.recipient_of(&job.0)?;
-                let message = Message::new(
-                    file.market.clone(),
-                    MessageBody::DeliveryJob(Box::new(job.1)),
-                )
-                .map_err(|e| CheckoutError::Random(e.to_string()))?;
-                let (sealed, kept) = smartket_protocol::seal_keeping(
-                    self.handle.secret(),
-                    &courier,
-                    &message,
-                    now_ms(),
-                )?;
-                file.history.push(Kept {
-                    inner: kept.inner,
-                    signature: kept.signature,
-                });
-                queued.push((
-                    message.id,
-                    outgoing(courier, sealed.into_bytes(), "delivery_job"),
-                ));
-            }
+            let courier = self.recipient_of(&job.0)?;
+            let message = Message::new(
+                file.market.clone(),
+                MessageBody::DeliveryJob(Box::new(job.1)),
+            )
+            .map_err(|e| CheckoutError::Random(e.to_string()))?;
+            let (sealed, kept) = smartket_protocol::seal_keeping(
+                self.handle.secret(),
+                &courier,
+                &message,
+                now_ms(),
+            )?;
+            file.history.push(Kept {
+                inner: kept.inner,
+                signature: kept.signature,
+            });
+            queued.push((
+                message.id,
+                outgoing(courier, sealed.into_bytes(), "delivery_job"),
+            ));
         }
         let replayed = replay(file.party, &file.history)?;
         self.book.db.save(&file, None, &queued)?;
@@ -496,6 +501,17 @@ impl Orders<'_> {
             .as_ref()
             .and_then(|p| p.name.values().next().cloned())
             .unwrap_or_else(|| "Seller".into());
+        let reach = profile
+            .as_ref()
+            .and_then(|p| p.contact.clone())
+            .filter(|c| c.phone.is_some() || c.email.is_some())
+            .ok_or_else(|| {
+                OrderError::NotAllowed(
+                    "add a phone number or an e-mail to your profile's contact, so the courier \
+                     can reach you at pick-up"
+                        .into(),
+                )
+            })?;
         let weight_g = order
             .items
             .iter()
@@ -510,8 +526,8 @@ impl Orders<'_> {
                     address: pickup_address,
                     contact: Contact {
                         name: seller_name.chars().take(100).collect(),
-                        phone: None,
-                        email: None,
+                        phone: reach.phone,
+                        email: reach.email,
                     },
                 },
                 dropoff: smartket_protocol::messages::Stop {

@@ -271,6 +271,26 @@ impl Node {
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }
 
+    /// Sends `method path` with a JSON body (or none); returns the status code and the JSON
+    /// answer.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value)> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.api))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
     /// Whether this node holds the record `id` (and serves it).
     pub async fn has(&self, id: &str) -> bool {
         matches!(

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use smartket_protocol::messages::{MessageId, OrderId};
@@ -313,6 +313,13 @@ impl OrdersDb {
                 .map_err(|e| self.fail(e))?;
         }
         txn.commit().map_err(|e| self.fail(e))
+    }
+
+    /// How many steps are waiting.
+    pub fn waiting_count(&self) -> Result<u64> {
+        let txn = self.read()?;
+        let table = txn.open_table(WAITING).map_err(|e| self.fail(e))?;
+        table.len().map_err(|e| self.fail(e))
     }
 
     /// Takes every waiting step out.

@@ -4,13 +4,13 @@
 use libp2p::PeerId;
 use smartket_protocol::cbor::Limits;
 use smartket_protocol::direct::Ack;
-use smartket_protocol::messages::{Role, Step, Transition};
+use smartket_protocol::messages::{Step, Transition, TransitionError};
 use smartket_protocol::{AuthorKey, MessageBody, OpenedMessage, open};
 use tokio::sync::oneshot;
 
 use super::basket::{current_listing, price_and_stock};
 use super::db::{Kept, OrderFile, Party};
-use super::track::replay;
+use super::track::{follows_unseen_steps, replay};
 use super::{OrderError, Orders};
 use crate::clock::now_ms;
 
@@ -153,8 +153,17 @@ impl Orders<'_> {
             self.book.db.mark_seen(&opened.from, &opened.id)?;
             return Ok(refused("wrong_party", "not a party to this order"));
         };
-        let follows_seller = file.party == Party::Courier && role == Role::Seller;
-        if !follows_seller && let Err(e) = track.check(t, role, opened.id) {
+        let at_start = track.messages.first().map(|m| m.id) == Some(track.head);
+        if !follows_unseen_steps(file.party, role, at_start)
+            && let Err(e) = track.check(t, role, opened.id)
+        {
+            let known = track.messages.iter().any(|m| m.id == t.prev);
+            if matches!(e, TransitionError::BrokenChain { .. }) && !known {
+                // It chains to a step not here yet (messages may overtake each other):
+                // kept aside until that step arrives.
+                self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
+                return Ok(Ack::Stored);
+            }
             self.book.db.mark_seen(&opened.from, &opened.id)?;
             return Ok(refused(transition_code(&e), e.to_string()));
         }
@@ -170,14 +179,15 @@ impl Orders<'_> {
         Ok(Ack::Stored)
     }
 
-    /// Applies the steps that were waiting for their order, as far as they now can be.
+    /// Applies the steps that were waiting for their order (or for an earlier step), as far
+    /// as they now can be.
     async fn retry_waiting(&self) -> Result<(), OrderError> {
         loop {
             let waiting = self.book.db.take_waiting()?;
-            if waiting.is_empty() {
+            let before = waiting.len();
+            if before == 0 {
                 return Ok(());
             }
-            let mut progress = false;
             for kept in waiting {
                 let Ok(opened) =
                     smartket_protocol::reopen(&kept.inner, &kept.signature, &Limits::MESSAGE)
@@ -186,13 +196,12 @@ impl Orders<'_> {
                 };
                 let order = opened.body.order_id();
                 if order.is_some_and(|id| self.book.db.order(&id).ok().flatten().is_some()) {
-                    let ack = Box::pin(self.accept(opened)).await?;
-                    progress |= matches!(ack, Ack::Stored);
+                    Box::pin(self.accept(opened)).await?;
                 } else {
                     self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
                 }
             }
-            if !progress {
+            if self.book.db.waiting_count()? >= before as u64 {
                 return Ok(());
             }
         }
@@ -246,8 +255,8 @@ impl Orders<'_> {
     }
 }
 
-fn transition_code(e: &smartket_protocol::messages::TransitionError) -> &'static str {
-    use smartket_protocol::messages::TransitionError as E;
+fn transition_code(e: &TransitionError) -> &'static str {
+    use TransitionError as E;
     match e {
         E::Finished { .. } => "finished",
         E::WrongParty { .. } => "wrong_party",

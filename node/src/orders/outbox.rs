@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use smartket_protocol::direct::Ack;
 
-use super::db::DeliveryState;
+use super::db::{DeliveryState, Outgoing, OutgoingKey};
 use crate::clock::now_ms;
 use crate::daemon::Handle;
 use crate::network::{RequestKind, peer_id_of};
@@ -44,42 +44,26 @@ async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
                 && out.next_try_ms <= now
         })
         .collect();
-    let sends = due.into_iter().map(|(key, mut out)| async move {
-        let peer = peer_id_of(&out.to.author);
-        let answer = handle
-            .network()
-            .request(peer, RequestKind::Msg, out.sealed.clone())
-            .await;
-        let result = match answer {
-            Ok(bytes) => match Ack::decode(&bytes) {
-                Ok(Ack::Stored | Ack::Duplicate) => Ok(DeliveryState::Delivered),
-                Ok(Ack::Refused { code, reason }) => {
-                    tracing::warn!(order = %key.0.to_hex(), code, "recipient refused: {reason}");
-                    Ok(DeliveryState::Refused)
-                }
-                Err(e) => Err(e.to_string()),
-            },
-            Err(e) => Err(e.to_string()),
-        };
-        match result {
-            Ok(state) => {
-                out.state = state;
-            }
-            Err(why) => {
-                tracing::debug!(order = %key.0.to_hex(), "direct delivery failed: {why}");
-                out.attempts = out.attempts.saturating_add(1);
-                let backoff = FIRST_BACKOFF
-                    .saturating_mul(1 << out.attempts.min(8))
-                    .min(MAX_BACKOFF);
-                out.next_try_ms = now_ms().saturating_add(backoff.as_millis() as u64);
-                if now_ms().saturating_sub(out.created_ms) > GIVE_UP_AFTER.as_millis() as u64 {
-                    out.state = DeliveryState::Expired;
-                }
+    // One recipient's messages go one after the other, oldest first, so they arrive in the
+    // order they were made; different recipients are served at once.
+    let mut by_recipient: std::collections::BTreeMap<_, Vec<_>> = Default::default();
+    for (key, out) in due {
+        by_recipient.entry(key.2).or_default().push((key, out));
+    }
+    let sends = by_recipient.into_values().map(|mut queue| async move {
+        queue.sort_by_key(|(_, out)| out.created_ms);
+        let mut done = Vec::new();
+        for (key, out) in queue {
+            let (key, out) = attempt(handle, key, out).await;
+            let failed = matches!(out.state, DeliveryState::Pending | DeliveryState::InMailbox);
+            done.push((key, out));
+            if failed {
+                break;
             }
         }
-        (key, out)
+        done
     });
-    for (key, out) in futures::future::join_all(sends).await {
+    for (key, out) in futures::future::join_all(sends).await.into_iter().flatten() {
         orders.book.db.update_outgoing(&key, &out)?;
         let what = match out.state {
             DeliveryState::Delivered => "delivered",
@@ -89,4 +73,41 @@ async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
         orders.notify(key.0, what);
     }
     Ok(())
+}
+
+/// One direct attempt to deliver `out`; returns it with its new state.
+async fn attempt(handle: &Handle, key: OutgoingKey, mut out: Outgoing) -> (OutgoingKey, Outgoing) {
+    let peer = peer_id_of(&out.to.author);
+    let answer = handle
+        .network()
+        .request(peer, RequestKind::Msg, out.sealed.clone())
+        .await;
+    let result = match answer {
+        Ok(bytes) => match Ack::decode(&bytes) {
+            Ok(Ack::Stored | Ack::Duplicate) => Ok(DeliveryState::Delivered),
+            Ok(Ack::Refused { code, reason }) => {
+                tracing::warn!(order = %key.0.to_hex(), code, "recipient refused: {reason}");
+                Ok(DeliveryState::Refused)
+            }
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    match result {
+        Ok(state) => {
+            out.state = state;
+        }
+        Err(why) => {
+            tracing::debug!(order = %key.0.to_hex(), "direct delivery failed: {why}");
+            out.attempts = out.attempts.saturating_add(1);
+            let backoff = FIRST_BACKOFF
+                .saturating_mul(1 << out.attempts.min(8))
+                .min(MAX_BACKOFF);
+            out.next_try_ms = now_ms().saturating_add(backoff.as_millis() as u64);
+            if now_ms().saturating_sub(out.created_ms) > GIVE_UP_AFTER.as_millis() as u64 {
+                out.state = DeliveryState::Expired;
+            }
+        }
+    }
+    (key, out)
 }

@@ -47,7 +47,10 @@ pub struct Parties {
     /// The consumer's reply keys.
     pub consumer: Option<RecipientKeys>,
     /// The seller (the order's recipient, or the job's sender).
-    pub seller: RecipientKeys,
+    pub seller: AuthorKey,
+    /// The seller's encryption key, when the history shows it (the order was sealed to it); a
+    /// courier looks it up in the seller's profile.
+    pub seller_enc: Option<smartket_protocol::EncryptionPublicKey>,
     /// The courier, for courier delivery.
     pub courier: Option<AuthorKey>,
 }
@@ -76,7 +79,7 @@ impl Track {
     pub fn role_of(&self, signer: &AuthorKey) -> Option<Role> {
         if self.parties.consumer.is_some_and(|c| c.author == *signer) {
             Some(Role::Consumer)
-        } else if self.parties.seller.author == *signer {
+        } else if self.parties.seller == *signer {
             Some(Role::Seller)
         } else if self.parties.courier.as_ref() == Some(signer) {
             Some(Role::Courier)
@@ -102,6 +105,12 @@ impl Track {
     }
 }
 
+/// Whether a step by `role` is taken without its chain check: only the first seller step a
+/// courier sees.
+pub fn follows_unseen_steps(party: Party, role: Role, at_start: bool) -> bool {
+    party == Party::Courier && role == Role::Seller && at_start
+}
+
 /// Replays `history` as kept by `party`.
 pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
     let mut messages = Vec::with_capacity(history.len());
@@ -118,7 +127,8 @@ pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
             job: None,
             parties: Parties {
                 consumer: Some(order.reply_to),
-                seller: first.to,
+                seller: first.to.author,
+                seller_enc: Some(first.to.enc),
                 courier: match &order.delivery {
                     DeliveryChoice::Courier { courier, .. } => Some(*courier),
                     _ => None,
@@ -136,10 +146,8 @@ pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
             job: Some((**job).clone()),
             parties: Parties {
                 consumer: job.notify,
-                seller: RecipientKeys {
-                    author: first.from,
-                    enc: first.to.enc,
-                },
+                seller: first.from,
+                seller_enc: None,
                 courier: Some(first.to.author),
             },
             state: OrderState {
@@ -153,7 +161,7 @@ pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
         (Party::Courier, _) => return Err(TrackError::NoStart("delivery job")),
         _ => return Err(TrackError::NoStart("order")),
     };
-    let courier_party = party == Party::Courier;
+    let start = track.head;
     for (index, opened) in messages.iter().enumerate().skip(1) {
         if opened.body.order_id() != Some(track.order_id) {
             return Err(TrackError::WrongOrder(index));
@@ -163,22 +171,22 @@ pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
                 let role = track
                     .role_of(&opened.from)
                     .ok_or(TrackError::NotAParty(index))?;
-                if courier_party && role == Role::Seller {
-                    // The courier did not see the seller's earlier steps: it follows the
-                    // seller's chain as sent, checking only that the step is allowed.
-                    track.state = apply(track.state, &t.step, role)
+                track.state = if follows_unseen_steps(party, role, track.head == start) {
+                    // The courier did not see the seller's steps before the job: the first
+                    // one it gets chains to a step it never saw; it is checked as a step
+                    // only, and later ones chain to it.
+                    apply(track.state, &t.step, role)
                         .or_else(|e| match e {
                             TransitionError::OutOfOrder { .. } => Ok(track.state),
                             other => Err(other),
                         })
-                        .map_err(|source| TrackError::Refused { index, source })?;
-                    track.head = opened.id;
+                        .map_err(|source| TrackError::Refused { index, source })?
                 } else {
-                    track.state = track
+                    track
                         .check(t, role, opened.id)
-                        .map_err(|source| TrackError::Refused { index, source })?;
-                    track.head = opened.id;
-                }
+                        .map_err(|source| TrackError::Refused { index, source })?
+                };
+                track.head = opened.id;
             }
             MessageBody::DeliveryJob(job) => track.job = Some((**job).clone()),
             MessageBody::Order(_) | MessageBody::Chat(_) => {}

@@ -196,7 +196,7 @@ pub fn order_json(file: &OrderFile, track: &Track, sent: &[(MessageId, Outgoing)
         paid: track.state.paid,
         fulfilment: snake(track.state.fulfilment),
         created_ms: file.created_ms,
-        seller: track.parties.seller.author.to_hex(),
+        seller: track.parties.seller.to_hex(),
         consumer: track.parties.consumer.map(|c| c.author.to_hex()),
         courier: track.parties.courier.map(|c| c.to_hex()),
         order,

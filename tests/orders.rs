@@ -1,0 +1,321 @@
+//! Orders end to end across real node processes: a consumer buys from two sellers in one
+//! checkout (courier delivery for one, pick-up for the other, 30 % in Léman), the sellers, the
+//! courier and the consumer each make their steps through their own API, every party reaches
+//! "completed", and the signed histories verify.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use smartket_node::orders::db::Party;
+use smartket_node::orders::view::verify_receipt;
+use smartket_tests::{DEADLINE, Node, now_ms, wait_until};
+
+async fn author(node: &Node) -> String {
+    node.get("/api/v1/node").await.unwrap().unwrap()["author"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn put_profile(node: &Node, roles: &[&str], name: &str, postcode: &str) {
+    let profile = json!({ "body": {
+        "roles": roles, "legal_form": "individual", "name": { "fr": name },
+        "postcode": postcode, "point": { "lat_e4": 462_000, "lon_e4": 61_500 },
+        "address": { "street": "Rue du Marché 4", "postcode": postcode,
+                     "locality": "Genève", "country": "CH" },
+        "contact": { "phone": "+41 22 555 01 02" },
+        "payment": [{ "type": "cash_on_pickup" },
+                    { "type": "local_currency", "currency": "LEM", "share_pct": 50,
+                      "wallet": "lem:wallet-1" }],
+    }});
+    let (status, answer) = node
+        .send(Method::PUT, "/api/v1/own/profile", Some(&profile))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{answer}");
+}
+
+async fn add_listing(node: &Node, key: &str, title: &str, amount: u64, stock: u32) {
+    let listing = json!({ "key": key, "body": {
+        "title": { "fr": title },
+        "description": { "fr": "Produit du canton." },
+        "category": "food.dairy.cheese",
+        "price": { "amount": amount, "currency": "CHF", "unit": "piece" },
+        "stock": stock,
+        "fulfilment": [{ "type": "pickup", "place": "Marché de Plainpalais", "postcode": "1205" }],
+    }});
+    let (status, answer) = node
+        .send(Method::POST, "/api/v1/own/listings", Some(&listing))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{answer}");
+}
+
+/// Waits until `node` holds order `id` at `stage`.
+async fn wait_stage(node: &Node, id: &str, stage: &str) -> Value {
+    let what = format!("order {id} at {stage} on {}", node.api);
+    wait_until(&what, DEADLINE, || async {
+        let order = node.get(&format!("/api/v1/orders/{id}")).await.ok()??;
+        (order["stage"] == stage).then_some(order)
+    })
+    .await
+}
+
+async fn step(node: &Node, id: &str, step: Value) -> Value {
+    let (status, answer) = node
+        .send(
+            Method::POST,
+            &format!("/api/v1/orders/{id}/steps"),
+            Some(&step),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{step} on {}: {answer}", node.api);
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_two_seller_basket_goes_from_checkout_to_completed_for_every_party() {
+    let dairy = Node::start("producer", "Fromagerie", &[]).await.unwrap();
+    let bakery = Node::start("producer", "Boulangerie", &[dairy.addrs[0].clone()])
+        .await
+        .unwrap();
+    let courier = Node::start(
+        "courier",
+        "Vélo-Livraisons",
+        &[dairy.addrs[0].clone(), bakery.addrs[0].clone()],
+    )
+    .await
+    .unwrap();
+    let consumer = Node::start(
+        "consumer",
+        "Client",
+        &[
+            dairy.addrs[0].clone(),
+            bakery.addrs[0].clone(),
+            courier.addrs[0].clone(),
+        ],
+    )
+    .await
+    .unwrap();
+    let (dairy_key, bakery_key, courier_key) = (
+        author(&dairy).await,
+        author(&bakery).await,
+        author(&courier).await,
+    );
+
+    put_profile(&dairy, &["producer"], "Fromagerie des Bossons", "1213").await;
+    put_profile(&bakery, &["producer"], "Boulangerie du Rhône", "1204").await;
+    put_profile(&courier, &["courier"], "Vélo-Livraisons", "1205").await;
+    add_listing(&dairy, "gruyere", "Gruyère AOP", 1250, 40).await;
+    add_listing(&bakery, "pain", "Pain de seigle", 520, 10).await;
+    let offer = json!({ "key": "velo-centre", "body": {
+        "zones": [{ "postcodes": ["1204", "1205"] }],
+        "fees": { "currency": "CHF", "base": 800 },
+        "slots": [{ "day": "tue", "start": 540, "end": 720 }],
+        "vehicle": "cargo_bike",
+        "limits": { "max_weight_g": 30000, "max_length_cm": 80, "max_width_cm": 60,
+                    "max_height_cm": 60 },
+    }});
+    let (status, answer) = courier
+        .send(Method::POST, "/api/v1/own/delivery-offers", Some(&offer))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{answer}");
+
+    // The consumer's node has the whole catalogue: both listings, the profiles, the offer.
+    for (who, kind, key) in [
+        (&dairy_key, "listing", "gruyere"),
+        (&bakery_key, "listing", "pain"),
+        (&dairy_key, "profile", "profile"),
+        (&bakery_key, "profile", "profile"),
+        (&courier_key, "profile", "profile"),
+        (&courier_key, "delivery_offer", "velo-centre"),
+    ] {
+        wait_until(&format!("consumer has {kind} {key}"), DEADLINE, || async {
+            consumer.current(who, kind, key).await
+        })
+        .await;
+    }
+
+    for (who, key, quantity) in [(&dairy_key, "gruyere", 2), (&bakery_key, "pain", 1)] {
+        let line = json!({ "author": who, "key": key, "quantity": quantity });
+        let (status, basket) = consumer
+            .send(Method::POST, "/api/v1/basket/items", Some(&line))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{basket}");
+    }
+    let basket = consumer.get("/api/v1/basket").await.unwrap().unwrap();
+    assert_eq!(basket["subtotals"][&dairy_key]["CHF"], 2500);
+    assert_eq!(basket["subtotals"][&bakery_key]["CHF"], 520);
+
+    let window_from = now_ms() + 24 * 3600 * 1000;
+    let checkout = json!({
+        "sellers": {
+            dairy_key.clone(): {
+                "delivery": { "type": "courier", "courier": courier_key, "offer": "velo-centre",
+                              "from": window_from, "to": window_from + 2 * 3600 * 1000 },
+                "payment": { "type": "local_currency", "currency": "LEM", "share_pct": 30,
+                             "rest": { "type": "cash_on_delivery" } },
+            },
+            bakery_key.clone(): {
+                "delivery": { "type": "pickup" },
+                "payment": { "type": "cash_on_pickup" },
+            },
+        },
+        "contact": { "name": "Léa Martin", "phone": "+41 79 123 45 67" },
+        "address": { "lines": ["Rue de Carouge 12"], "postcode": "1205", "city": "Genève" },
+    });
+    let (status, placed) = consumer
+        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{placed}");
+    let ids: Vec<String> = placed["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let orders = consumer.get("/api/v1/orders").await.unwrap().unwrap();
+    let id_for = |seller: &str| {
+        orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["seller"] == seller)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (cheese, bread) = (id_for(&dairy_key), id_for(&bakery_key));
+    let sent = wait_until(
+        "both orders delivered to their sellers",
+        DEADLINE,
+        || async {
+            let order = consumer
+                .get(&format!("/api/v1/orders/{cheese}"))
+                .await
+                .ok()??;
+            (order["sent"][0]["state"] == "delivered").then_some(order)
+        },
+    )
+    .await;
+    assert_eq!(sent["order"]["delivery"]["fee"]["amount"], 800);
+    assert_eq!(sent["order"]["totals"]["CHF"], 2500 + 800);
+    assert_eq!(sent["basket_is_empty"], Value::Null);
+    let basket = consumer.get("/api/v1/basket").await.unwrap().unwrap();
+    assert_eq!(basket["lines"], json!([]));
+
+    // The cheese: courier delivery.
+    let at_dairy = wait_stage(&dairy, &cheese, "placed").await;
+    assert_eq!(at_dairy["party"], "seller");
+    assert_eq!(at_dairy["order"]["payment"]["share_pct"], 30);
+    step(&dairy, &cheese, json!({ "type": "accepted" })).await;
+    // Accepting took the stock.
+    wait_until("the dairy's stock went down", DEADLINE, || async {
+        let listing = dairy
+            .get(&format!("/api/v1/slots/{dairy_key}/listing/gruyere"))
+            .await
+            .ok()??;
+        (listing["body"]["stock"] == 38).then_some(())
+    })
+    .await;
+    wait_stage(&consumer, &cheese, "accepted").await;
+    let job = wait_stage(&courier, &cheese, "accepted").await;
+    assert_eq!(job["party"], "courier");
+    assert_eq!(job["job"]["dropoff"]["address"]["postcode"], "1205");
+    // A consumer cannot accept, and a courier cannot deliver what it has not picked up.
+    let (status, refused) = consumer
+        .send(
+            Method::POST,
+            &format!("/api/v1/orders/{cheese}/steps"),
+            Some(&json!({ "type": "accepted" })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("step_refused"))
+    );
+    let (status, _) = courier
+        .send(
+            Method::POST,
+            &format!("/api/v1/orders/{cheese}/steps"),
+            Some(&json!({ "type": "delivered" })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 409);
+
+    step(&dairy, &cheese, json!({ "type": "payment_confirmed" })).await;
+    step(&dairy, &cheese, json!({ "type": "handed_to_courier" })).await;
+    wait_stage(&courier, &cheese, "handed_to_courier").await;
+    step(&courier, &cheese, json!({ "type": "picked_up" })).await;
+    wait_stage(&consumer, &cheese, "in_transit").await;
+    wait_stage(&dairy, &cheese, "in_transit").await;
+    step(&courier, &cheese, json!({ "type": "delivered" })).await;
+    wait_stage(&consumer, &cheese, "delivered").await;
+    step(&consumer, &cheese, json!({ "type": "completed" })).await;
+    wait_stage(&dairy, &cheese, "completed").await;
+    wait_stage(&courier, &cheese, "completed").await;
+
+    // The bread: pick-up.
+    wait_stage(&bakery, &bread, "placed").await;
+    step(&bakery, &bread, json!({ "type": "accepted" })).await;
+    step(&bakery, &bread, json!({ "type": "payment_confirmed" })).await;
+    step(
+        &bakery,
+        &bread,
+        json!({ "type": "ready_for_pickup", "note": "Dès 16 h" }),
+    )
+    .await;
+    wait_stage(&consumer, &bread, "ready_for_pickup").await;
+    step(&bakery, &bread, json!({ "type": "completed" })).await;
+    let done = wait_stage(&consumer, &bread, "completed").await;
+    assert!(done["paid"].as_bool().unwrap());
+    let steps: Vec<&str> = done["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "order",
+            "accepted",
+            "payment_confirmed",
+            "ready_for_pickup",
+            "completed"
+        ]
+    );
+
+    // Both sides' histories verify as receipts, and a tampered one does not.
+    for (node, party, id) in [
+        (&consumer, Party::Consumer, &cheese),
+        (&dairy, Party::Seller, &cheese),
+        (&courier, Party::Courier, &cheese),
+        (&bakery, Party::Seller, &bread),
+    ] {
+        let receipt = node
+            .get(&format!("/api/v1/orders/{id}/receipt"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(verify_receipt(&receipt, party), Ok("completed".into()));
+        let mut forged = receipt.clone();
+        let inner = forged["messages"][1]["inner"].as_str().unwrap().to_owned();
+        let flipped = format!(
+            "{}{}",
+            &inner[..inner.len() - 2],
+            if inner.ends_with('0') { "1" } else { "0" }
+        );
+        forged["messages"][1]["inner"] = json!(flipped.clone() + "");
+        assert!(verify_receipt(&forged, party).is_err());
+    }
+}
