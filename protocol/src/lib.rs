@@ -7,6 +7,7 @@ pub mod cbor;
 pub mod error;
 pub mod keys;
 pub mod kinds;
+pub mod mailbox;
 pub mod market;
 pub mod messages;
 pub mod record;
