@@ -37,7 +37,8 @@ pub const MAX_REASON_BYTES: usize = 256;
 pub const RECIPIENT_QUOTA_MESSAGES: u32 = 256;
 
 /// Bytes (counted as whole sealed messages, so padded to their bucket) one recipient key may have
-/// waiting: 8 MiB is 128 largest-bucket messages or 2 000 small ones, a few seconds' download.
+/// waiting: 8 MiB is 128 largest-bucket messages (below 32 KiB a message, the count binds
+/// first), a few seconds' download.
 pub const RECIPIENT_QUOTA_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Messages one depositing peer may have waiting at one cooperative, over all recipients. The

@@ -437,7 +437,7 @@ fn build() -> File {
             hex: hex::encode(&sealed),
         },
         proof: ProofVector {
-            description: "create_challenge at issued_ms with SeedRng(rng_seed): the first 32 bytes drawn are the nonce, the next the HPKE ephemeral key seed; answered at issued_ms + 500.".into(),
+            description: "create_challenge at issued_ms with SeedRng(rng_seed): the first 32 bytes drawn are the nonce, the next 32 are the ikm of DeriveKeyPair for the HPKE ephemeral key; answered at issued_ms + 500.".into(),
             issued_ms: NOW,
             rng_seed: hex::encode([8u8; 32]),
             nonce: hex::encode(nonce),
