@@ -16,14 +16,14 @@ use std::fmt;
 
 use crate::cbor;
 use crate::error::CborError;
-use crate::seal::MAX_SEALED_BYTES;
+use crate::seal::{MAX_SEALED_BYTES, SealError};
 
 pub use direct::{MsgRequest, MsgResponse};
 pub use proof::{
     Challenge, PendingChallenge, Proof, ProofError, answer_challenge, create_challenge,
     verify_proof,
 };
-pub use wire::{MailboxRequest, MailboxResponse, StoredMessage};
+pub use wire::{MailboxRequest, MailboxResponse, StoredMessage, check_deposit};
 
 /// The version written first in every request of both protocols.
 pub const WIRE_VERSION: u64 = 1;
@@ -190,6 +190,20 @@ impl RefuseCode {
         }
     }
 
+    /// The refusal a recipient gives for a sealed message it could not open, so that every node
+    /// maps opening errors the same way (`spec/mailbox.md` §2).
+    pub fn for_seal_error(error: &SealError) -> RefuseCode {
+        match error {
+            SealError::TooLarge { .. } => RefuseCode::TooBig,
+            SealError::UnknownVersion(_) => RefuseCode::UnknownVersion,
+            SealError::DecryptionFailed => RefuseCode::DecryptionFailed,
+            SealError::BadSignature => RefuseCode::BadSignature,
+            SealError::NotAddressedToMe => RefuseCode::NotAddressedToMe,
+            SealError::UnknownKind(_) | SealError::InvalidField(_) => RefuseCode::Invalid,
+            _ => RefuseCode::Malformed,
+        }
+    }
+
     /// Whether sending the same frame again later may succeed: a sender keeps such a message
     /// queued, and drops one refused for any other reason (sending it again cannot help).
     pub fn is_transient(self) -> bool {
@@ -312,6 +326,21 @@ impl<'a> Reader<'a> {
     /// The argument of the next header, which must be of major type `major`.
     pub(crate) fn next(&mut self, major: u8) -> Result<u64, WireError> {
         let (found, arg, len) = cbor::header(self.bytes, self.pos)?;
+        let shortest = match arg {
+            0..=23 => 1,
+            24..=0xff => 2,
+            0x100..=0xffff => 3,
+            0x1_0000..=0xffff_ffff => 5,
+            _ => 9,
+        };
+        // One encoding per frame: a decoded frame re-encodes to the same bytes, so logs, ids
+        // and test vectors never disagree about what was received.
+        if len != shortest {
+            return Err(WireError::Malformed(CborError::Unsupported {
+                offset: self.pos,
+                what: "header not in shortest form",
+            }));
+        }
         if found != major {
             return Err(WireError::Shape(match major {
                 UINT => "expected an unsigned integer",
@@ -374,6 +403,27 @@ mod tests {
         }
         assert_eq!(RefuseCode::from_number(0), None);
         assert_eq!(RefuseCode::from_number(18), None);
+    }
+
+    #[test]
+    fn headers_must_be_in_shortest_form() {
+        assert_eq!(Reader::new(&[0x17]).uint(), Ok(23));
+        assert_eq!(Reader::new(&[0x18, 24]).uint(), Ok(24));
+        for long in [
+            &[0x18, 0x17][..],
+            &[0x19, 0x00, 0xff],
+            &[0x1a, 0x00, 0x00, 0xff, 0xff],
+            &[0x1b, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
+        ] {
+            assert!(matches!(
+                Reader::new(long).uint(),
+                Err(WireError::Malformed(CborError::Unsupported { .. }))
+            ));
+        }
+        assert!(matches!(
+            MsgResponse::decode(&[0x98, 0x01, 0x00]),
+            Err(WireError::Malformed(_))
+        ));
     }
 
     #[test]

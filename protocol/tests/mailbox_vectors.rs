@@ -519,3 +519,67 @@ fn mailbox_vectors_match_the_implementation_and_hold_on_their_own_terms() {
     );
     check_on_own_terms(&stored);
 }
+
+/// A whole exchange through the frames' bytes: deposit, challenge, proof, fetch, open, ack.
+#[test]
+fn a_message_goes_through_a_mailbox_and_opens() {
+    let coop = cooperative().public();
+    let farm = farm_key();
+    let sealed = sealed_chat();
+    let deposit = MailboxRequest::Deposit {
+        recipient: farm.public(),
+        expires_ms: NOW + DAY,
+        sealed: sealed.clone(),
+    };
+    let MailboxRequest::Deposit {
+        sealed: received,
+        expires_ms,
+        ..
+    } = MailboxRequest::decode(&deposit.encode()).unwrap()
+    else {
+        panic!("not a deposit")
+    };
+    assert_eq!(
+        smartket_protocol::mailbox::check_deposit(&received, expires_ms, NOW),
+        Ok(1024)
+    );
+
+    let (challenge, pending) =
+        create_challenge(&coop, &farm.public(), NOW, &mut SeedRng::new(&[9; 32])).unwrap();
+    let MailboxResponse::Challenge(got) =
+        MailboxResponse::decode(&MailboxResponse::Challenge(challenge).encode()).unwrap()
+    else {
+        panic!("not a challenge")
+    };
+    let proof = answer_challenge(&coop, &farm, &got, NOW + 100).unwrap();
+    let fetch = MailboxRequest::Fetch {
+        recipient: farm.public(),
+        proof,
+        after: None,
+        max: 16,
+    };
+    let MailboxRequest::Fetch { proof: sent, .. } =
+        MailboxRequest::decode(&fetch.encode()).unwrap()
+    else {
+        panic!("not a fetch")
+    };
+    verify_proof(&coop, &pending, &sent, NOW + 200).unwrap();
+
+    let page = MailboxResponse::Page {
+        messages: vec![StoredMessage::new(NOW, expires_ms, received)],
+        more: false,
+    };
+    let MailboxResponse::Page { messages, .. } = MailboxResponse::decode(&page.encode()).unwrap()
+    else {
+        panic!("not a page")
+    };
+    let opened = smartket_protocol::open(
+        &SecretKey::from_bytes(&[42; 32]).public(),
+        &farm,
+        &messages[0].sealed,
+        &smartket_protocol::cbor::Limits::MESSAGE,
+    )
+    .unwrap();
+    assert_eq!(opened.id, MessageId([0x11; 16]));
+    assert_eq!(messages[0].id, MailboxId::of(&sealed));
+}

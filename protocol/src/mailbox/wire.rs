@@ -18,8 +18,8 @@
 
 use super::proof::{CHALLENGE_CT_LEN, Challenge, Proof};
 use super::{
-    ARRAY, MAX_ACK_IDS, MAX_PAGE_MESSAGES, MailboxId, Reader, RefuseCode, UINT, WIRE_VERSION,
-    WireError, limits, put, put_bytes, put_refusal, read_refusal,
+    ARRAY, MAX_ACK_IDS, MAX_PAGE_MESSAGES, MAX_TTL_MS, MailboxId, Reader, RefuseCode, UINT,
+    WIRE_VERSION, WireError, limits, put, put_bytes, put_refusal, read_refusal,
 };
 use crate::cbor;
 use crate::messages::EncryptionPublicKey;
@@ -54,7 +54,7 @@ pub enum MailboxRequest {
     Deposit {
         /// The mailbox: the encryption key the message is sealed to.
         recipient: EncryptionPublicKey,
-        /// When the cooperative may delete it unread; at most [`super::MAX_TTL_MS`] ahead.
+        /// When the cooperative may delete it unread; at most [`MAX_TTL_MS`] ahead.
         expires_ms: u64,
         /// The sealed message, which must have the sealed outer format.
         sealed: Vec<u8>,
@@ -426,6 +426,19 @@ impl MailboxResponse {
 }
 
 const _: () = assert!(CHALLENGE_CT_LEN == 48);
+
+/// The cooperative's checks of a deposit that need no storage: the expiry against its clock
+/// (`now_ms`) and [`MAX_TTL_MS`], and the sealed outer format (so it stores only sealed
+/// messages). Gives the message's bucket. Quotas are the caller's, which knows what is stored.
+pub fn check_deposit(sealed: &[u8], expires_ms: u64, now_ms: u64) -> Result<usize, RefuseCode> {
+    if expires_ms <= now_ms {
+        return Err(RefuseCode::Expired);
+    }
+    if expires_ms - now_ms > MAX_TTL_MS {
+        return Err(RefuseCode::TtlTooLong);
+    }
+    crate::seal::bucket_of(sealed).map_err(|e| RefuseCode::for_seal_error(&e))
+}
 
 fn read_stored(r: &mut Reader<'_>) -> Result<StoredMessage, WireError> {
     if r.array()? != 4 {

@@ -274,3 +274,75 @@ fn every_short_input_decodes_or_fails_cleanly() {
         }
     }
 }
+
+#[test]
+fn deposits_are_checked_for_expiry_ttl_and_sealed_format() {
+    use crate::seal::{SEAL_VERSION, TAG_LEN};
+    let now = 1_800_000_000_000;
+    let mut sealed = vec![0x83, SEAL_VERSION as u8, 0x58, 32];
+    sealed.extend_from_slice(&[1; 32]);
+    sealed.extend_from_slice(&[0x59, 0x04, 0x00]);
+    sealed.resize(sealed.len() + 1024, 0);
+    assert_eq!(check_deposit(&sealed, now + 1, now), Ok(1024));
+    assert_eq!(check_deposit(&sealed, now + MAX_TTL_MS, now), Ok(1024));
+    assert_eq!(
+        check_deposit(&sealed, now + MAX_TTL_MS + 1, now),
+        Err(RefuseCode::TtlTooLong)
+    );
+    assert_eq!(check_deposit(&sealed, now, now), Err(RefuseCode::Expired));
+    assert_eq!(check_deposit(&sealed, 0, now), Err(RefuseCode::Expired));
+    let not_a_bucket = &sealed[..sealed.len() - TAG_LEN];
+    assert_eq!(
+        check_deposit(not_a_bucket, now + 1, now),
+        Err(RefuseCode::Malformed)
+    );
+    assert_eq!(
+        check_deposit(b"plain text", now + 1, now),
+        Err(RefuseCode::Malformed)
+    );
+    let mut version = sealed.clone();
+    version[1] = 2;
+    assert_eq!(
+        check_deposit(&version, now + 1, now),
+        Err(RefuseCode::UnknownVersion)
+    );
+    assert_eq!(
+        check_deposit(&vec![0; MAX_SEALED_BYTES + 1], now + 1, now),
+        Err(RefuseCode::TooBig)
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = MailboxRequest::decode(&bytes);
+            let _ = MailboxResponse::decode(&bytes);
+            let _ = crate::mailbox::MsgRequest::decode(&bytes);
+            let _ = crate::mailbox::MsgResponse::decode(&bytes);
+        }
+
+        #[test]
+        fn a_changed_byte_in_a_valid_frame_decodes_or_fails_cleanly(
+            which in 0usize..6, at in any::<prop::sample::Index>(), to in any::<u8>(),
+        ) {
+            let requests = requests();
+            let mut bytes = requests[which % requests.len()].encode();
+            let i = at.index(bytes.len());
+            bytes[i] = to;
+            if let Ok(request) = MailboxRequest::decode(&bytes) {
+                prop_assert_eq!(request.encode(), bytes);
+            }
+            let responses = responses();
+            let mut bytes = responses[which % 4].encode();
+            let i = at.index(bytes.len());
+            bytes[i] = to;
+            if let Ok(response) = MailboxResponse::decode(&bytes) {
+                prop_assert_eq!(response.encode(), bytes);
+            }
+        }
+    }
+}
