@@ -8,6 +8,7 @@ pub mod direct;
 pub mod error;
 pub mod keys;
 pub mod kinds;
+pub mod mailbox;
 pub mod market;
 pub mod messages;
 pub mod qrbill;

@@ -299,6 +299,13 @@ pub fn open(
     })
 }
 
+/// The bucket (ciphertext length) of a sealed message, after checking its outer format only
+/// (size, version, `enc` length, bucket) — what a mailbox can check without the recipient's key,
+/// so that it stores nothing but sealed messages.
+pub fn bucket_of(sealed: &[u8]) -> Result<usize, SealError> {
+    parse_outer(sealed).map(|(_, ct)| ct.len())
+}
+
 /// Reads the outer array `[1, enc, ct]`, checking size, version and bucket before any
 /// cryptography runs.
 fn parse_outer(sealed: &[u8]) -> Result<(&[u8], &[u8]), SealError> {
