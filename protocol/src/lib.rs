@@ -4,7 +4,6 @@
 pub mod batch;
 pub mod blob;
 pub mod cbor;
-pub mod direct;
 pub mod error;
 pub mod keys;
 pub mod kinds;

@@ -62,6 +62,8 @@ pub(crate) struct Behaviour {
     pub(crate) msg: request_response::Behaviour<BytesCodec>,
     /// `/smartket/blob/1`: content-addressed blobs.
     pub(crate) blob: request_response::Behaviour<BytesCodec>,
+    /// `/smartket/mailbox/1`: deposits and fetches at cooperative nodes.
+    pub(crate) mailbox: request_response::Behaviour<BytesCodec>,
 }
 
 impl Behaviour {
@@ -74,6 +76,7 @@ impl Behaviour {
             RequestKind::Sync => &mut self.sync,
             RequestKind::Msg => &mut self.msg,
             RequestKind::Blob => &mut self.blob,
+            RequestKind::Mailbox => &mut self.mailbox,
         }
     }
 }
@@ -204,5 +207,6 @@ pub(crate) fn build(
         sync: requests(RequestKind::Sync),
         msg: requests(RequestKind::Msg),
         blob: requests(RequestKind::Blob),
+        mailbox: requests(RequestKind::Mailbox),
     })
 }

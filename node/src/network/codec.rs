@@ -22,11 +22,18 @@ pub enum RequestKind {
     Msg,
     /// `/smartket/blob/1`: content-addressed blobs.
     Blob,
+    /// `/smartket/mailbox/1`: sealed messages left with a cooperative for an absent recipient.
+    Mailbox,
 }
 
 impl RequestKind {
     /// Every kind.
-    pub const ALL: [RequestKind; 3] = [RequestKind::Sync, RequestKind::Msg, RequestKind::Blob];
+    pub const ALL: [RequestKind; 4] = [
+        RequestKind::Sync,
+        RequestKind::Msg,
+        RequestKind::Blob,
+        RequestKind::Mailbox,
+    ];
 
     /// The protocol name negotiated on the stream.
     pub fn protocol(&self) -> StreamProtocol {
@@ -34,6 +41,7 @@ impl RequestKind {
             RequestKind::Sync => "/smartket/sync/1",
             RequestKind::Msg => "/smartket/msg/1",
             RequestKind::Blob => "/smartket/blob/1",
+            RequestKind::Mailbox => "/smartket/mailbox/1",
         })
     }
 }

@@ -126,6 +126,8 @@ pub struct RequestLimits {
     pub msg: SizeLimit,
     /// `/smartket/blob/1`: a chunk request in, one chunk of a blob (≤ 256 KiB) out.
     pub blob: SizeLimit,
+    /// `/smartket/mailbox/1`: a deposit or a fetch in, a page of sealed messages out.
+    pub mailbox: SizeLimit,
 }
 
 impl Default for RequestLimits {
@@ -136,12 +138,16 @@ impl Default for RequestLimits {
                 response: 4 * 1024 * 1024,
             },
             msg: SizeLimit {
-                request: 256 * 1024,
-                response: 16 * 1024,
+                request: smartket_protocol::mailbox::MAX_MSG_REQUEST_BYTES,
+                response: smartket_protocol::mailbox::MAX_MSG_RESPONSE_BYTES,
             },
             blob: SizeLimit {
                 request: smartket_protocol::blob::MAX_REQUEST_BYTES,
                 response: smartket_protocol::blob::MAX_RESPONSE_BYTES,
+            },
+            mailbox: SizeLimit {
+                request: smartket_protocol::mailbox::MAX_MAILBOX_REQUEST_BYTES,
+                response: smartket_protocol::mailbox::MAX_MAILBOX_RESPONSE_BYTES,
             },
         }
     }
@@ -154,6 +160,7 @@ impl RequestLimits {
             RequestKind::Sync => self.sync,
             RequestKind::Msg => self.msg,
             RequestKind::Blob => self.blob,
+            RequestKind::Mailbox => self.mailbox,
         }
     }
 }

@@ -337,6 +337,9 @@ impl EventLoop {
             SwarmEvent::Behaviour(BehaviourEvent::Blob(event)) => {
                 self.on_request_event(RequestKind::Blob, event)
             }
+            SwarmEvent::Behaviour(BehaviourEvent::Mailbox(event)) => {
+                self.on_request_event(RequestKind::Mailbox, event)
+            }
             SwarmEvent::Behaviour(other) => tracing::trace!(?other, "behaviour event"),
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");

@@ -3,7 +3,7 @@
 
 use libp2p::PeerId;
 use smartket_protocol::cbor::Limits;
-use smartket_protocol::direct::Ack;
+use smartket_protocol::mailbox::{MsgRequest, MsgResponse, RefuseCode};
 use smartket_protocol::messages::{Step, Transition, TransitionError};
 use smartket_protocol::{AuthorKey, MessageBody, OpenedMessage, open};
 use tokio::sync::oneshot;
@@ -14,17 +14,39 @@ use super::track::{follows_unseen_steps, replay};
 use super::{OrderError, Orders};
 use crate::clock::now_ms;
 
-fn refused(code: &str, reason: impl Into<String>) -> Ack {
-    Ack::Refused {
-        code: code.to_owned(),
-        reason: reason.into(),
+/// A refusal by the order rules (`spec/orders.md`): `invalid`, the rule named first.
+fn refused(rule: &str, reason: impl std::fmt::Display) -> Ack {
+    MsgResponse::Refused {
+        code: RefuseCode::Invalid,
+        reason: format!("{rule}: {reason}"),
     }
 }
+
+type Ack = MsgResponse;
 
 impl Orders<'_> {
     /// Answers one `/smartket/msg/1` request from `peer`.
     pub async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        let ack = match self.receive(&bytes).await {
+        let request = match MsgRequest::decode(&bytes) {
+            Ok(request) => request,
+            Err(e) => {
+                let refusal = MsgResponse::Refused {
+                    code: RefuseCode::Malformed,
+                    reason: e.to_string(),
+                };
+                let _ = reply.send(refusal.encode());
+                return;
+            }
+        };
+        if request.to_enc != self.handle.encryption_key().public() {
+            let refusal = MsgResponse::Refused {
+                code: RefuseCode::NotForMe,
+                reason: "this node holds no such encryption key".into(),
+            };
+            let _ = reply.send(refusal.encode());
+            return;
+        }
+        let ack = match self.receive(&request.sealed).await {
             Ok(ack) => ack,
             Err(e) => {
                 // Not stored: no acknowledgement, so the sender tries again later.
@@ -33,7 +55,7 @@ impl Orders<'_> {
             }
         };
         if let Ack::Refused { code, reason } = &ack {
-            tracing::info!(%peer, code, "message refused: {reason}");
+            tracing::info!(%peer, code = code.name(), "message refused: {reason}");
         }
         let _ = reply.send(ack.encode());
     }
@@ -43,7 +65,12 @@ impl Orders<'_> {
         let me = self.handle.author();
         let opened = match open(&me, &self.handle.encryption_key(), sealed, &Limits::MESSAGE) {
             Ok(opened) => opened,
-            Err(e) => return Ok(refused(e.code(), e.to_string())),
+            Err(e) => {
+                return Ok(MsgResponse::Refused {
+                    code: RefuseCode::for_seal_error(&e),
+                    reason: e.to_string(),
+                });
+            }
         };
         if opened.sent_ms > now_ms().saturating_add(smartket_protocol::record::MAX_CLOCK_SKEW_MS) {
             return Ok(refused(
@@ -165,12 +192,12 @@ impl Orders<'_> {
                 return Ok(Ack::Stored);
             }
             self.book.db.mark_seen(&opened.from, &opened.id)?;
-            return Ok(refused(transition_code(&e), e.to_string()));
+            return Ok(refused(transition_code(&e), e));
         }
         file.history.push(kept);
         if let Err(e) = replay(file.party, &file.history) {
             self.book.db.mark_seen(&opened.from, &opened.id)?;
-            return Ok(refused("out_of_order", e.to_string()));
+            return Ok(refused("out_of_order", e));
         }
         self.book
             .db

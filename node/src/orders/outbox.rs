@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use smartket_protocol::direct::Ack;
+use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
 
 use super::db::{DeliveryState, Outgoing, OutgoingKey};
 use crate::clock::now_ms;
@@ -80,13 +80,24 @@ async fn attempt(handle: &Handle, key: OutgoingKey, mut out: Outgoing) -> (Outgo
     let peer = peer_id_of(&out.to.author);
     let answer = handle
         .network()
-        .request(peer, RequestKind::Msg, out.sealed.clone())
+        .request(
+            peer,
+            RequestKind::Msg,
+            MsgRequest {
+                to_enc: out.to.enc,
+                sealed: out.sealed.clone(),
+            }
+            .encode(),
+        )
         .await;
     let result = match answer {
-        Ok(bytes) => match Ack::decode(&bytes) {
-            Ok(Ack::Stored | Ack::Duplicate) => Ok(DeliveryState::Delivered),
-            Ok(Ack::Refused { code, reason }) => {
-                tracing::warn!(order = %key.0.to_hex(), code, "recipient refused: {reason}");
+        Ok(bytes) => match MsgResponse::decode(&bytes) {
+            Ok(MsgResponse::Stored | MsgResponse::Duplicate) => Ok(DeliveryState::Delivered),
+            Ok(MsgResponse::Refused { code, reason }) if code.is_transient() => {
+                Err(format!("{}: {reason}", code.name()))
+            }
+            Ok(MsgResponse::Refused { code, reason }) => {
+                tracing::warn!(order = %key.0.to_hex(), code = code.name(), "recipient refused: {reason}");
                 Ok(DeliveryState::Refused)
             }
             Err(e) => Err(e.to_string()),
