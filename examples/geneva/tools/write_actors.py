@@ -560,11 +560,12 @@ def brewery():
     origin = {"text": "Brassée à Carouge", "postcode": "1227"}
     items = []
     for fr, en, dfr, den in BEERS:
+        price = 380 if "sans" in fr else 450
         items.append(listing(slugify(fr) + "-33cl", "food.drinks.beer", f"{fr} 33 cl", f"{en} 33 cl",
                              f"{dfr} Non filtrée, refermentée en bouteille.", f"{den} Unfiltered, bottle-conditioned.",
-                             450 if "sans" not in fr else 380, "bottle", "beer-bottle.png", ful, origin, RNG.randrange(48, 400), 50,
-                             variants=[{"id": "unite", "label": text("À l'unité", "Single bottle"), "amount": 450},
-                                       {"id": "carton-24", "label": text("Carton de 24", "Case of 24"), "amount": 9600}]))
+                             price, "bottle", "beer-bottle.png", ful, origin, RNG.randrange(48, 400), 50,
+                             variants=[{"id": "unite", "label": text("À l'unité", "Single bottle"), "amount": price},
+                                       {"id": "carton-24", "label": text("Carton de 24", "Case of 24"), "amount": price * 24 * 90 // 100}]))
     for fr, en, dfr, den in BEERS[:8]:
         items.append(listing(slugify(fr) + "-growler", "food.drinks.beer", f"{fr} en growler 1 l", f"{en} 1 l growler",
                              f"{dfr} Tirée à la pression, consigne 10 francs.", f"{den} Drawn from the tap, 10 franc deposit.",
@@ -821,9 +822,9 @@ def member(slug, comment, name_fr, name_en, dfr, den, street, postcode, locality
             "memberships": [{"platform": PLATFORM, "scope": ["publish", "relay"], "until": UNTIL_2028}]}
 
 
-def courier(slug, comment, name, desc, street, postcode, lat, lon, uid_n, offers):
+def courier(slug, comment, name, desc, street, postcode, lat, lon, uid_n, phone, offers):
     return company(slug, "courier", comment, ["courier"], uid_n, name, desc, street, postcode, "Genève", lat, lon,
-                   f"livraisons@{slug}.ch", "+41 22 700 11 22", f"https://{slug}.ch", [],
+                   f"livraisons@{slug}.ch", phone, f"https://{slug}.ch", [],
                    [{"type": "card_on_delivery"}, {"type": "local_currency", "currency": "LEM", "share_pct": 100}],
                    delivery_offers=offers)
 
@@ -834,7 +835,7 @@ def couriers():
                     text("VéloCargo Genève", "VéloCargo Geneva"),
                     text("Livraisons en vélo cargo électrique, sans émissions, dans le centre-ville.",
                          "Zero-emission electric cargo-bike deliveries in the city centre."),
-                    "Boulevard Carl-Vogt 52", "1205", 461982, 61372, 15935728, [
+                    "Boulevard Carl-Vogt 52", "1205", 461982, 61372, 15935728, "+41 22 321 08 08", [
                         {"key": "centre-ville", "zones": [{"postcodes": CENTRE}],
                          "fees": {"currency": "CHF", "base": 800, "per_kg": 20, "free_above": 8000},
                          "slots": [slot(d, 9, 0, 12, 0) for d in weekdays] + [slot(d, 14, 0, 19, 0) for d in weekdays] + [slot("sat", 9, 0, 13, 0)],
@@ -851,7 +852,7 @@ def couriers():
                   text("Léman e-Livraisons", "Léman e-Deliveries"),
                   text("Fourgon électrique réfrigéré: tout le canton, chaîne du froid respectée.",
                        "Refrigerated electric van: the whole canton, cold chain kept."),
-                  "Chemin du Pont-du-Centenaire 109", "1228", 461668, 61150, 16842097, [
+                  "Chemin du Pont-du-Centenaire 109", "1228", 461668, 61150, 16842097, "+41 22 794 52 20", [
                       {"key": "canton", "zones": [{"postcodes": [str(p) for p in range(1201, 1210)] + ["1212", "1213", "1214", "1215", "1216", "1217", "1218", "1219", "1220", "1222", "1223", "1224", "1225", "1226", "1227", "1228", "1231", "1232", "1233", "1234", "1236", "1237", "1239", "1241", "1242", "1243", "1244", "1245", "1246", "1247", "1248", "1251", "1252", "1253", "1254", "1255", "1256", "1257", "1258", "1281", "1283", "1284", "1285", "1286", "1287", "1288", "1290", "1292", "1293", "1294", "1298"]}],
                        "fees": {"currency": "CHF", "base": 1500, "per_km": 80, "free_above": 15000},
                        "slots": [slot(d, 8, 0, 12, 0) for d in weekdays] + [slot(d, 13, 30, 18, 0) for d in weekdays],

@@ -128,7 +128,7 @@ pub enum SeedError {
 pub enum SeedRole {
     /// Issues labels; first, so labels show as soon as sellers appear.
     Certifier,
-    /// A producer, shop or service.
+    /// Makes what it sells.
     Producer,
     /// A shop.
     Shop,
@@ -514,7 +514,7 @@ impl Resolver<'_> {
             set(&mut map, "logo", Value::Bytes(id.as_bytes().to_vec()));
         }
         set(&mut map, "enc_key", Value::Bytes(enc.public().0.to_vec()));
-        let body: Profile = self.from_cbor(map, "profile")?;
+        let body: Profile = self.decode_body(map, "profile")?;
         Ok(SeedRecord {
             key: PROFILE_KEY.to_owned(),
             body: Body::Profile(body),
@@ -549,7 +549,7 @@ impl Resolver<'_> {
         let mut table = table.clone();
         let key = self.required_key(&mut table, &entry)?;
         let map = self.to_cbor_map(&table, &entry)?;
-        let body: DeliveryOffer = self.from_cbor(map, &entry)?;
+        let body: DeliveryOffer = self.decode_body(map, &entry)?;
         Ok(SeedRecord {
             key,
             body: Body::DeliveryOffer(body),
@@ -610,7 +610,7 @@ impl Resolver<'_> {
                 Value::Bytes(member.as_bytes().to_vec()),
             );
         }
-        let body: Listing = self.from_cbor(map, &entry)?;
+        let body: Listing = self.decode_body(map, &entry)?;
         Ok(SeedRecord {
             key,
             body: Body::Listing(body),
@@ -691,7 +691,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn from_cbor<T: serde::de::DeserializeOwned>(
+    fn decode_body<T: serde::de::DeserializeOwned>(
         &self,
         map: Vec<(Value, Value)>,
         entry: &str,
@@ -715,8 +715,8 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    /// Signs once with the demo key: the same decode-free checks as `Record::sign` on a node,
-    /// then the market's own rules (taxonomy, currencies).
+    /// Signs once with the demo key, because signing runs every protocol check a node runs on
+    /// a record, then applies the market's own rules (taxonomy, currencies).
     fn validate(&self, actor: &SeedActor, record: &SeedRecord) -> Result<(), SeedError> {
         let payload = Payload::new(
             self.market.id.clone(),
