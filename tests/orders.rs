@@ -319,3 +319,82 @@ async fn a_two_seller_basket_goes_from_checkout_to_completed_for_every_party() {
         assert!(verify_receipt(&forged, party).is_err());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_restarts() {
+    let mut coop = Node::start("cooperative", "Coopérative du marché", &[])
+        .await
+        .unwrap();
+    let consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
+        .await
+        .unwrap();
+    let mut seller = Node::start(
+        "producer",
+        "Fromagerie",
+        &[coop.addrs[0].clone(), consumer.addrs[0].clone()],
+    )
+    .await
+    .unwrap();
+    let seller_key = author(&seller).await;
+    put_profile(&seller, &["producer"], "Fromagerie des Bossons", "1213").await;
+    add_listing(&seller, "tomme", "Tomme de Genève", 900, 20).await;
+    for (kind, key) in [("profile", "profile"), ("listing", "tomme")] {
+        wait_until(&format!("consumer has the {kind}"), DEADLINE, || async {
+            consumer.current(&seller_key, kind, key).await
+        })
+        .await;
+    }
+    assert!(seller.stop().await, "the seller stops cleanly");
+
+    let line = json!({ "author": seller_key, "key": "tomme", "quantity": 3 });
+    let (status, _) = consumer
+        .send(Method::POST, "/api/v1/basket/items", Some(&line))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let checkout = json!({
+        "sellers": { seller_key.clone(): { "delivery": { "type": "pickup" },
+                                           "payment": { "type": "cash_on_pickup" } } },
+        "contact": { "name": "Léa Martin-Secret", "email": "lea@example.ch" },
+    });
+    let (status, placed) = consumer
+        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{placed}");
+    let id = placed["orders"][0].as_str().unwrap().to_owned();
+    wait_until("the order waits in the mailbox", DEADLINE, || async {
+        let order = consumer.get(&format!("/api/v1/orders/{id}")).await.ok()??;
+        (order["sent"][0]["state"] == "in_mailbox").then_some(())
+    })
+    .await;
+
+    // The cooperative restarts: the message is still there, and it holds nothing readable.
+    assert_eq!(coop.status().await["mailbox"]["waiting"], 1);
+    assert!(coop.stop().await, "the cooperative stops cleanly");
+    let stored = std::fs::read(coop.dir.join("mailbox.redb")).unwrap();
+    for secret in [
+        "Léa Martin-Secret",
+        "lea@example.ch",
+        "tomme",
+        "Tomme de Genève",
+    ] {
+        assert!(
+            !stored.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "the cooperative's database holds {secret:?} in clear"
+        );
+    }
+    coop.run().await.unwrap();
+
+    // The seller comes back: it collects the order from the cooperative and answers directly.
+    seller.set_bootstrap(vec![coop.addrs[0].clone(), consumer.addrs[0].clone()]);
+    seller.run().await.unwrap();
+    let received = wait_stage(&seller, &id, "placed").await;
+    assert_eq!(received["order"]["items"][0]["quantity"], 3);
+    assert_eq!(received["order"]["contact"]["name"], "Léa Martin-Secret");
+    step(&seller, &id, json!({ "type": "accepted" })).await;
+    wait_stage(&consumer, &id, "accepted").await;
+    // Taken from the mailbox and acknowledged: nothing waits there any more.
+    let status = coop.status().await;
+    assert_eq!(status["mailbox"]["waiting"], 0, "{status}");
+}

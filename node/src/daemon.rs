@@ -80,6 +80,9 @@ pub enum StartError {
     /// The orders database.
     #[error(transparent)]
     Orders(#[from] crate::orders::db::OrdersDbError),
+    /// The mailbox database (cooperative nodes).
+    #[error(transparent)]
+    Mailbox(#[from] crate::mailbox::MailboxDbError),
 }
 
 /// What `status` reports.
@@ -102,6 +105,16 @@ pub struct Status {
     /// Catch-up sync progress.
     #[serde(default)]
     pub sync: SyncStatus,
+    /// The mailboxes this node keeps for others (cooperative nodes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox: Option<MailboxStatus>,
+}
+
+/// A cooperative's mailboxes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MailboxStatus {
+    /// Sealed messages waiting for their recipients.
+    pub waiting: usize,
 }
 
 struct Inner {
@@ -123,6 +136,8 @@ struct Inner {
     search: SearchIndex,
     /// Orders, basket, jobs, and the queue of sealed messages to send.
     orders: crate::orders::OrderBook,
+    /// Mailboxes kept for absent recipients (cooperative nodes only).
+    mailbox: Option<Arc<crate::mailbox::Mailbox>>,
 }
 
 /// A cloneable handle on the running node, for the API and the CLI.
@@ -192,6 +207,13 @@ impl Daemon {
         )?);
 
         let orders = crate::orders::OrderBook::open(data_dir)?;
+        let mailbox = match config.node.role.as_str() {
+            "cooperative" => Some(Arc::new(crate::mailbox::Mailbox::open(
+                secret.public(),
+                data_dir,
+            )?)),
+            _ => None,
+        };
         let background = Background::default();
         let sync = Arc::new(Syncer::new(
             store.clone(),
@@ -214,6 +236,7 @@ impl Daemon {
                 unpublished: Mutex::new(Vec::new()),
                 search: search.clone(),
                 orders,
+                mailbox,
             }),
         };
         let (stop_search, search_stop) = tokio::sync::oneshot::channel();
@@ -285,6 +308,11 @@ impl Handle {
     /// The identity key, for sealing messages.
     pub(crate) fn secret(&self) -> &SecretKey {
         &self.inner.secret
+    }
+
+    /// The mailbox service, on a cooperative node.
+    pub fn mailbox(&self) -> Option<&crate::mailbox::Mailbox> {
+        self.inner.mailbox.as_deref()
     }
 
     /// The orders state (see [`Handle::orders`]).
@@ -431,6 +459,9 @@ impl Handle {
             markets,
             unpublished: self.inner.unpublished.lock().await.len(),
             sync: self.inner.sync.status(),
+            mailbox: self.mailbox().map(|m| MailboxStatus {
+                waiting: m.store().len(now_ms()).unwrap_or_default(),
+            }),
         }
     }
 
@@ -519,6 +550,10 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                 NetworkEvent::PeerConnected(peer) => {
                     tracing::debug!(%peer, "peer connected");
                     retry_unpublished(&handle).await;
+                    let collector = handle.clone();
+                    handle.inner.background.spawn(async move {
+                        crate::mailbox::client::collect_from(&collector, peer).await;
+                    });
                     let sync = Arc::clone(&handle.inner.sync);
                     handle
                         .inner
@@ -560,6 +595,27 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
                         handle.orders().serve(peer, bytes, reply).await;
                     });
                 }
+                NetworkEvent::InboundRequest {
+                    peer,
+                    kind: network::RequestKind::Mailbox,
+                    bytes,
+                    reply,
+                } => match &handle.inner.mailbox {
+                    Some(mailbox) => {
+                        let mailbox = Arc::clone(mailbox);
+                        handle
+                            .inner
+                            .background
+                            .spawn(async move { mailbox.serve(peer, bytes, reply).await });
+                    }
+                    None => {
+                        let refusal = smartket_protocol::mailbox::MailboxResponse::Refused {
+                            code: smartket_protocol::mailbox::RefuseCode::NoMailbox,
+                            reason: "this node keeps no mailboxes".into(),
+                        };
+                        let _ = reply.send(refusal.encode());
+                    }
+                },
                 other => tracing::debug!(?other, "network event"),
             }
             if batch.len() < GOSSIP_BATCH {

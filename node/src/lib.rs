@@ -13,6 +13,7 @@ pub mod daemon;
 pub mod demo;
 pub mod identity;
 pub mod ingest;
+pub mod mailbox;
 pub mod markets;
 pub mod network;
 pub mod orders;

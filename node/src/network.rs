@@ -66,6 +66,14 @@ pub fn peer_id_of(author: &AuthorKey) -> PeerId {
         .unwrap_or_else(PeerId::random)
 }
 
+/// The actor behind a peer id, when the id is an ed25519 key (the inverse of [`peer_id_of`]).
+pub fn author_of_peer(peer: &PeerId) -> Option<AuthorKey> {
+    let multihash: &libp2p::multihash::Multihash<64> = peer.as_ref();
+    let digest = multihash.digest();
+    let key = digest.strip_prefix(&[0x08, 0x01, 0x12, 0x20][..])?;
+    Some(AuthorKey(key.try_into().ok()?))
+}
+
 /// Gossipsub's handle on a received message: what [`Client::report_validation`] needs.
 /// Opaque outside this module.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -202,6 +202,11 @@ impl Node {
         Ok(())
     }
 
+    /// The peers the next [`Node::run`] dials (a restarted peer listens on a new port).
+    pub fn set_bootstrap(&mut self, bootstrap: Vec<String>) {
+        self.bootstrap = bootstrap;
+    }
+
     /// SIGKILL, no clean shutdown.
     pub async fn kill9(&mut self) {
         if let Some(mut child) = self.child.take() {

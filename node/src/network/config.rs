@@ -138,16 +138,16 @@ impl Default for RequestLimits {
                 response: 4 * 1024 * 1024,
             },
             msg: SizeLimit {
-                request: smartket_protocol::mailbox::MAX_MSG_REQUEST_BYTES,
-                response: smartket_protocol::mailbox::MAX_MSG_RESPONSE_BYTES,
+                request: smartket_protocol::mailbox::direct::MAX_MSG_REQUEST_BYTES,
+                response: smartket_protocol::mailbox::direct::MAX_MSG_RESPONSE_BYTES,
             },
             blob: SizeLimit {
                 request: smartket_protocol::blob::MAX_REQUEST_BYTES,
                 response: smartket_protocol::blob::MAX_RESPONSE_BYTES,
             },
             mailbox: SizeLimit {
-                request: smartket_protocol::mailbox::MAX_MAILBOX_REQUEST_BYTES,
-                response: smartket_protocol::mailbox::MAX_MAILBOX_RESPONSE_BYTES,
+                request: smartket_protocol::mailbox::wire::MAX_MAILBOX_REQUEST_BYTES,
+                response: smartket_protocol::mailbox::wire::MAX_MAILBOX_RESPONSE_BYTES,
             },
         }
     }

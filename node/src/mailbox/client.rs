@@ -1,0 +1,121 @@
+//! Both ends of the mailbox seen from an ordinary node: leaving a message with the connected
+//! cooperatives when its recipient cannot be reached, and collecting what waits for this node.
+
+use libp2p::PeerId;
+use smartket_protocol::RecipientKeys;
+use smartket_protocol::mailbox::{
+    MAX_PAGE_MESSAGES, MAX_TTL_MS, MailboxRequest, MailboxResponse, MsgResponse, answer_challenge,
+};
+
+use crate::clock::now_ms;
+use crate::daemon::Handle;
+use crate::network::{RequestKind, author_of_peer};
+
+async fn ask(handle: &Handle, peer: PeerId, request: MailboxRequest) -> Option<MailboxResponse> {
+    let bytes = handle
+        .network()
+        .request(peer, RequestKind::Mailbox, request.encode())
+        .await
+        .ok()?;
+    MailboxResponse::decode(&bytes).ok()
+}
+
+/// Leaves `sealed` for `to` with every connected peer that keeps mailboxes; true when at least
+/// one took it.
+pub async fn deposit(handle: &Handle, to: &RecipientKeys, sealed: &[u8], created_ms: u64) -> bool {
+    let Ok(peers) = handle.network().peers().await else {
+        return false;
+    };
+    let expires_ms = created_ms.saturating_add(MAX_TTL_MS).max(now_ms() + 60_000);
+    let mut kept = false;
+    for peer in peers {
+        if author_of_peer(&peer.peer_id) == Some(to.author) {
+            continue;
+        }
+        let request = MailboxRequest::Deposit {
+            recipient: to.enc,
+            expires_ms: expires_ms.min(now_ms().saturating_add(MAX_TTL_MS)),
+            sealed: sealed.to_vec(),
+        };
+        if let Some(MailboxResponse::Accepted { .. }) = ask(handle, peer.peer_id, request).await {
+            kept = true;
+        }
+    }
+    kept
+}
+
+/// Collects every message waiting for this node at `peer` (when it keeps mailboxes): proves
+/// the key, fetches page by page, hands each message to the orders inbox, and acknowledges
+/// what was stored (or can never be). Returns how many messages were taken.
+pub async fn collect_from(handle: &Handle, peer: PeerId) -> usize {
+    let Some(cooperative) = author_of_peer(&peer) else {
+        return 0;
+    };
+    let key = handle.encryption_key();
+    let recipient = key.public();
+    let Some(MailboxResponse::Challenge(challenge)) =
+        ask(handle, peer, MailboxRequest::Challenge { recipient }).await
+    else {
+        return 0;
+    };
+    let Ok(proof) = answer_challenge(&cooperative, &key, &challenge, now_ms()) else {
+        tracing::warn!(%peer, "mailbox challenge does not open: not from this cooperative");
+        return 0;
+    };
+    let mut taken = 0;
+    let mut after = None;
+    // A whole mailbox is at most this many pages; messages left unacknowledged (transient
+    // failures) must not keep the loop going.
+    let pages =
+        smartket_protocol::mailbox::RECIPIENT_QUOTA_MESSAGES as usize / MAX_PAGE_MESSAGES + 2;
+    for _ in 0..pages {
+        let fetch = MailboxRequest::Fetch {
+            recipient,
+            proof,
+            after,
+            max: MAX_PAGE_MESSAGES as u8,
+        };
+        let Some(MailboxResponse::Page { messages, more }) = ask(handle, peer, fetch).await else {
+            return taken;
+        };
+        let mut done = Vec::new();
+        for message in &messages {
+            match handle.orders().receive(&message.sealed).await {
+                Ok(MsgResponse::Refused { code, .. }) if code.is_transient() => {}
+                Ok(_) => done.push(message.id),
+                Err(e) => tracing::warn!("message from a mailbox not stored: {e}"),
+            }
+        }
+        after = messages.last().map(|m| m.id);
+        if !done.is_empty() {
+            taken += done.len();
+            let ack = MailboxRequest::Ack {
+                recipient,
+                proof,
+                ids: done,
+            };
+            if !matches!(
+                ask(handle, peer, ack).await,
+                Some(MailboxResponse::Acked { .. })
+            ) {
+                return taken;
+            }
+        }
+        if !more || after.is_none() {
+            return taken;
+        }
+    }
+    taken
+}
+
+/// Collects from every connected peer.
+pub async fn collect_all(handle: &Handle) -> usize {
+    let Ok(peers) = handle.network().peers().await else {
+        return 0;
+    };
+    let mut taken = 0;
+    for peer in peers {
+        taken += collect_from(handle, peer.peer_id).await;
+    }
+    taken
+}
