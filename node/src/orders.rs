@@ -575,3 +575,6 @@ fn outgoing(to: RecipientKeys, sealed: Vec<u8>, kind: &str) -> Outgoing {
         created_ms: now,
     }
 }
+
+#[cfg(test)]
+mod tests;

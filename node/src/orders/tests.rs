@@ -1,0 +1,385 @@
+//! The order rules through a real daemon (no socket): sealed messages from a consumer key and
+//! a stranger key are handed to the seller's inbox as the network would hand them.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use smartket_protocol::messages::{
+    Contact, DeliveryChoice, MessageId, Order, OrderId, OrderItem, PaymentChoice, Step, Transition,
+};
+use smartket_protocol::{
+    EncryptionKey, Kind, Message, MessageBody, RecipientKeys, Record, SecretKey, seal,
+};
+
+use super::checkout::{CheckoutError, SellerChoice};
+use super::{OrderError, Orders};
+use crate::api::records::Draft;
+use crate::clock::now_ms;
+use crate::config::Config;
+use crate::daemon::{Daemon, Handle};
+use smartket_protocol::mailbox::{MsgResponse, RefuseCode};
+
+struct Seller {
+    _dir: tempfile::TempDir,
+    daemon: Daemon,
+}
+
+/// A producer node with its own 40-piece listing at CHF 9.00.
+async fn seller() -> (Seller, Handle, Record) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::identity::create_key(dir.path()).unwrap();
+    let mut config = Config::default();
+    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    let daemon = Daemon::start(dir.path(), config).await.unwrap();
+    let handle = daemon.handle();
+    let listing = publish(&handle, None, Kind::Listing, "tomme", &listing_body(900)).await;
+    (Seller { _dir: dir, daemon }, handle, listing)
+}
+
+fn listing_body(amount: u64) -> serde_json::Value {
+    json!({
+        "title": { "fr": "Tomme" }, "description": { "fr": "Au lait cru." },
+        "category": "food.dairy.cheese",
+        "price": { "amount": amount, "currency": "CHF", "unit": "piece" },
+        "stock": 40,
+        "fulfilment": [{ "type": "pickup", "place": "Ferme", "postcode": "1254" }],
+    })
+}
+
+/// Signs `body` into `kind`/`key` as `secret` (the node itself when `None`) and stores it.
+async fn publish(
+    handle: &Handle,
+    secret: Option<&SecretKey>,
+    kind: Kind,
+    key: &str,
+    body: &serde_json::Value,
+) -> Record {
+    let now = now_ms();
+    let author = secret.map_or(handle.author(), SecretKey::public);
+    let payload = Draft {
+        author,
+        kind,
+        market: "geneva",
+        key,
+        created: now,
+        rev: now,
+        lifetime_ms: 86_400_000,
+    }
+    .payload(body)
+    .unwrap();
+    match secret {
+        None => match handle.publish_payload(payload).await.unwrap() {
+            crate::ingest::Verdict::Accepted(record) => record,
+            other => panic!("{other:?}"),
+        },
+        Some(secret) => {
+            let record = Record::sign(secret, payload).unwrap();
+            handle.store().commit(vec![record.clone()]).unwrap();
+            record
+        }
+    }
+}
+
+struct Party {
+    secret: SecretKey,
+    enc: EncryptionKey,
+}
+
+impl Party {
+    fn new(n: u8) -> Party {
+        Party {
+            secret: SecretKey::from_bytes(&[n; 32]),
+            enc: EncryptionKey::from_seed(&[n.wrapping_add(100); 32]),
+        }
+    }
+
+    fn keys(&self) -> RecipientKeys {
+        RecipientKeys {
+            author: self.secret.public(),
+            enc: self.enc.public(),
+        }
+    }
+
+    /// Seals `body` from this party to the node.
+    fn seal_to(&self, handle: &Handle, body: MessageBody) -> (MessageId, Vec<u8>) {
+        let message = Message::new("geneva", body).unwrap();
+        let to = RecipientKeys {
+            author: handle.author(),
+            enc: handle.encryption_key().public(),
+        };
+        let sealed = seal(&self.secret, &to, &message, now_ms()).unwrap();
+        (message.id, sealed.into_bytes())
+    }
+}
+
+fn order_for(listing: &Record, consumer: &Party, quantity: u32, unit_price: u64) -> Order {
+    let mut order = Order {
+        order_id: OrderId::random().unwrap(),
+        items: vec![OrderItem {
+            author: listing.payload.author,
+            key: listing.payload.key.clone(),
+            listing: listing.id,
+            rev: listing.payload.rev,
+            variant: None,
+            quantity,
+            unit_price,
+            currency: "CHF".into(),
+        }],
+        delivery: DeliveryChoice::Pickup,
+        address: None,
+        contact: Contact {
+            name: "Léa".into(),
+            phone: None,
+            email: Some("lea@example.ch".into()),
+        },
+        payment: PaymentChoice::CashOnPickup,
+        totals: BTreeMap::new(),
+        note: None,
+        reply_to: consumer.keys(),
+    };
+    order.totals = order.computed_totals().unwrap();
+    order
+}
+
+fn refused_for(answer: &MsgResponse, rule: &str) -> bool {
+    matches!(answer, MsgResponse::Refused { code: RefuseCode::Invalid, reason } if reason.starts_with(rule))
+}
+
+fn stage(orders: &Orders<'_>, id: &OrderId) -> String {
+    let (_, track, _) = orders.get(id).unwrap();
+    super::view::stage_name(track.state.stage)
+}
+
+#[tokio::test]
+async fn a_replayed_order_is_a_duplicate_and_a_reused_order_id_is_refused() {
+    let (node, handle, listing) = seller().await;
+    let consumer = Party::new(1);
+    let order = order_for(&listing, &consumer, 2, 900);
+    let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+    let orders = handle.orders();
+    assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(stage(&orders, &order.order_id), "placed");
+    // The same bytes again (a replay, or the mailbox copy after the direct one).
+    assert_eq!(
+        orders.receive(&sealed).await.unwrap(),
+        MsgResponse::Duplicate
+    );
+    // The same order id in a new message.
+    let (_, again) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+    let answer = orders.receive(&again).await.unwrap();
+    assert!(refused_for(&answer, "duplicate_order"), "{answer:?}");
+    assert_eq!(orders.list().unwrap().len(), 1);
+    node.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() {
+    let (node, handle, listing) = seller().await;
+    let (consumer, stranger) = (Party::new(1), Party::new(2));
+    let order = order_for(&listing, &consumer, 1, 900);
+    let (order_msg, sealed) =
+        consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+    let orders = handle.orders();
+    assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+    let step = |prev, step| {
+        MessageBody::Transition(Transition {
+            order_id: order.order_id,
+            prev,
+            at: now_ms(),
+            step,
+        })
+    };
+    // The consumer cannot accept its own order.
+    let (_, forged) = consumer.seal_to(
+        &handle,
+        step(
+            order_msg,
+            Step::Accepted {
+                payment_reference: None,
+                note: None,
+            },
+        ),
+    );
+    let answer = orders.receive(&forged).await.unwrap();
+    assert!(refused_for(&answer, "wrong_party"), "{answer:?}");
+    // A stranger cannot cancel it.
+    let (_, forged) = stranger.seal_to(
+        &handle,
+        step(
+            order_msg,
+            Step::Cancelled {
+                reason: "no".into(),
+            },
+        ),
+    );
+    let answer = orders.receive(&forged).await.unwrap();
+    assert!(refused_for(&answer, "wrong_party"), "{answer:?}");
+    // Completed cannot follow placed.
+    let (_, early) = consumer.seal_to(&handle, step(order_msg, Step::Completed));
+    let answer = orders.receive(&early).await.unwrap();
+    assert!(
+        refused_for(&answer, "wrong_party") || refused_for(&answer, "out_of_order"),
+        "{answer:?}"
+    );
+    // A message whose bytes were altered does not open.
+    let mut tampered = sealed.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert!(matches!(
+        orders.receive(&tampered).await.unwrap(),
+        MsgResponse::Refused {
+            code: RefuseCode::DecryptionFailed,
+            ..
+        }
+    ));
+    assert_eq!(stage(&orders, &order.order_id), "placed");
+    // The consumer may cancel before acceptance; after that nothing moves.
+    let (cancel_id, cancel) = consumer.seal_to(
+        &handle,
+        step(
+            order_msg,
+            Step::Cancelled {
+                reason: "changed my mind".into(),
+            },
+        ),
+    );
+    assert_eq!(orders.receive(&cancel).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(stage(&orders, &order.order_id), "cancelled");
+    let (_, late) = consumer.seal_to(&handle, step(cancel_id, Step::Completed));
+    let answer = orders.receive(&late).await.unwrap();
+    assert!(
+        refused_for(&answer, "finished") || refused_for(&answer, "wrong_party"),
+        "{answer:?}"
+    );
+    let refused = orders
+        .step(
+            &order.order_id,
+            Step::Accepted {
+                payment_reference: None,
+                note: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(OrderError::Refused(_))),
+        "{refused:?}"
+    );
+    node.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn orders_at_a_stale_price_or_beyond_the_stock_are_rejected_with_the_reason() {
+    let (node, handle, listing) = seller().await;
+    let consumer = Party::new(1);
+    let orders = handle.orders();
+    for (quantity, price, why) in [(41, 900, "not enough"), (1, 850, "price")] {
+        let order = order_for(&listing, &consumer, quantity, price);
+        let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+        assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+        let (_, track, sent) = orders.get(&order.order_id).unwrap();
+        assert_eq!(super::view::stage_name(track.state.stage), "rejected");
+        let reason = match &track.messages[1].body {
+            MessageBody::Transition(Transition {
+                step: Step::Rejected { reason },
+                ..
+            }) => reason.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(reason.contains(why), "{reason}");
+        assert_eq!(sent.len(), 1, "the rejection goes to the consumer");
+        assert_eq!(sent[0].1.to, consumer.keys());
+    }
+    // An order that fits is accepted, and accepting takes the stock.
+    let order = order_for(&listing, &consumer, 5, 900);
+    let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+    assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+    orders
+        .step(
+            &order.order_id,
+            Step::Accepted {
+                payment_reference: None,
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, now) =
+        super::basket::current_listing(handle.store(), &handle.author(), "tomme", now_ms())
+            .unwrap()
+            .unwrap();
+    assert_eq!(now.stock, Some(35));
+    node.daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn checkout_says_what_changed_since_the_basket_was_filled_and_waits_for_consent() {
+    let (node, handle, _) = seller().await;
+    // This node shops from another seller whose records it holds.
+    let other = SecretKey::from_bytes(&[7; 32]);
+    let profile = json!({ "roles": ["producer"], "legal_form": "individual",
+        "name": { "fr": "Ferme" }, "postcode": "1254",
+        "point": { "lat_e4": 462_000, "lon_e4": 62_000 }, "enc_key": "22".repeat(32) });
+    publish(&handle, Some(&other), Kind::Profile, "profile", &profile).await;
+    publish(
+        &handle,
+        Some(&other),
+        Kind::Listing,
+        "miel",
+        &listing_body(1200),
+    )
+    .await;
+    let orders = handle.orders();
+    orders
+        .add_to_basket(&other.public(), "miel", None, 2)
+        .await
+        .unwrap();
+    // The seller raises the price after the line was added.
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    publish(
+        &handle,
+        Some(&other),
+        Kind::Listing,
+        "miel",
+        &listing_body(1350),
+    )
+    .await;
+    let choices = BTreeMap::from([(
+        other.public(),
+        SellerChoice {
+            delivery: DeliveryChoice::Pickup,
+            payment: PaymentChoice::CashOnPickup,
+            note: None,
+        },
+    )]);
+    let contact = Contact {
+        name: "Léa".into(),
+        phone: None,
+        email: Some("lea@example.ch".into()),
+    };
+    let refused = orders.checkout(&choices, &contact, None, false).await;
+    match refused {
+        Err(OrderError::Checkout(CheckoutError::Changed(changes))) => {
+            assert_eq!(changes.len(), 1);
+            assert_eq!(
+                changes[0],
+                super::checkout::LineChange::Price {
+                    line: 0,
+                    was: 1200,
+                    now: 1350
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(orders.list().unwrap().is_empty(), "nothing was ordered");
+    let placed = orders
+        .checkout(&choices, &contact, None, true)
+        .await
+        .unwrap();
+    let (_, track, _) = orders.get(&placed[0]).unwrap();
+    let order = track.order.unwrap();
+    assert_eq!(order.items[0].unit_price, 1350);
+    assert_eq!(order.totals["CHF"], 2700);
+    assert!(orders.basket().unwrap().lines.is_empty());
+    node.daemon.shutdown().await;
+}
