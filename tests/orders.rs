@@ -207,7 +207,15 @@ async fn a_two_seller_basket_goes_from_checkout_to_completed_for_every_party() {
     .await;
     assert_eq!(sent["order"]["delivery"]["fee"]["amount"], 800);
     assert_eq!(sent["order"]["totals"]["CHF"], 2500 + 800);
-    assert_eq!(sent["basket_is_empty"], Value::Null);
+    // 30 % of CHF 33.00 in Léman to the dairy's wallet, the rest in cash to the courier.
+    assert_eq!(
+        sent["payment"],
+        json!([
+            { "type": "local_currency", "currency": "LEM", "amount": 990,
+              "wallet": "lem:wallet-1", "reference": format!("smartket {}", &cheese[..8]) },
+            { "type": "in_person", "how": "cash_on_delivery", "amount": 2310, "currency": "CHF" },
+        ])
+    );
     let basket = consumer.get("/api/v1/basket").await.unwrap().unwrap();
     assert_eq!(basket["lines"], json!([]));
 

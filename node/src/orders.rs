@@ -15,6 +15,7 @@ pub mod checkout;
 pub mod db;
 mod inbox;
 mod outbox;
+pub mod payment;
 pub mod track;
 pub mod view;
 
@@ -548,9 +549,31 @@ impl Orders<'_> {
         )))
     }
 
+    /// What the payer must do to pay this order, part by part (empty for a courier).
+    pub fn payment_parts(&self, file: &db::OrderFile, track: &Track) -> Vec<payment::PaymentPart> {
+        let Some(order) = &track.order else {
+            return Vec::new();
+        };
+        let seller = self.profile_of(&track.parties.seller).ok().flatten();
+        let market = self.handle.markets().iter().find(|m| m.id == file.market);
+        payment::Payments::default().parts(&payment::PaymentContext {
+            order,
+            seller: seller.as_ref(),
+            market,
+        })
+    }
+
     fn own_profile(&self) -> Result<Option<smartket_protocol::kinds::Profile>, OrderError> {
+        self.profile_of(&self.handle.author())
+    }
+
+    /// The current profile of `author`, if this node holds one.
+    fn profile_of(
+        &self,
+        author: &smartket_protocol::AuthorKey,
+    ) -> Result<Option<smartket_protocol::kinds::Profile>, OrderError> {
         let slot = smartket_protocol::Slot {
-            author: self.handle.author(),
+            author: *author,
             kind: smartket_protocol::Kind::Profile,
             key: "profile".into(),
         };

@@ -441,7 +441,8 @@ pub async fn orders_index(State(state): State<ApiState>) -> Result<Json<Vec<Orde
     let mut out = Vec::new();
     for (file, track) in orders.list()? {
         let (_, _, sent) = orders.get(&file.order_id)?;
-        out.push(order_json(&file, &track, &sent));
+        let payment = orders.payment_parts(&file, &track);
+        out.push(order_json(&file, &track, &sent, payment));
     }
     Ok(Json(out))
 }
@@ -454,8 +455,10 @@ pub async fn orders_show(
     State(state): State<ApiState>,
     Path(id): Path<String>,
 ) -> Result<Json<OrderJson>, ApiError> {
-    let (file, track, sent) = state.node.orders().get(&order_id(&id)?)?;
-    Ok(Json(order_json(&file, &track, &sent)))
+    let orders = state.node.orders();
+    let (file, track, sent) = orders.get(&order_id(&id)?)?;
+    let payment = orders.payment_parts(&file, &track);
+    Ok(Json(order_json(&file, &track, &sent, payment)))
 }
 
 /// A step to make (the JSON of `sealing.md` §8.2's `step`).
@@ -543,7 +546,8 @@ pub async fn orders_step(
     let orders = state.node.orders();
     orders.step(&id, step).await?;
     let (file, track, sent) = orders.get(&id)?;
-    Ok(Json(order_json(&file, &track, &sent)))
+    let payment = orders.payment_parts(&file, &track);
+    Ok(Json(order_json(&file, &track, &sent, payment)))
 }
 
 /// The order's whole signed history as one verifiable document.

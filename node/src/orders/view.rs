@@ -8,6 +8,7 @@ use smartket_protocol::{MessageBody, cbor::Limits};
 use utoipa::ToSchema;
 
 use super::db::{DeliveryState, OrderFile, Outgoing, Party};
+use super::payment::PaymentPart;
 use super::track::Track;
 
 /// An order as the API shows it.
@@ -45,6 +46,9 @@ pub struct OrderJson {
     pub steps: Vec<StepJson>,
     /// What we sent in this order and how far it went.
     pub sent: Vec<SentJson>,
+    /// How the order is paid, part by part: in person, the local-currency share to the
+    /// seller's wallet, a QR-bill for a bank transfer.
+    pub payment: Vec<PaymentPart>,
 }
 
 /// One step of an order.
@@ -132,7 +136,12 @@ fn contact_json(c: &smartket_protocol::messages::Contact) -> Value {
 }
 
 /// The JSON of an order.
-pub fn order_json(file: &OrderFile, track: &Track, sent: &[(MessageId, Outgoing)]) -> OrderJson {
+pub fn order_json(
+    file: &OrderFile,
+    track: &Track,
+    sent: &[(MessageId, Outgoing)],
+    payment: Vec<PaymentPart>,
+) -> OrderJson {
     let order = track.order.as_ref().map(|o| {
         json!({
             "items": o.items.iter().map(|i| json!({
@@ -212,6 +221,7 @@ pub fn order_json(file: &OrderFile, track: &Track, sent: &[(MessageId, Outgoing)
                 attempts: out.attempts,
             })
             .collect(),
+        payment,
     }
 }
 
