@@ -223,7 +223,29 @@ async fn a_two_seller_basket_goes_from_checkout_to_completed_for_every_party() {
     let at_dairy = wait_stage(&dairy, &cheese, "placed").await;
     assert_eq!(at_dairy["party"], "seller");
     assert_eq!(at_dairy["order"]["payment"]["share_pct"], 30);
+    let mut events = reqwest::Client::new()
+        .get(format!("{}/api/v1/events", consumer.api))
+        .bearer_auth(&consumer.token)
+        .send()
+        .await
+        .unwrap();
     step(&dairy, &cheese, json!({ "type": "accepted" })).await;
+    // The consumer's page hears of it without asking.
+    let mut seen = String::new();
+    let expected = format!("\"order\":\"{cheese}\"");
+    tokio::time::timeout(DEADLINE, async {
+        while !(seen.contains("event: order") && seen.contains(&expected)) {
+            let chunk = events
+                .chunk()
+                .await
+                .unwrap()
+                .expect("the stream stays open");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no order event; got {seen:?}"));
+    drop(events);
     // Accepting took the stock.
     wait_until("the dairy's stock went down", DEADLINE, || async {
         let listing = dairy

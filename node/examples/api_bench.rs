@@ -39,10 +39,6 @@ async fn main() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
     smartket_node::identity::create_key(dir).unwrap();
-    let mut config = Config::default();
-    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
-    let daemon = Daemon::start(dir, config).await.unwrap();
-    let handle = daemon.handle();
 
     let now = smartket_node::clock::now_ms();
     let records: Vec<Record> = (0..n)
@@ -60,9 +56,18 @@ async fn main() {
         })
         .collect();
     let ids: Arc<Vec<String>> = Arc::new(records.iter().map(|r| r.id.to_hex()).collect());
-    for chunk in records.chunks(2_000) {
-        handle.store().commit(chunk.to_vec()).unwrap();
+    // Stored before the node starts, so the node builds its search index from the store.
+    {
+        let store =
+            smartket_node::store::Store::open(&dir.join(smartket_node::daemon::DB_FILE)).unwrap();
+        for chunk in records.chunks(2_000) {
+            store.commit(chunk.to_vec()).unwrap();
+        }
     }
+    let mut config = Config::default();
+    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    let daemon = Daemon::start(dir, config).await.unwrap();
+    let handle = daemon.handle();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -55,6 +55,19 @@ pub enum Command {
         #[arg(long, default_value = config::DEFAULT_API)]
         api: std::net::SocketAddr,
     },
+    /// Start a whole local Geneva market on this machine (a cooperative, sellers, a platform,
+    /// couriers, a certifier and your consumer node), each a real node; Ctrl-C stops them.
+    Demo {
+        /// Delete the demo's data first and publish the seed again.
+        #[arg(long)]
+        fresh: bool,
+        /// The seed (actors, catalogues, pictures); default `examples/geneva`.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// First API port; the nodes take the ones after it (0: any free ports).
+        #[arg(long, default_value_t = 8420)]
+        port: u16,
+    },
     /// Run the node until Ctrl-C.
     Run {
         /// Listen address for other nodes (repeatable); replaces the config's list.
@@ -116,8 +129,16 @@ pub enum ListingAction {
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<()> {
+    if let Command::Demo { fresh, seed, port } = &cli.command {
+        let dir = cli
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("smartket-demo"));
+        return demo(&dir, seed.clone(), *fresh, *port).await;
+    }
     let dir = cli.data_dir.unwrap_or_else(daemon::default_data_dir);
     match cli.command {
+        Command::Demo { .. } => Ok(()),
         Command::Init {
             market,
             role,
@@ -207,6 +228,42 @@ fn init(
     println!("  author   {}", secret.public());
     println!("  config   {}", config_path.display());
     println!("Start it with: smartket run --data-dir {}", dir.display());
+    Ok(())
+}
+
+/// The seed shipped with the sources, found from the working directory or the build's.
+fn default_seed() -> PathBuf {
+    let here = PathBuf::from("examples/geneva");
+    if here.join("market.toml").exists() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/geneva")
+}
+
+async fn demo(dir: &Path, seed: Option<PathBuf>, fresh: bool, port: u16) -> Result<()> {
+    let stop = StopSignal::register().context("installing the Ctrl-C handler")?;
+    let seed = seed.unwrap_or_else(default_seed);
+    println!(
+        "Starting the Geneva demo market in {} (seed {})…",
+        dir.display(),
+        seed.display()
+    );
+    let demo = crate::demo::run::start(dir, &seed, fresh, port).await?;
+    println!(
+        "The market is up: {} nodes on this machine.",
+        demo.nodes.len()
+    );
+    for node in &demo.nodes {
+        let link = node
+            .login
+            .clone()
+            .unwrap_or_else(|| format!("http://{}/api/v1/node", node.api));
+        println!("  {:<16} {:<32} {link}", node.role, node.name);
+    }
+    println!("Open a link to log in as that actor (each works once). Press Ctrl-C to stop.");
+    stop.wait().await;
+    println!("Stopping…");
+    demo.shutdown().await;
     Ok(())
 }
 

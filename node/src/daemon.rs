@@ -298,11 +298,7 @@ impl Handle {
     /// The X25519 key sealed messages to this actor are encrypted to (published in its
     /// profile). Derived from the identity key, so the key file stays the one secret to back up.
     pub fn encryption_key(&self) -> smartket_protocol::EncryptionKey {
-        let seed = blake3::derive_key(
-            "smartket 2026 node encryption key seed v1",
-            &self.inner.secret.to_bytes(),
-        );
-        smartket_protocol::EncryptionKey::from_seed(&seed)
+        identity::encryption_key(&self.inner.secret)
     }
 
     /// The identity key, for sealing messages.

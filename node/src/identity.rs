@@ -84,8 +84,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IdentityError + '_ {
 
 /// Creates a new key in `dir` (mode 0600). Refuses to overwrite an existing one.
 pub fn create_key(dir: &Path) -> Result<SecretKey, IdentityError> {
-    let path = dir.join(KEY_FILE);
     let secret = SecretKey::generate().map_err(|e| IdentityError::Random(e.to_string()))?;
+    write_key(dir, secret)
+}
+
+/// Writes `secret` as the key of `dir` (mode 0600), refusing to replace an existing key: the
+/// demo market gives each of its actors a key derived from its name.
+pub fn write_key(dir: &Path, secret: SecretKey) -> Result<SecretKey, IdentityError> {
+    let path = dir.join(KEY_FILE);
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -104,6 +110,16 @@ pub fn create_key(dir: &Path) -> Result<SecretKey, IdentityError> {
     writeln!(file, "{}", hex::encode(secret.to_bytes())).map_err(io(&path))?;
     file.sync_all().map_err(io(&path))?;
     Ok(secret)
+}
+
+/// The X25519 key sealed messages to an actor are encrypted to, derived from its identity key
+/// so that the key file stays the one secret to back up.
+pub fn encryption_key(secret: &SecretKey) -> smartket_protocol::EncryptionKey {
+    let seed = blake3::derive_key(
+        "smartket 2026 node encryption key seed v1",
+        &secret.to_bytes(),
+    );
+    smartket_protocol::EncryptionKey::from_seed(&seed)
 }
 
 /// Loads the key of `dir`, checking its permissions first.

@@ -86,16 +86,33 @@ fn event_of(change: &StoreEvent) -> Option<Event> {
     Event::default().event(name).json_data(data).ok()
 }
 
-/// The store's changes from now on: events `added`, `replaced`, `removed` (data: a JSON
-/// [`ChangeJson`]) and `lagged` (data: `{"missed": N}`).
+/// An `order` event: an order of this node changed (a message arrived, a step was made, a
+/// message we sent was delivered or refused); read it again with `GET /api/v1/orders/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderChangeJson {
+    /// The order id (hex).
+    pub order: String,
+    /// `received`, `step`, `chat`, `sent`, `delivered` or `refused`.
+    pub what: String,
+}
+
+fn lagged(missed: u64) -> Event {
+    Event::default()
+        .event("lagged")
+        .data(format!("{{\"missed\":{missed}}}"))
+}
+
+/// The store's changes and this node's order changes from now on: events `added`, `replaced`,
+/// `removed` (data: a JSON [`ChangeJson`]), `order` (data: [`OrderChangeJson`]) and `lagged`
+/// (data: `{"missed": N}`: reload what you show).
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
-    responses((status = 200, description = "Server-Sent Events: added, replaced, removed, lagged",
+    responses((status = 200,
+               description = "Server-Sent Events: added, replaced, removed, order, lagged",
                content_type = "text/event-stream", body = ChangeJson)))]
 pub async fn events_stream(
     State(state): State<ApiState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let receiver = state.node.subscribe();
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
+    let records = futures::stream::unfold(state.node.subscribe(), |mut receiver| async move {
         loop {
             match receiver.recv().await {
                 Ok(change) => {
@@ -103,15 +120,31 @@ pub async fn events_stream(
                         return Some((Ok(event), receiver));
                     }
                 }
-                Err(RecvError::Lagged(missed)) => {
-                    let event = Event::default()
-                        .event("lagged")
-                        .data(format!("{{\"missed\":{missed}}}"));
-                    return Some((Ok(event), receiver));
-                }
+                Err(RecvError::Lagged(missed)) => return Some((Ok(lagged(missed)), receiver)),
                 Err(RecvError::Closed) => return None,
             }
         }
     });
+    let orders =
+        futures::stream::unfold(state.node.orders().subscribe(), |mut receiver| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(change) => {
+                        let data = OrderChangeJson {
+                            order: change.order_id.to_hex(),
+                            what: change.what.to_owned(),
+                        };
+                        if let Ok(event) = Event::default().event("order").json_data(data) {
+                            return Some((Ok(event), receiver));
+                        }
+                    }
+                    Err(RecvError::Lagged(missed)) => {
+                        return Some((Ok(lagged(missed)), receiver));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        });
+    let stream = futures::stream::select(records, orders);
     Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
 }

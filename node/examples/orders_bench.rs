@@ -1,0 +1,211 @@
+//! Order delivery figures on loopback, between real daemons:
+//!
+//! 1. Round trip of one order, consumer → seller → acknowledgement (`/smartket/msg/1`): the
+//!    seller opens it, checks it against its listing, stores it durably, then answers.
+//! 2. Mailbox: 100 orders deposited at a cooperative while the seller is away; time from the
+//!    seller connecting to the cooperative to all 100 stored in its orders.
+//!
+//! ```text
+//! cargo run --release -p smartket-node --example orders_bench [ORDERS]
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use smartket_node::api::records::Draft;
+use smartket_node::config::Config;
+use smartket_node::daemon::{Daemon, Handle};
+use smartket_node::identity;
+use smartket_node::network::RequestKind;
+use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
+use smartket_protocol::messages::{
+    Contact, DeliveryChoice, Order, OrderId, OrderItem, PaymentChoice,
+};
+use smartket_protocol::{Kind, Message, MessageBody, RecipientKeys, Record, SecretKey, seal};
+
+async fn start(dir: &Path, role: &str) -> Daemon {
+    if !dir.join("identity.key").exists() {
+        std::fs::create_dir_all(dir).unwrap();
+        identity::create_key(dir).unwrap();
+    }
+    let mut config = Config::default();
+    config.node.role = role.into();
+    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    Daemon::start(dir, config).await.unwrap()
+}
+
+async fn connect(from: &Handle, to: &Handle) {
+    let addr = to.network().listen_addrs().await.unwrap()[0].clone();
+    from.network()
+        .dial(format!("{addr}/p2p/{}", to.peer_id()).parse().unwrap())
+        .await
+        .unwrap();
+    while !from
+        .network()
+        .peers()
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.peer_id == to.peer_id())
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The seller's listing, signed with its key and stored on its node.
+fn listing(secret: &SecretKey) -> Record {
+    let body = serde_json::json!({
+        "title": { "fr": "Tomme" }, "description": { "fr": "Au lait cru." },
+        "category": "food.dairy.cheese",
+        "price": { "amount": 900, "currency": "CHF", "unit": "piece" },
+        "fulfilment": [{ "type": "pickup", "place": "Ferme", "postcode": "1254" }],
+    });
+    let now = smartket_node::clock::now_ms();
+    let payload = Draft {
+        author: secret.public(),
+        kind: Kind::Listing,
+        market: "geneva",
+        key: "tomme",
+        created: now,
+        rev: now,
+        lifetime_ms: 86_400_000,
+    }
+    .payload(&body)
+    .unwrap();
+    Record::sign(secret, payload).unwrap()
+}
+
+fn sealed_order(
+    consumer: &SecretKey,
+    reply: RecipientKeys,
+    to: &RecipientKeys,
+    item: &Record,
+) -> Vec<u8> {
+    let mut order = Order {
+        order_id: OrderId::random().unwrap(),
+        items: vec![OrderItem {
+            author: item.payload.author,
+            key: "tomme".into(),
+            listing: item.id,
+            rev: item.payload.rev,
+            variant: None,
+            quantity: 1,
+            unit_price: 900,
+            currency: "CHF".into(),
+        }],
+        delivery: DeliveryChoice::Pickup,
+        address: None,
+        contact: Contact {
+            name: "Léa".into(),
+            phone: None,
+            email: Some("lea@example.ch".into()),
+        },
+        payment: PaymentChoice::CashOnPickup,
+        totals: BTreeMap::new(),
+        note: None,
+        reply_to: reply,
+    };
+    order.totals = order.computed_totals().unwrap();
+    let message = Message::new("geneva", MessageBody::Order(Box::new(order))).unwrap();
+    seal(consumer, to, &message, smartket_node::clock::now_ms())
+        .unwrap()
+        .into_bytes()
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let temp = tempfile::tempdir().unwrap();
+
+    // 1. Direct round trips.
+    let seller = start(&temp.path().join("seller"), "producer").await;
+    let consumer = start(&temp.path().join("consumer"), "consumer").await;
+    let (s, c) = (seller.handle(), consumer.handle());
+    let s_secret = identity::load_key(&temp.path().join("seller")).unwrap();
+    let c_secret = identity::load_key(&temp.path().join("consumer")).unwrap();
+    let item = listing(&s_secret);
+    s.store().commit(vec![item.clone()]).unwrap();
+    connect(&c, &s).await;
+    let to = RecipientKeys {
+        author: s.author(),
+        enc: s.encryption_key().public(),
+    };
+    let reply = RecipientKeys {
+        author: c.author(),
+        enc: c.encryption_key().public(),
+    };
+    let mut latencies = Vec::with_capacity(n);
+    for _ in 0..n {
+        let request = MsgRequest {
+            to_enc: to.enc,
+            sealed: sealed_order(&c_secret, reply, &to, &item),
+        }
+        .encode();
+        let started = Instant::now();
+        let answer = c
+            .network()
+            .request(s.peer_id(), RequestKind::Msg, request)
+            .await
+            .unwrap();
+        latencies.push(started.elapsed());
+        assert_eq!(MsgResponse::decode(&answer).unwrap(), MsgResponse::Stored);
+    }
+    latencies.sort_unstable();
+    println!(
+        "order round trip (sealed order → seller opens, checks, stores durably → ack), {n} orders: \
+         p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(&latencies, 0.50).as_secs_f64() * 1e3,
+        pct(&latencies, 0.99).as_secs_f64() * 1e3,
+        latencies[latencies.len() - 1].as_secs_f64() * 1e3,
+    );
+    seller.shutdown().await;
+
+    // 2. Mailbox: 100 orders wait at the cooperative for a seller that is away.
+    let coop = start(&temp.path().join("coop"), "cooperative").await;
+    let k = coop.handle();
+    connect(&c, &k).await;
+    let away_dir = temp.path().join("away");
+    std::fs::create_dir_all(&away_dir).unwrap();
+    let away_secret = identity::create_key(&away_dir).unwrap();
+    let away_item = listing(&away_secret);
+    let away = RecipientKeys {
+        author: away_secret.public(),
+        enc: identity::encryption_key(&away_secret).public(),
+    };
+    for _ in 0..100 {
+        let sealed = sealed_order(&c_secret, reply, &away, &away_item);
+        let now = smartket_node::clock::now_ms();
+        assert!(smartket_node::mailbox::client::deposit(&c, &away, &sealed, now).await);
+    }
+    assert_eq!(k.status().await.mailbox.unwrap().waiting, 100);
+    let seller = start(&away_dir, "producer").await;
+    let s = seller.handle();
+    s.store().commit(vec![away_item]).unwrap();
+    let started = Instant::now();
+    connect(&s, &k).await;
+    while s.orders().list().unwrap().len() < 100 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "mailbox not emptied"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "mailbox: 100 orders waiting at the cooperative, seller connects → all 100 stored: {:.2} s",
+        elapsed.as_secs_f64()
+    );
+    seller.shutdown().await;
+    coop.shutdown().await;
+    consumer.shutdown().await;
+}
