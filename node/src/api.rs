@@ -181,8 +181,12 @@ pub fn router(state: ApiState) -> Router {
         .fallback(errors::no_route)
         .method_not_allowed_fallback(errors::wrong_method)
         .layer(middleware::from_fn_with_state(state.clone(), auth::guard));
+    let pages =
+        crate::ui::routes().layer(middleware::from_fn_with_state(state.clone(), auth::guard));
     Router::new()
         .route("/login", get(auth::login))
+        .merge(crate::ui::public_routes())
+        .merge(pages)
         .merge(api)
         .with_state(state)
 }

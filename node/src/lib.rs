@@ -21,3 +21,4 @@ pub mod search;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod ui;

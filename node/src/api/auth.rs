@@ -178,6 +178,9 @@ pub async fn guard(State(state): State<ApiState>, request: Request, next: Next) 
         .is_some_and(|t| constant_time_eq(t.as_bytes(), state.token.as_bytes()));
     let session = session_of(headers).is_some_and(|s| state.sessions.is_open(s));
     if !bearer && !session {
+        if !request.uri().path().starts_with("/api/") {
+            return crate::ui::not_logged_in(request.headers());
+        }
         return ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

@@ -1,0 +1,118 @@
+//! The page around every page: language, skip link, header with the search box and the
+//! navigation, main landmark.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use super::i18n::{LANGUAGES, Tr, choose};
+
+/// What the page around a page needs.
+pub(super) struct Frame<'a> {
+    /// The messages.
+    pub tr: Tr,
+    /// The page's title.
+    pub title: String,
+    /// The search box's text.
+    pub query: &'a str,
+    /// The page's path and query, for the language links.
+    pub here: &'a str,
+    /// Whether the language was chosen by `?lang=` (then remembered in a cookie).
+    pub chosen: bool,
+}
+
+/// `here` with `lang` set to `lang`.
+fn with_lang(here: &str, lang: &str) -> String {
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let lang = format!("lang={lang}");
+    pairs.push(&lang);
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// The whole page.
+pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
+    let tr = frame.tr;
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(tr.lang()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (frame.title) " · " (tr.t("site-name")) }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                a.skip href="#content" { (tr.t("skip-to-content")) }
+                header.site {
+                    a href="/" { (tr.t("site-name")) }
+                    form.search role="search" action="/recherche" method="get" {
+                        label for="q" class="skip" { (tr.t("search-label")) }
+                        input #q type="search" name="q" value=(frame.query)
+                            placeholder=(tr.t("search-placeholder"))
+                            aria-label=(tr.t("search-label"));
+                        button type="submit" { (tr.t("search-button")) }
+                    }
+                    nav aria-label=(tr.t("nav-shop")) {
+                        ul { li { a href="/" { (tr.t("nav-shop")) } } }
+                    }
+                    div.lang role="group" aria-label=(tr.t("language")) {
+                        @for lang in LANGUAGES {
+                            @if lang == tr.lang() {
+                                a href=(with_lang(frame.here, lang)) aria-current="true" lang=(lang) { (lang.to_uppercase()) }
+                            } @else {
+                                a href=(with_lang(frame.here, lang)) lang=(lang) { (lang.to_uppercase()) }
+                            }
+                        }
+                    }
+                }
+                main #content tabindex="-1" { (body) }
+            }
+        }
+    };
+    let mut response = Html(markup.into_string()).into_response();
+    if frame.chosen {
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Strict",
+            tr.lang()
+        );
+        if let Ok(value) = cookie.parse() {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The page a browser without a session gets: how to log in, in its language.
+pub fn not_logged_in(headers: &HeaderMap) -> Response {
+    let tr = choose(None, headers, &[]);
+    let body = html! {
+        h1 { (tr.t("not-logged-in-title")) }
+        p.notice { (tr.t("not-logged-in")) }
+    };
+    let frame = Frame {
+        tr,
+        title: tr.t("not-logged-in-title"),
+        query: "",
+        here: "/",
+        chosen: false,
+    };
+    (StatusCode::UNAUTHORIZED, page(frame, body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_lang;
+
+    #[test]
+    fn language_links_keep_the_rest_of_the_query() {
+        assert_eq!(with_lang("/", "en"), "/?lang=en");
+        assert_eq!(
+            with_lang("/recherche?q=pain&lang=fr&in_stock=true", "en"),
+            "/recherche?q=pain&in_stock=true&lang=en"
+        );
+    }
+}

@@ -1,0 +1,235 @@
+//! The pages through the real router on a real daemon: languages, the login wall, the home
+//! page's counts, search with a facet, an offer and a missing one.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
+use tower::ServiceExt;
+
+use super::i18n::Tr;
+use crate::api::records::Draft;
+use crate::api::{ApiState, router};
+use crate::clock::now_ms;
+use crate::config::Config;
+use crate::daemon::Daemon;
+use smartket_protocol::Kind;
+
+const TOKEN: &str = "ui-token";
+
+async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::identity::create_key(dir.path()).unwrap();
+    let mut config = Config::default();
+    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    let daemon = Daemon::start(dir.path(), config).await.unwrap();
+    let state = ApiState::new(
+        daemon.handle(),
+        dir.path(),
+        TOKEN.into(),
+        "127.0.0.1:8417".parse().unwrap(),
+    )
+    .unwrap();
+    let handle = daemon.handle();
+    let now = now_ms();
+    let draft = |kind, key| Draft {
+        author: handle.author(),
+        kind,
+        market: "geneva",
+        key,
+        created: now,
+        rev: now,
+        lifetime_ms: 86_400_000,
+    };
+    let profile = json!({ "roles": ["producer"], "legal_form": "individual",
+        "name": { "fr": "Fromagerie des Bossons" }, "postcode": "1213",
+        "point": { "lat_e4": 461_900, "lon_e4": 61_000 }, "enc_key": "11".repeat(32) });
+    let listing = json!({
+        "title": { "fr": "Tomme de Genève", "en": "Geneva tomme" },
+        "description": { "fr": "Au lait cru, affinée trois semaines." },
+        "category": "food.dairy.cheese",
+        "price": { "amount": 950, "currency": "CHF", "unit": "piece" },
+        "stock": 12, "local_share_pct": 50,
+        "fulfilment": [{ "type": "pickup", "place": "Marché de Plainpalais", "postcode": "1205" }],
+    });
+    for payload in [
+        draft(Kind::Profile, "profile").payload(&profile).unwrap(),
+        draft(Kind::Listing, "tomme").payload(&listing).unwrap(),
+    ] {
+        handle.publish_payload(payload).await.unwrap();
+    }
+    (dir, daemon, router(state))
+}
+
+async fn get(
+    app: &axum::Router,
+    uri: &str,
+    auth: bool,
+    lang: Option<&str>,
+) -> (StatusCode, String, Option<String>) {
+    let mut request = Request::get(uri).header(header::HOST, "127.0.0.1:8417");
+    if auth {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+    }
+    if let Some(lang) = lang {
+        request = request.header(header::ACCEPT_LANGUAGE, lang);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap_or("").to_owned());
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned(), cookie)
+}
+
+/// Polls `uri` until its page contains `needle` (the search index commits within a second).
+async fn get_until(app: &axum::Router, uri: &str, needle: &str) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (status, page, _) = get(app, uri, true, None).await;
+        if status == StatusCode::OK && page.contains(needle) {
+            return page;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{uri}: no {needle:?} in {page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn pages_speak_french_by_default_english_on_request_and_remember_it() {
+    let (_dir, daemon, app) = node().await;
+    let (status, page, _) = get(&app, "/", true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(page.contains("Le marché local"), "{page}");
+    let (_, page, cookie) = get(&app, "/?lang=en", true, None).await;
+    assert!(
+        page.contains("<html lang=\"en\">") && page.contains("Categories"),
+        "{page}"
+    );
+    assert!(cookie.unwrap_or_default().starts_with("lang=en"));
+    let (_, page, _) = get(&app, "/", true, Some("en-GB,en;q=0.8")).await;
+    assert!(
+        page.contains("<html lang=\"en\">"),
+        "the browser's language is followed"
+    );
+    daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_browser_without_a_session_is_told_how_to_log_in() {
+    let (_dir, daemon, app) = node().await;
+    let (status, page, _) = get(&app, "/recherche?q=tomme", false, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("Connexion nécessaire"), "{page}");
+    assert!(
+        !page.contains("Tomme de Genève"),
+        "no catalogue without a session"
+    );
+    let (status, css, _) = get(&app, "/static/style.css", false, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(css.contains(":focus-visible"));
+    daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn search_shows_results_with_prices_facets_and_links_to_the_offer() {
+    let (_dir, daemon, app) = node().await;
+    let page = get_until(&app, "/recherche?q=tomme", "Tomme de Genève").await;
+    assert!(page.contains("1 résultat"), "{page}");
+    assert!(page.contains("CHF 9.50 / pièce"), "{page}");
+    assert!(page.contains("Vendu par Fromagerie des Bossons"), "{page}");
+    assert!(page.contains("Accepte le LEM"), "{page}");
+    let author = daemon.handle().author().to_hex();
+    assert!(page.contains(&format!("/annonce/{author}/tomme")), "{page}");
+    let (_, none, _) = get(&app, "/recherche?q=velo&in_stock=on", true, None).await;
+    assert!(none.contains("Aucun résultat"), "{none}");
+    let (_, english, _) = get(&app, "/recherche?q=tomme&lang=en", true, None).await;
+    assert!(
+        english.contains("Geneva tomme") && english.contains("1 result"),
+        "{english}"
+    );
+
+    let (status, offer, _) = get(&app, &format!("/annonce/{author}/tomme"), true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(offer.contains("<h1>Tomme de Genève</h1>"), "{offer}");
+    assert!(
+        offer.contains("Retrait : Marché de Plainpalais (1205)"),
+        "{offer}"
+    );
+    assert!(offer.contains("Jusqu'à 50 % payable en LEM"), "{offer}");
+    let (status, missing, _) = get(&app, &format!("/annonce/{author}/absent"), true, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("n'existe plus"), "{missing}");
+    daemon.shutdown().await;
+}
+
+#[test]
+fn every_message_the_pages_use_exists_in_every_language() {
+    let ids = [
+        "site-name",
+        "skip-to-content",
+        "search-label",
+        "search-placeholder",
+        "search-button",
+        "nav-shop",
+        "language",
+        "home-title",
+        "home-lead",
+        "categories",
+        "newest",
+        "results-count",
+        "results-for",
+        "filters",
+        "filter-category",
+        "filter-labels",
+        "filter-payment",
+        "filter-in-stock",
+        "filter-apply",
+        "filter-clear",
+        "payment-local",
+        "sort",
+        "sort-relevance",
+        "sort-price-asc",
+        "sort-price-desc",
+        "sort-distance",
+        "sort-newest",
+        "in-stock",
+        "out-of-stock",
+        "sold-by",
+        "distance",
+        "previous",
+        "next",
+        "listing-description",
+        "listing-fulfilment",
+        "listing-pickup",
+        "listing-delivery",
+        "listing-courier",
+        "listing-local-share",
+        "listing-not-found",
+        "not-logged-in-title",
+        "not-logged-in",
+        "unit-piece",
+        "unit-kg",
+        "unit-100g",
+        "unit-litre",
+        "unit-bottle",
+        "unit-dozen",
+        "unit-bunch",
+        "unit-box",
+        "unit-hour",
+        "unit-session",
+        "unit-day",
+    ];
+    assert_eq!(Tr::complete(&ids), Vec::<String>::new());
+}
