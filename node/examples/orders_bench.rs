@@ -63,16 +63,13 @@ fn listing(secret: &SecretKey) -> Record {
         "price": { "amount": 900, "currency": "CHF", "unit": "piece" },
         "fulfilment": [{ "type": "pickup", "place": "Ferme", "postcode": "1254" }],
     });
-    let now = smartket_node::clock::now_ms();
-    let payload = Draft {
-        author: secret.public(),
-        kind: Kind::Listing,
-        market: "geneva",
-        key: "tomme",
-        created: now,
-        rev: now,
-        lifetime_ms: 86_400_000,
-    }
+    let payload = Draft::new(
+        secret.public(),
+        Kind::Listing,
+        "geneva",
+        "tomme",
+        86_400_000,
+    )
     .payload(&body)
     .unwrap();
     Record::sign(secret, payload).unwrap()

@@ -726,3 +726,15 @@ pub fn default_data_dir() -> PathBuf {
         None => PathBuf::from("smartket-data"),
     }
 }
+
+/// A node on a fresh temporary data dir, listening on a loopback port chosen by the OS: what
+/// the unit tests of the API, the orders and the UI run against.
+#[cfg(test)]
+pub(crate) async fn test_daemon() -> (tempfile::TempDir, Daemon) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    identity::create_key(dir.path()).expect("key");
+    let mut config = Config::default();
+    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("address")];
+    let daemon = Daemon::start(dir.path(), config).await.expect("daemon");
+    (dir, daemon)
+}

@@ -214,62 +214,16 @@ pub enum DeliveryInput {
     },
 }
 
-/// How one seller is paid.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum PaymentInput {
-    /// Cash when collecting.
-    CashOnPickup,
-    /// Cash on delivery.
-    CashOnDelivery,
-    /// Card when collecting.
-    CardOnPickup,
-    /// Card on delivery.
-    CardOnDelivery,
-    /// Bank transfer (QR-bill).
-    BankTransfer,
-    /// Part in a local currency, the rest by `rest`.
-    LocalCurrency {
-        /// Currency code (`LEM`).
-        currency: String,
-        /// Share, 1–100 %.
-        share_pct: u8,
-        /// How the rest is paid (absent at 100 %).
-        #[serde(default)]
-        #[schema(value_type = Object)]
-        rest: Option<Box<PaymentInput>>,
-    },
-}
-
-impl PaymentInput {
-    fn choice(&self) -> PaymentChoice {
-        match self {
-            PaymentInput::CashOnPickup => PaymentChoice::CashOnPickup,
-            PaymentInput::CashOnDelivery => PaymentChoice::CashOnDelivery,
-            PaymentInput::CardOnPickup => PaymentChoice::CardOnPickup,
-            PaymentInput::CardOnDelivery => PaymentChoice::CardOnDelivery,
-            PaymentInput::BankTransfer => PaymentChoice::BankTransfer,
-            PaymentInput::LocalCurrency {
-                currency,
-                share_pct,
-                rest,
-            } => PaymentChoice::LocalCurrency {
-                currency: currency.clone(),
-                share_pct: *share_pct,
-                rest: rest.as_ref().map(|r| Box::new(r.choice())),
-            },
-        }
-    }
-}
-
 /// One seller's choices.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SellerInput {
     /// Delivery.
     pub delivery: DeliveryInput,
-    /// Payment.
-    pub payment: PaymentInput,
+    /// Payment, as in an order (`spec/sealing.md` §8.1): `{"type": "cash_on_pickup"}`,
+    /// `{"type": "local_currency", "currency": "LEM", "share_pct": 30, "rest": {…}}`…
+    #[schema(value_type = Object)]
+    pub payment: PaymentChoice,
     /// A note to the seller.
     #[serde(default)]
     pub note: Option<String>,
@@ -403,7 +357,7 @@ pub async fn checkout_place(
             seller,
             SellerChoice {
                 delivery,
-                payment: choice.payment.choice(),
+                payment: choice.payment.clone(),
                 note: choice.note.clone(),
             },
         );
@@ -461,81 +415,18 @@ pub async fn orders_show(
     Ok(Json(order_json(&file, &track, &sent, payment)))
 }
 
-/// A step to make (the JSON of `sealing.md` §8.2's `step`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum StepInput {
-    /// Seller accepts.
-    Accepted {
-        /// Reference for a bank transfer.
-        #[serde(default)]
-        payment_reference: Option<String>,
-        /// Note to the consumer.
-        #[serde(default)]
-        note: Option<String>,
-    },
-    /// Seller refuses.
-    Rejected {
-        /// Why.
-        reason: String,
-    },
-    /// Seller confirms payment.
-    PaymentConfirmed,
-    /// Seller: ready to collect.
-    ReadyForPickup {
-        /// Where or when.
-        #[serde(default)]
-        note: Option<String>,
-    },
-    /// Seller gave it to the courier.
-    HandedToCourier,
-    /// Courier has it.
-    PickedUp,
-    /// Delivered.
-    Delivered,
-    /// Done.
-    Completed,
-    /// Called off.
-    Cancelled {
-        /// Why.
-        reason: String,
-    },
-}
-
-impl From<StepInput> for Step {
-    fn from(s: StepInput) -> Step {
-        match s {
-            StepInput::Accepted {
-                payment_reference,
-                note,
-            } => Step::Accepted {
-                payment_reference,
-                note,
-            },
-            StepInput::Rejected { reason } => Step::Rejected { reason },
-            StepInput::PaymentConfirmed => Step::PaymentConfirmed,
-            StepInput::ReadyForPickup { note } => Step::ReadyForPickup { note },
-            StepInput::HandedToCourier => Step::HandedToCourier,
-            StepInput::PickedUp => Step::PickedUp,
-            StepInput::Delivered => Step::Delivered,
-            StepInput::Completed => Step::Completed,
-            StepInput::Cancelled { reason } => Step::Cancelled { reason },
-        }
-    }
-}
-
 /// Makes a step as this node's party; 409 when the state machine refuses it.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/steps", tag = "orders",
-    params(("id" = String, Path)), request_body = StepInput,
+    params(("id" = String, Path)),
+    request_body(content = Object, description = "The step, as in `spec/sealing.md` §8.2: `{\"type\": \"accepted\"}`, `{\"type\": \"rejected\", \"reason\": …}`…"),
     responses((status = 200, body = OrderJson), (status = 409, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn orders_step(
     State(state): State<ApiState>,
     Path(id): Path<String>,
-    Json(step): Json<StepInput>,
+    Json(step): Json<Step>,
 ) -> Result<Json<OrderJson>, ApiError> {
     let id = order_id(&id)?;
-    let step = Step::from(step);
     step.validate("step").map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

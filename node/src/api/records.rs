@@ -192,7 +192,28 @@ pub struct Draft<'a> {
     pub lifetime_ms: u64,
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
+    /// The first revision of slot `kind`/`key` by `author` in `market`, made now and living
+    /// `lifetime_ms`.
+    pub fn new(
+        author: AuthorKey,
+        kind: Kind,
+        market: &'a str,
+        key: &'a str,
+        lifetime_ms: u64,
+    ) -> Draft<'a> {
+        let now = crate::clock::now_ms();
+        Draft {
+            author,
+            kind,
+            market,
+            key,
+            created: now,
+            rev: now,
+            lifetime_ms,
+        }
+    }
+
     /// Builds and validates the payload with `body`, through the decoder records from the
     /// network go through.
     pub fn payload(&self, body: &JsonValue) -> Result<Payload, RecordError> {

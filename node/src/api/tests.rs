@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use super::{ApiState, router};
-use crate::config::Config;
 use crate::daemon::Daemon;
 use crate::settings::Settings;
 
@@ -27,11 +26,7 @@ struct TestNode {
 
 impl TestNode {
     async fn start() -> TestNode {
-        let dir = tempfile::tempdir().unwrap();
-        crate::identity::create_key(dir.path()).unwrap();
-        let mut config = Config::default();
-        config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
-        let daemon = Daemon::start(dir.path(), config).await.unwrap();
+        let (dir, daemon) = crate::daemon::test_daemon().await;
         let addr: SocketAddr = "127.0.0.1:8417".parse().unwrap();
         let state = ApiState::new(daemon.handle(), dir.path(), TOKEN.into(), addr).unwrap();
         let router = router(state.clone());
@@ -590,16 +585,7 @@ fn foreign_seller(node: &TestNode) -> smartket_protocol::AuthorKey {
     use super::records::Draft;
     use smartket_protocol::{Kind, Record, SecretKey};
     let secret = SecretKey::from_bytes(&[42; 32]);
-    let now = crate::clock::now_ms();
-    let draft = |kind, key| Draft {
-        author: secret.public(),
-        kind,
-        market: "geneva",
-        key,
-        created: now,
-        rev: now,
-        lifetime_ms: 86_400_000,
-    };
+    let draft = |kind, key| Draft::new(secret.public(), kind, "geneva", key, 86_400_000);
     let profile = json!({ "roles": ["producer"], "legal_form": "individual",
         "name": { "fr": "Fromagerie de Jussy" }, "postcode": "1254",
         "point": { "lat_e4": 462_350, "lon_e4": 62_680 }, "enc_key": "11".repeat(32) });

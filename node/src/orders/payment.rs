@@ -325,15 +325,13 @@ mod tests {
                   "holder": "Fromagerie des Bossons" },
             ],
         });
-        let payload = crate::api::records::Draft {
-            author: SecretKey::from_bytes(&[3; 32]).public(),
-            kind: smartket_protocol::Kind::Profile,
-            market: "geneva",
-            key: "profile",
-            created: 1,
-            rev: 1,
-            lifetime_ms: 1000,
-        }
+        let payload = crate::api::records::Draft::new(
+            SecretKey::from_bytes(&[3; 32]).public(),
+            smartket_protocol::Kind::Profile,
+            "geneva",
+            "profile",
+            1000,
+        )
         .payload(&body)
         .expect("profile");
         match payload.body {

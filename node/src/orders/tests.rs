@@ -15,7 +15,6 @@ use super::checkout::{CheckoutError, SellerChoice};
 use super::{OrderError, Orders};
 use crate::api::records::Draft;
 use crate::clock::now_ms;
-use crate::config::Config;
 use crate::daemon::{Daemon, Handle};
 use smartket_protocol::mailbox::{MsgResponse, RefuseCode};
 
@@ -26,11 +25,7 @@ struct Seller {
 
 /// A producer node with its own 40-piece listing at CHF 9.00.
 async fn seller() -> (Seller, Handle, Record) {
-    let dir = tempfile::tempdir().unwrap();
-    crate::identity::create_key(dir.path()).unwrap();
-    let mut config = Config::default();
-    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
-    let daemon = Daemon::start(dir.path(), config).await.unwrap();
+    let (dir, daemon) = crate::daemon::test_daemon().await;
     let handle = daemon.handle();
     let listing = publish(&handle, None, Kind::Listing, "tomme", &listing_body(900)).await;
     (Seller { _dir: dir, daemon }, handle, listing)
@@ -54,19 +49,10 @@ async fn publish(
     key: &str,
     body: &serde_json::Value,
 ) -> Record {
-    let now = now_ms();
     let author = secret.map_or(handle.author(), SecretKey::public);
-    let payload = Draft {
-        author,
-        kind,
-        market: "geneva",
-        key,
-        created: now,
-        rev: now,
-        lifetime_ms: 86_400_000,
-    }
-    .payload(body)
-    .unwrap();
+    let payload = Draft::new(author, kind, "geneva", key, 86_400_000)
+        .payload(body)
+        .unwrap();
     match secret {
         None => match handle.publish_payload(payload).await.unwrap() {
             crate::ingest::Verdict::Accepted(record) => record,

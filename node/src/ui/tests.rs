@@ -9,19 +9,13 @@ use tower::ServiceExt;
 use super::i18n::Tr;
 use crate::api::records::Draft;
 use crate::api::{ApiState, router};
-use crate::clock::now_ms;
-use crate::config::Config;
 use crate::daemon::Daemon;
 use smartket_protocol::Kind;
 
 const TOKEN: &str = "ui-token";
 
 async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
-    let dir = tempfile::tempdir().unwrap();
-    crate::identity::create_key(dir.path()).unwrap();
-    let mut config = Config::default();
-    config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
-    let daemon = Daemon::start(dir.path(), config).await.unwrap();
+    let (dir, daemon) = crate::daemon::test_daemon().await;
     let state = ApiState::new(
         daemon.handle(),
         dir.path(),
@@ -30,16 +24,7 @@ async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     )
     .unwrap();
     let handle = daemon.handle();
-    let now = now_ms();
-    let draft = |kind, key| Draft {
-        author: handle.author(),
-        kind,
-        market: "geneva",
-        key,
-        created: now,
-        rev: now,
-        lifetime_ms: 86_400_000,
-    };
+    let draft = |kind, key| Draft::new(handle.author(), kind, "geneva", key, 86_400_000);
     let profile = json!({ "roles": ["producer"], "legal_form": "individual",
         "name": { "fr": "Fromagerie des Bossons" }, "postcode": "1213",
         "point": { "lat_e4": 461_900, "lon_e4": 61_000 }, "enc_key": "11".repeat(32) });
