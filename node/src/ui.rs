@@ -7,12 +7,16 @@
 //! /                     home: search, categories, newest offers
 //! /recherche?q=…        results with facets (category, trusted labels, Léman, stock), sort, pages
 //! /annonce/{author}/{key}  one offer: pictures, price, seller, pick-up and delivery
+//! /panier               the basket and its checkout form (pick-up), POST adds an offer
+//! /commander            POST: one order per seller
+//! /commandes[/{id}]     my orders; one order's status (live), steps and how to pay
 //! /static/style.css     the stylesheet
 //! ```
 
 pub mod i18n;
 mod layout;
 pub mod money;
+mod orders;
 mod shop;
 #[cfg(test)]
 mod tests;
@@ -20,7 +24,7 @@ mod tests;
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::api::ApiState;
 
@@ -42,6 +46,11 @@ pub fn routes() -> Router<ApiState> {
         .route("/", get(shop::home))
         .route("/recherche", get(shop::search))
         .route("/annonce/{author}/{key}", get(shop::listing))
+        .route("/panier", get(orders::basket_show).post(orders::basket_add))
+        .route("/panier/retirer", post(orders::basket_remove))
+        .route("/commander", post(orders::checkout))
+        .route("/commandes", get(orders::orders_index))
+        .route("/commandes/{id}", get(orders::order_show))
 }
 
 /// The stylesheet, served without a session (the login page needs it too).

@@ -61,6 +61,16 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The stable code (`basket_changed`, `not_found`…).
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// What was wrong, for a person.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl IntoResponse for ApiError {

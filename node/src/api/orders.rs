@@ -324,6 +324,11 @@ pub async fn checkout_place(
     State(state): State<ApiState>,
     Json(input): Json<CheckoutInput>,
 ) -> Result<(StatusCode, Json<Placed>), ApiError> {
+    Ok((StatusCode::CREATED, Json(place(&state, input).await?)))
+}
+
+/// Checks the basket out with `input` (for the API and the web UI's checkout form).
+pub async fn place(state: &ApiState, input: CheckoutInput) -> Result<Placed, ApiError> {
     let basket = state.node.orders().basket()?;
     let subtotals = basket.subtotals();
     let mut choices = BTreeMap::new();
@@ -349,7 +354,7 @@ pub async fn checkout_place(
                         from: *from,
                         to: *to,
                     },
-                    fee: courier_fee(&state, &courier, offer, goods)?,
+                    fee: courier_fee(state, &courier, offer, goods)?,
                 }
             }
         };
@@ -379,12 +384,9 @@ pub async fn checkout_place(
         .orders()
         .checkout(&choices, &contact, address.as_ref(), input.accept_changes)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Placed {
-            orders: placed.iter().map(|id| id.to_hex()).collect(),
-        }),
-    ))
+    Ok(Placed {
+        orders: placed.iter().map(|id| id.to_hex()).collect(),
+    })
 }
 
 /// Every order this node is a party to, newest first.

@@ -57,7 +57,11 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                         button type="submit" { (tr.t("search-button")) }
                     }
                     nav aria-label=(tr.t("nav-shop")) {
-                        ul { li { a href="/" { (tr.t("nav-shop")) } } }
+                        ul {
+                            li { a href="/" { (tr.t("nav-shop")) } }
+                            li { a href="/panier" { (tr.t("nav-basket")) } }
+                            li { a href="/commandes" { (tr.t("nav-orders")) } }
+                        }
                     }
                     div.lang role="group" aria-label=(tr.t("language")) {
                         @for lang in LANGUAGES {

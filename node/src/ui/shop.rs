@@ -22,14 +22,14 @@ const PAGE: usize = 24;
 /// `?lang=` on any page.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct LangQuery {
-    lang: Option<String>,
+    pub(super) lang: Option<String>,
 }
 
 fn market(state: &ApiState) -> Option<&Market> {
     state.node.markets().first()
 }
 
-fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
+pub(super) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
     text.get(tr.lang())
         .or_else(|| text.get("fr"))
         .or_else(|| text.values().next())
@@ -37,7 +37,7 @@ fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
 }
 
 /// A price in the market's conventions.
-fn price(state: &ApiState, amount: u64, currency: &str) -> String {
+pub(super) fn price(state: &ApiState, amount: u64, currency: &str) -> String {
     let known = market(state).and_then(|m| m.currencies.iter().find(|c| c.code == currency));
     match known {
         Some(c) => money::format(amount, currency, c.digits, c.local),
@@ -443,6 +443,17 @@ pub(super) async fn listing(
                 }
                 @if let (Some(pct), Some(c)) = (listing.local_share_pct, local) {
                     p { (tr.args("listing-local-share", &[("pct", FluentValue::from(pct)), ("currency", FluentValue::from(c.code.as_str()))])) }
+                }
+                @if listing.stock != Some(0) {
+                    form method="post" action="/panier" {
+                        input type="hidden" name="author" value=(record.payload.author.to_hex());
+                        input type="hidden" name="key" value=(record.payload.key);
+                        label for="quantity" { (tr.t("quantity")) }
+                        " "
+                        input #quantity type="number" name="quantity" value="1" min="1" max="99";
+                        " "
+                        button type="submit" { (tr.t("add-to-basket")) }
+                    }
                 }
                 h2 { (tr.t("listing-description")) }
                 p { (pick(&listing.description, tr)) }

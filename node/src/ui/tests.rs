@@ -218,3 +218,82 @@ fn every_message_the_pages_use_exists_in_every_language() {
     ];
     assert_eq!(Tr::complete(&ids), Vec::<String>::new());
 }
+
+async fn post_form(
+    app: &axum::Router,
+    uri: &str,
+    form: &str,
+) -> (StatusCode, Option<String>, String) {
+    let request = Request::post(uri)
+        .header(header::HOST, "127.0.0.1:8417")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::ORIGIN, "http://127.0.0.1:8417")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap_or("").to_owned());
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn an_offer_goes_into_the_basket_and_out_as_an_order_with_its_payment() {
+    let (_dir, daemon, app) = node().await;
+    let author = daemon.handle().author().to_hex();
+    let (_, offer, _) = get(&app, &format!("/annonce/{author}/tomme"), true, None).await;
+    assert!(offer.contains("Ajouter au panier"), "{offer}");
+    let (status, to, _) = post_form(
+        &app,
+        "/panier",
+        &format!("author={author}&key=tomme&quantity=2"),
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/panier"))
+    );
+    let (_, basket, _) = get(&app, "/panier", true, None).await;
+    assert!(
+        basket.contains("2 × Tomme de Genève — CHF 9.50"),
+        "{basket}"
+    );
+    assert!(basket.contains("Chez Fromagerie des Bossons"), "{basket}");
+    assert!(basket.contains("CHF 19.00"), "{basket}");
+
+    let form = format!("name=L%C3%A9a&email=lea%40example.ch&pay-{author}=cash_on_pickup");
+    let (status, to, page) = post_form(&app, "/commander", &form).await;
+    assert_eq!(
+        (status, to.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/commandes")),
+        "{page}"
+    );
+    let (_, orders, _) = get(&app, "/commandes", true, None).await;
+    assert!(orders.contains("envoyée"), "{orders}");
+    let id = orders
+        .split("/commandes/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, order, _) = get(&app, &format!("/commandes/{id}"), true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(order.contains("CHF 19.00 : cash_on_pickup"), "{order}");
+    assert!(
+        order.contains("EventSource('/api/v1/events')"),
+        "the page follows the order live"
+    );
+    let (_, basket, _) = get(&app, "/panier", true, None).await;
+    assert!(basket.contains("Votre panier est vide."), "{basket}");
+    daemon.shutdown().await;
+}

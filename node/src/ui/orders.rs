@@ -1,0 +1,394 @@
+//! The consumer's basket, checkout and orders. Forms post to the node's own pages (the guard's
+//! Origin check keeps other sites out); an order's page reloads itself on the node's `order`
+//! events, so its status is live.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+use smartket_protocol::kinds::PaymentMeans;
+use smartket_protocol::messages::{OrderId, PaymentChoice};
+use smartket_protocol::{AuthorKey, Body, Kind, Slot};
+
+use super::i18n::{Tr, choose};
+use super::layout::{Frame, page};
+use super::shop::{LangQuery, pick, price};
+use crate::api::ApiState;
+use crate::api::orders::{CheckoutInput, ContactInput, DeliveryInput, SellerInput, place};
+use crate::orders::db::Party;
+use crate::orders::payment::PaymentPart;
+use crate::orders::view::order_json;
+
+fn frame<'a>(tr: Tr, title: String, here: &'a str) -> Frame<'a> {
+    Frame {
+        tr,
+        title,
+        query: "",
+        here,
+        chosen: false,
+    }
+}
+
+/// The add-to-basket form of an offer's page.
+#[derive(Debug, Deserialize)]
+pub(super) struct AddForm {
+    author: String,
+    key: String,
+    quantity: Option<u32>,
+}
+
+/// Adds an offer to the basket, then shows the basket.
+pub(super) async fn basket_add(
+    State(state): State<ApiState>,
+    Form(form): Form<AddForm>,
+) -> Response {
+    let Ok(author) = form.author.parse::<AuthorKey>() else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match state
+        .node
+        .orders()
+        .add_to_basket(&author, &form.key, None, form.quantity.unwrap_or(1))
+        .await
+    {
+        Ok(_) => Redirect::to("/panier").into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+    }
+}
+
+/// A line to remove.
+#[derive(Debug, Deserialize)]
+pub(super) struct RemoveForm {
+    index: usize,
+}
+
+/// Removes one line, then shows the basket.
+pub(super) async fn basket_remove(
+    State(state): State<ApiState>,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let _ = state
+        .node
+        .orders()
+        .remove_from_basket(Some(form.index))
+        .await;
+    Redirect::to("/panier").into_response()
+}
+
+fn seller_profile(
+    state: &ApiState,
+    seller: &AuthorKey,
+) -> Option<smartket_protocol::kinds::Profile> {
+    let slot = Slot {
+        author: *seller,
+        kind: Kind::Profile,
+        key: "profile".into(),
+    };
+    match state
+        .node
+        .store()
+        .current(&slot)
+        .ok()
+        .flatten()?
+        .payload
+        .body
+    {
+        Body::Profile(p) => Some(p),
+        _ => None,
+    }
+}
+
+/// The payment choices a seller takes at pick-up, as (form value, label).
+fn payment_options(
+    tr: Tr,
+    profile: Option<&smartket_protocol::kinds::Profile>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for means in profile.map(|p| p.payment.as_slice()).unwrap_or_default() {
+        match means {
+            PaymentMeans::CashOnPickup => out.push(("cash_on_pickup".into(), tr.t("pay-cash"))),
+            PaymentMeans::CardOnPickup => out.push(("card_on_pickup".into(), tr.t("pay-card"))),
+            PaymentMeans::BankTransfer { .. } => {
+                out.push(("bank_transfer".into(), tr.t("pay-bank")));
+            }
+            PaymentMeans::LocalCurrency {
+                currency,
+                share_pct,
+                ..
+            } => out.push((
+                format!("local:{currency}:{share_pct}"),
+                tr.args(
+                    "pay-local",
+                    &[
+                        ("pct", FluentValue::from(*share_pct)),
+                        ("currency", FluentValue::from(currency.as_str())),
+                    ],
+                ),
+            )),
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push(("cash_on_pickup".into(), tr.t("pay-cash")));
+    }
+    out
+}
+
+fn payment_choice(value: &str) -> PaymentChoice {
+    match value.split(':').collect::<Vec<_>>().as_slice() {
+        ["card_on_pickup"] => PaymentChoice::CardOnPickup,
+        ["bank_transfer"] => PaymentChoice::BankTransfer,
+        ["local", currency, pct] => {
+            let share_pct = pct.parse().unwrap_or(100);
+            PaymentChoice::LocalCurrency {
+                currency: (*currency).to_owned(),
+                share_pct,
+                rest: (share_pct < 100).then(|| Box::new(PaymentChoice::CashOnPickup)),
+            }
+        }
+        _ => PaymentChoice::CashOnPickup,
+    }
+}
+
+/// A line's title in the reader's language, from the listing as it is now (the title kept
+/// with the line when it is gone).
+fn line_title(state: &ApiState, tr: Tr, line: &crate::orders::basket::BasketLine) -> String {
+    crate::orders::basket::current_listing(
+        state.node.store(),
+        &line.author,
+        &line.key,
+        crate::clock::now_ms(),
+    )
+    .ok()
+    .flatten()
+    .map(|(_, listing)| pick(&listing.title, tr).to_owned())
+    .unwrap_or_else(|| line.title.clone())
+}
+
+fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
+    let basket = state.node.orders().basket().unwrap_or_default();
+    let subtotals = basket.subtotals();
+    let body = html! {
+        h1 { (tr.t("basket-title")) }
+        @if let Some(notice) = &notice { p.notice role="alert" { (notice) } }
+        @if basket.lines.is_empty() {
+            p { (tr.t("basket-empty")) }
+        } @else {
+            form method="post" action="/commander" {
+                @for (seller, totals) in &subtotals {
+                    @let profile = seller_profile(state, seller);
+                    @let name = profile.as_ref().and_then(|p| p.name.values().next().cloned()).unwrap_or_else(|| seller.to_hex());
+                    section.notice {
+                        h2 { (tr.args("basket-seller", &[("seller", FluentValue::from(name.as_str()))])) }
+                        ul {
+                            @for (i, line) in basket.lines.iter().enumerate().filter(|(_, l)| &l.author == seller) {
+                                li {
+                                    (line.quantity) " × " (line_title(state, tr, line)) " — " (price(state, line.unit_price, &line.currency))
+                                    " "
+                                    button type="submit" formaction="/panier/retirer" name="index" value=(i) { (tr.t("basket-remove")) }
+                                }
+                            }
+                        }
+                        p { (tr.t("basket-subtotal")) " : "
+                            @for (currency, total) in totals { strong { (price(state, *total, currency)) } " " }
+                        }
+                        p { (tr.t("checkout-pickup")) }
+                        label for=(format!("pay-{}", seller.to_hex())) { (tr.t("checkout-payment")) }
+                        select id=(format!("pay-{}", seller.to_hex())) name=(format!("pay-{}", seller.to_hex())) {
+                            @for (value, label) in payment_options(tr, profile.as_ref()) {
+                                option value=(value) { (label) }
+                            }
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (tr.t("checkout-contact")) }
+                    label { (tr.t("checkout-name")) " " input type="text" name="name" required autocomplete="name"; }
+                    label { (tr.t("checkout-phone")) " " input type="tel" name="phone" autocomplete="tel"; }
+                    label { (tr.t("checkout-email")) " " input type="email" name="email" autocomplete="email"; }
+                }
+                @if changed {
+                    label { input type="checkbox" name="accept_changes" required; " " (tr.t("checkout-accept")) }
+                }
+                button type="submit" { (tr.t("checkout-submit")) }
+            }
+        }
+    };
+    page(frame(tr, tr.t("basket-title"), "/panier"), body)
+}
+
+/// The basket with the checkout form.
+pub(super) async fn basket_show(
+    State(state): State<ApiState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+    basket_page(&state, tr, None, false)
+}
+
+/// Places the orders; back to the basket with the reason when that cannot be done.
+pub(super) async fn checkout(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let tr = choose(None, &headers, &state.settings().languages);
+    let field = |name: &str| form.get(name).filter(|v| !v.trim().is_empty()).cloned();
+    let sellers = form
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("pay-").map(|seller| (seller, v)))
+        .map(|(seller, pay)| {
+            (
+                seller.to_owned(),
+                SellerInput {
+                    delivery: DeliveryInput::Pickup,
+                    payment: payment_choice(pay),
+                    note: None,
+                },
+            )
+        })
+        .collect();
+    let input = CheckoutInput {
+        sellers,
+        contact: ContactInput {
+            name: field("name").unwrap_or_default(),
+            phone: field("phone"),
+            email: field("email"),
+        },
+        address: None,
+        accept_changes: form.contains_key("accept_changes"),
+    };
+    match place(&state, input).await {
+        Ok(_) => Redirect::to("/commandes").into_response(),
+        Err(e) if e.code() == "basket_changed" => {
+            basket_page(&state, tr, Some(tr.t("checkout-changed")), true)
+        }
+        Err(e) => basket_page(&state, tr, Some(e.message().to_owned()), false),
+    }
+}
+
+fn stage(tr: Tr, stage: &str) -> String {
+    tr.t(&format!("stage-{stage}"))
+}
+
+/// The consumer's orders, newest first.
+pub(super) async fn orders_index(
+    State(state): State<ApiState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+    let orders = state.node.orders();
+    let mine: Vec<_> = orders
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(file, _)| file.party == Party::Consumer)
+        .collect();
+    let body = html! {
+        h1 { (tr.t("orders-title")) }
+        @if mine.is_empty() { p { (tr.t("orders-none")) } }
+        ul {
+            @for (file, track) in &mine {
+                @let id = file.order_id.to_hex();
+                @let name = seller_profile(&state, &track.parties.seller).and_then(|p| p.name.values().next().cloned()).unwrap_or_default();
+                li {
+                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
+                    " — " (name) " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }
+                }
+            }
+        }
+    };
+    page(frame(tr, tr.t("orders-title"), "/commandes"), body)
+}
+
+fn payment_line(state: &ApiState, tr: Tr, part: &PaymentPart) -> Markup {
+    match part {
+        PaymentPart::InPerson {
+            how,
+            amount,
+            currency,
+        } => html! {
+            p { (tr.args("order-pay-in-person", &[("amount", FluentValue::from(price(state, *amount, currency))), ("how", FluentValue::from(how.as_str()))])) }
+        },
+        PaymentPart::LocalCurrency {
+            currency,
+            amount,
+            wallet,
+            reference,
+        } => html! {
+            p { (tr.args("order-pay-local", &[("amount", FluentValue::from(price(state, *amount, currency))), ("wallet", FluentValue::from(wallet.clone().unwrap_or_default())), ("reference", FluentValue::from(reference.as_str()))])) }
+        },
+        PaymentPart::QrBill {
+            amount,
+            currency,
+            reference,
+            svg,
+            ..
+        } => html! {
+            p { (tr.args("order-pay-qr", &[("amount", FluentValue::from(price(state, *amount, currency))), ("reference", FluentValue::from(reference.as_str()))])) }
+            div.qr style="max-width:16rem" { (PreEscaped(svg)) }
+        },
+        PaymentPart::Unavailable { reason } => html! { p.muted { (reason) } },
+    }
+}
+
+/// One order: its status (live), steps, how to pay.
+pub(super) async fn order_show(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+    let here = format!("/commandes/{id}");
+    let order_id = hex::decode(&id)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(OrderId);
+    let orders = state.node.orders();
+    let Some(Ok((file, track, sent))) = order_id.map(|id| orders.get(&id)) else {
+        return (
+            StatusCode::NOT_FOUND,
+            page(frame(tr, id.clone(), &here), html! { p.notice { "404" } }),
+        )
+            .into_response();
+    };
+    let parts = orders.payment_parts(&file, &track);
+    let shown = order_json(&file, &track, &sent, parts);
+    let body = html! {
+        h1 { (tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))])) }
+        p { (tr.t("order-stage")) " : " strong #stage { (stage(tr, &shown.stage)) } }
+        @for s in shown.sent.iter().filter(|s| s.kind == "order") {
+            @let state_name = serde_json::to_value(s.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            p.muted { (tr.args("order-sent", &[("state", FluentValue::from(tr.t(&format!("sent-{state_name}"))))])) }
+        }
+        h2 { (tr.t("order-steps")) }
+        ol { @for step in &shown.steps { li { (step.step) @if let Some(text) = &step.text { " — " (text) } } } }
+        @if !shown.payment.is_empty() {
+            h2 { (tr.t("order-pay")) }
+            @for part in &shown.payment { (payment_line(&state, tr, part)) }
+        }
+        script {
+            (PreEscaped(format!(
+                "new EventSource('/api/v1/events').addEventListener('order', function (e) {{ \
+                   try {{ if (JSON.parse(e.data).order === '{}') location.reload(); }} catch (_) {{}} }});",
+                shown.id
+            )))
+        }
+    };
+    page(
+        frame(
+            tr,
+            tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))]),
+            &here,
+        ),
+        body,
+    )
+}
