@@ -139,6 +139,82 @@ fn payment_options(
     out
 }
 
+/// Courier offers serving the user's postcode, as (form value, label): the value names the
+/// courier, the offer and the window of its next slot.
+fn courier_options(state: &ApiState) -> Vec<(String, String)> {
+    let settings = state.settings();
+    let Some(postcode) = settings.location.and_then(|l| l.postcode) else {
+        return Vec::new();
+    };
+    let Some(market) = state.node.markets().first() else {
+        return Vec::new();
+    };
+    let offers = state
+        .node
+        .store()
+        .current_in_market(&market.id, Some(Kind::DeliveryOffer))
+        .unwrap_or_default();
+    let now = crate::clock::now_ms();
+    offers
+        .into_iter()
+        .filter_map(|record| {
+            let Body::DeliveryOffer(offer) = &record.payload.body else {
+                return None;
+            };
+            if !offer.zones.iter().any(|z| z.postcodes.contains(&postcode)) {
+                return None;
+            }
+            let (from, to) = next_window(&offer.slots, now)?;
+            let courier = record.payload.author;
+            let name = seller_profile(state, &courier)
+                .and_then(|p| p.name.values().next().cloned())
+                .unwrap_or_else(|| courier.to_hex());
+            let fee = super::shop::price(state, offer.fees.base, &offer.fees.currency);
+            Some((
+                format!(
+                    "courier:{}:{}:{from}:{to}",
+                    courier.to_hex(),
+                    record.payload.key
+                ),
+                format!("{name} — {fee}"),
+            ))
+        })
+        .collect()
+}
+
+/// The next window of `slots` after a day from `now_ms` (slots are local Geneva time, taken
+/// as UTC+1 here: a summer-time window starts an hour early).
+fn next_window(slots: &[smartket_protocol::kinds::TimeSlot], now_ms: u64) -> Option<(u64, u64)> {
+    const DAY: u64 = 86_400_000;
+    const CET: u64 = 3_600_000;
+    let today = (now_ms + CET) / DAY;
+    (1..=7u64).find_map(|ahead| {
+        let day = today + ahead;
+        // 1970-01-01 was a Thursday: day 0 → index 3 with Monday = 0.
+        let weekday = ((day + 3) % 7) as usize;
+        slots.iter().find(|s| s.day as usize == weekday).map(|s| {
+            let midnight = day * DAY - CET;
+            (
+                midnight + u64::from(s.start) * 60_000,
+                midnight + u64::from(s.end) * 60_000,
+            )
+        })
+    })
+}
+
+fn delivery_choice(value: Option<&String>) -> DeliveryInput {
+    let parts: Vec<&str> = value.map(|v| v.split(':').collect()).unwrap_or_default();
+    match parts.as_slice() {
+        ["courier", courier, offer, from, to] => DeliveryInput::Courier {
+            courier: (*courier).to_owned(),
+            offer: (*offer).to_owned(),
+            from: from.parse().unwrap_or_default(),
+            to: to.parse().unwrap_or_default(),
+        },
+        _ => DeliveryInput::Pickup,
+    }
+}
+
 fn payment_choice(value: &str) -> PaymentChoice {
     match value.split(':').collect::<Vec<_>>().as_slice() {
         ["card_on_pickup"] => PaymentChoice::CardOnPickup,
@@ -173,6 +249,7 @@ fn line_title(state: &ApiState, tr: Tr, line: &crate::orders::basket::BasketLine
 fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
     let basket = state.node.orders().basket().unwrap_or_default();
     let subtotals = basket.subtotals();
+    let couriers = courier_options(state);
     let body = html! {
         h1 { (tr.t("basket-title")) }
         @if let Some(notice) = &notice { p.notice role="alert" { (notice) } }
@@ -197,7 +274,14 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
                         p { (tr.t("basket-subtotal")) " : "
                             @for (currency, total) in totals { strong { (price(state, *total, currency)) } " " }
                         }
-                        p { (tr.t("checkout-pickup")) }
+                        label for=(format!("delivery-{}", seller.to_hex())) { (tr.t("checkout-delivery")) }
+                        select id=(format!("delivery-{}", seller.to_hex())) name=(format!("delivery-{}", seller.to_hex())) {
+                            option value="pickup" { (tr.t("checkout-pickup")) }
+                            @for (value, label) in &couriers {
+                                option value=(value) { (tr.t("checkout-courier")) " : " (label) }
+                            }
+                        }
+                        br;
                         label for=(format!("pay-{}", seller.to_hex())) { (tr.t("checkout-payment")) }
                         select id=(format!("pay-{}", seller.to_hex())) name=(format!("pay-{}", seller.to_hex())) {
                             @for (value, label) in payment_options(tr, profile.as_ref()) {
@@ -211,6 +295,14 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
                     label { (tr.t("checkout-name")) " " input type="text" name="name" required autocomplete="name"; }
                     label { (tr.t("checkout-phone")) " " input type="tel" name="phone" autocomplete="tel"; }
                     label { (tr.t("checkout-email")) " " input type="email" name="email" autocomplete="email"; }
+                }
+                @if !couriers.is_empty() {
+                    fieldset {
+                        legend { (tr.t("checkout-address")) }
+                        label { (tr.t("checkout-street")) " " input type="text" name="street" autocomplete="street-address"; }
+                        label { (tr.t("checkout-postcode")) " " input type="text" name="postcode" autocomplete="postal-code"; }
+                        label { (tr.t("checkout-city")) " " input type="text" name="city" autocomplete="address-level2"; }
+                    }
                 }
                 @if changed {
                     label { input type="checkbox" name="accept_changes" required; " " (tr.t("checkout-accept")) }
@@ -247,7 +339,7 @@ pub(super) async fn checkout(
             (
                 seller.to_owned(),
                 SellerInput {
-                    delivery: DeliveryInput::Pickup,
+                    delivery: delivery_choice(form.get(&format!("delivery-{seller}"))),
                     payment: payment_choice(pay),
                     note: None,
                 },
@@ -261,7 +353,13 @@ pub(super) async fn checkout(
             phone: field("phone"),
             email: field("email"),
         },
-        address: None,
+        address: field("street").map(|street| crate::api::orders::AddressInput {
+            lines: vec![street],
+            postcode: field("postcode").unwrap_or_default(),
+            city: field("city").unwrap_or_default(),
+            country: None,
+            notes: None,
+        }),
         accept_changes: form.contains_key("accept_changes"),
     };
     match place(&state, input).await {
@@ -391,4 +489,26 @@ pub(super) async fn order_show(
         ),
         body,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use smartket_protocol::kinds::{TimeSlot, Weekday};
+
+    use super::next_window;
+
+    #[test]
+    fn the_next_window_is_the_courier_s_next_slot_day_in_geneva_time() {
+        // Saturday 28 November 2026, 12:00 UTC; the courier rides Tuesdays 9:00–12:00.
+        let slots = [TimeSlot {
+            day: Weekday::Tue,
+            start: 540,
+            end: 720,
+        }];
+        assert_eq!(
+            next_window(&slots, 1_795_867_200_000),
+            Some((1_796_112_000_000, 1_796_122_800_000))
+        );
+        assert_eq!(next_window(&[], 1_795_867_200_000), None);
+    }
 }

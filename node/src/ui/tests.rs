@@ -297,3 +297,86 @@ async fn an_offer_goes_into_the_basket_and_out_as_an_order_with_its_payment() {
     assert!(basket.contains("Votre panier est vide."), "{basket}");
     daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn checkout_offers_the_couriers_that_serve_my_postcode_and_quotes_their_fee() {
+    let (_dir, daemon, app) = node().await;
+    let handle = daemon.handle();
+    let author = handle.author().to_hex();
+    // A courier whose offer serves 1205, as gossip would have brought it.
+    let courier = smartket_protocol::SecretKey::from_bytes(&[31; 32]);
+    let profile = json!({ "roles": ["courier"], "legal_form": "individual",
+        "name": { "fr": "VéloCargo" }, "enc_key": "22".repeat(32) });
+    let offer = json!({ "zones": [{ "postcodes": ["1204", "1205"] }],
+        "fees": { "currency": "CHF", "base": 800 },
+        "slots": [{ "day": "tue", "start": 540, "end": 720 }], "vehicle": "cargo_bike",
+        "limits": { "max_weight_g": 30000, "max_length_cm": 80, "max_width_cm": 60,
+                    "max_height_cm": 60 } });
+    let records = [
+        Draft::new(
+            courier.public(),
+            Kind::Profile,
+            "geneva",
+            "profile",
+            86_400_000,
+        )
+        .payload(&profile)
+        .unwrap(),
+        Draft::new(
+            courier.public(),
+            Kind::DeliveryOffer,
+            "geneva",
+            "velo",
+            86_400_000,
+        )
+        .payload(&offer)
+        .unwrap(),
+    ]
+    .map(|p| smartket_protocol::Record::sign(&courier, p).unwrap());
+    handle.store().commit(records.to_vec()).unwrap();
+    let settings = Request::put("/api/v1/settings")
+        .header(header::HOST, "127.0.0.1:8417")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "location": { "lat": 46.19, "lon": 6.14, "postcode": "1205" } }).to_string(),
+        ))
+        .unwrap();
+    assert_eq!(
+        app.clone().oneshot(settings).await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    post_form(
+        &app,
+        "/panier",
+        &format!("author={author}&key=tomme&quantity=2"),
+    )
+    .await;
+    let (_, basket, _) = get(&app, "/panier", true, None).await;
+    assert!(
+        basket.contains("Livraison par coursier : VéloCargo — CHF 8.00"),
+        "{basket}"
+    );
+    let value = basket
+        .split("value=\"courier:")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let form = format!(
+        "name=L%C3%A9a&phone=%2B41791234567&pay-{author}=cash_on_pickup&delivery-{author}=courier:{value}\
+         &street=Rue+de+Carouge+12&postcode=1205&city=Gen%C3%A8ve"
+    );
+    let (status, to, page) = post_form(&app, "/commander", &form).await;
+    assert_eq!(
+        (status, to.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/commandes")),
+        "{page}"
+    );
+    let orders = handle.orders().list().unwrap();
+    let order = orders[0].1.order.clone().unwrap();
+    assert_eq!(order.totals["CHF"], 1900 + 800);
+    assert_eq!(order.address.unwrap().postcode, "1205");
+    daemon.shutdown().await;
+}
