@@ -9,7 +9,9 @@
 //! /annonce/{author}/{key}  one offer: pictures, price, seller, pick-up and delivery
 //! /panier               the basket and its checkout form (pick-up), POST adds an offer
 //! /commander            POST: one order per seller
-//! /commandes[/{id}]     my orders; one order's status (live), steps and how to pay
+//! /commandes[/{id}]     my orders; one order's status (live), steps, how to pay, and the
+//!                       buttons for the steps this node may make now (POST …/etape)
+//! /gestion              the orders this node sells or delivers (seller's inbox, courier's jobs)
 //! /static/style.css     the stylesheet
 //! ```
 
@@ -51,6 +53,8 @@ pub fn routes() -> Router<ApiState> {
         .route("/commander", post(orders::checkout))
         .route("/commandes", get(orders::orders_index))
         .route("/commandes/{id}", get(orders::order_show))
+        .route("/commandes/{id}/etape", post(orders::order_step))
+        .route("/gestion", get(orders::manage_index))
 }
 
 /// The stylesheet, served without a session (the login page needs it too).

@@ -61,6 +61,7 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             li { a href="/" { (tr.t("nav-shop")) } }
                             li { a href="/panier" { (tr.t("nav-basket")) } }
                             li { a href="/commandes" { (tr.t("nav-orders")) } }
+                            li { a href="/gestion" { (tr.t("nav-manage")) } }
                         }
                     }
                     div.lang role="group" aria-label=(tr.t("language")) {

@@ -375,6 +375,120 @@ fn stage(tr: Tr, stage: &str) -> String {
     tr.t(&format!("stage-{stage}"))
 }
 
+/// The steps `party` may make now, as (type, label id, needs a reason).
+fn allowed_steps(
+    party: Party,
+    state: smartket_protocol::messages::OrderState,
+) -> Vec<(&'static str, bool)> {
+    use smartket_protocol::messages::{Role, Step, apply};
+    let role = match party {
+        Party::Consumer => Role::Consumer,
+        Party::Seller => Role::Seller,
+        Party::Courier => Role::Courier,
+    };
+    let reason = || "-".to_owned();
+    [
+        Step::Accepted {
+            payment_reference: None,
+            note: None,
+        },
+        Step::Rejected { reason: reason() },
+        Step::PaymentConfirmed,
+        Step::ReadyForPickup { note: None },
+        Step::HandedToCourier,
+        Step::PickedUp,
+        Step::Delivered,
+        Step::Completed,
+        Step::Cancelled { reason: reason() },
+    ]
+    .into_iter()
+    .filter(|step| apply(state, step, role).is_ok())
+    .map(|step| {
+        let needs_reason = matches!(step, Step::Rejected { .. } | Step::Cancelled { .. });
+        (step.name(), needs_reason)
+    })
+    .collect()
+}
+
+/// A step from an order page's buttons.
+#[derive(Debug, Deserialize)]
+pub(super) struct StepForm {
+    step: String,
+    reason: Option<String>,
+}
+
+/// Makes a step from an order's page, then shows the order again.
+pub(super) async fn order_step(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Response {
+    use smartket_protocol::messages::Step;
+    let reason = form
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "—".into());
+    let step = match form.step.as_str() {
+        "accepted" => Step::Accepted {
+            payment_reference: None,
+            note: None,
+        },
+        "rejected" => Step::Rejected { reason },
+        "payment_confirmed" => Step::PaymentConfirmed,
+        "ready_for_pickup" => Step::ReadyForPickup { note: None },
+        "handed_to_courier" => Step::HandedToCourier,
+        "picked_up" => Step::PickedUp,
+        "delivered" => Step::Delivered,
+        "completed" => Step::Completed,
+        "cancelled" => Step::Cancelled { reason },
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let Some(order_id) = hex::decode(&id)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(OrderId)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match state.node.orders().step(&order_id, step).await {
+        Ok(_) => Redirect::to(&format!("/commandes/{id}")).into_response(),
+        Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
+    }
+}
+
+/// The orders this node sells or delivers, newest first: the seller's inbox and the courier's
+/// jobs.
+pub(super) async fn manage_index(
+    State(state): State<ApiState>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+    let handled: Vec<_> = state
+        .node
+        .orders()
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(file, _)| file.party != Party::Consumer)
+        .collect();
+    let body = html! {
+        h1 { (tr.t("manage-title")) }
+        @if handled.is_empty() { p { (tr.t("orders-none")) } }
+        ul {
+            @for (file, track) in &handled {
+                @let id = file.order_id.to_hex();
+                li {
+                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
+                    " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }
+                    @if !allowed_steps(file.party, track.state).is_empty() { " — " span.badge { (tr.t("manage-to-do")) } }
+                }
+            }
+        }
+    };
+    page(frame(tr, tr.t("manage-title"), "/gestion"), body)
+}
+
 /// The consumer's orders, newest first.
 pub(super) async fn orders_index(
     State(state): State<ApiState>,
@@ -469,6 +583,19 @@ pub(super) async fn order_show(
         }
         h2 { (tr.t("order-steps")) }
         ol { @for step in &shown.steps { li { (step.step) @if let Some(text) = &step.text { " — " (text) } } } }
+        @let steps = allowed_steps(file.party, track.state);
+        @if !steps.is_empty() {
+            form method="post" action=(format!("/commandes/{}/etape", shown.id)) {
+                label for="reason" { (tr.t("step-reason")) }
+                " "
+                input #reason type="text" name="reason" maxlength="300";
+                " "
+                @for (name, _) in &steps {
+                    button type="submit" name="step" value=(name) { (tr.t(&format!("step-{name}"))) }
+                    " "
+                }
+            }
+        }
         @if !shown.payment.is_empty() {
             h2 { (tr.t("order-pay")) }
             @for part in &shown.payment { (payment_line(&state, tr, part)) }

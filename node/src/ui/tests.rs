@@ -380,3 +380,88 @@ async fn checkout_offers_the_couriers_that_serve_my_postcode_and_quotes_their_fe
     assert_eq!(order.address.unwrap().postcode, "1205");
     daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_seller_handles_an_incoming_order_with_the_buttons_of_the_steps_it_may_make() {
+    use smartket_protocol::messages::{
+        Contact, DeliveryChoice, Order, OrderId, OrderItem, PaymentChoice,
+    };
+    use smartket_protocol::{EncryptionKey, Message, MessageBody, RecipientKeys, SecretKey};
+    let (_dir, daemon, app) = node().await;
+    let handle = daemon.handle();
+    let slot = smartket_protocol::Slot {
+        author: handle.author(),
+        kind: Kind::Listing,
+        key: "tomme".into(),
+    };
+    let listing = handle.store().current(&slot).unwrap().unwrap();
+    let consumer = SecretKey::from_bytes(&[5; 32]);
+    let mut order = Order {
+        order_id: OrderId([9; 16]),
+        items: vec![OrderItem {
+            author: handle.author(),
+            key: "tomme".into(),
+            listing: listing.id,
+            rev: listing.payload.rev,
+            variant: None,
+            quantity: 1,
+            unit_price: 950,
+            currency: "CHF".into(),
+        }],
+        delivery: DeliveryChoice::Pickup,
+        address: None,
+        contact: Contact {
+            name: "Léa".into(),
+            phone: None,
+            email: Some("lea@example.ch".into()),
+        },
+        payment: PaymentChoice::CashOnPickup,
+        totals: Default::default(),
+        note: None,
+        reply_to: RecipientKeys {
+            author: consumer.public(),
+            enc: EncryptionKey::from_seed(&[6; 32]).public(),
+        },
+    };
+    order.totals = order.computed_totals().unwrap();
+    let to = RecipientKeys {
+        author: handle.author(),
+        enc: handle.encryption_key().public(),
+    };
+    let message = Message::new("geneva", MessageBody::Order(Box::new(order))).unwrap();
+    let sealed = smartket_protocol::seal(&consumer, &to, &message, crate::clock::now_ms()).unwrap();
+    handle.orders().receive(sealed.as_bytes()).await.unwrap();
+
+    let (_, inbox, _) = get(&app, "/gestion", true, None).await;
+    assert!(
+        inbox.contains("envoyée") && inbox.contains("à traiter"),
+        "{inbox}"
+    );
+    let id = hex::encode([9u8; 16]);
+    let (_, page, _) = get(&app, &format!("/commandes/{id}"), true, None).await;
+    assert!(
+        page.contains(">Accepter<") && page.contains(">Refuser<"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(">Terminer<"),
+        "completion cannot come yet: {page}"
+    );
+    let (status, to, _) = post_form(&app, &format!("/commandes/{id}/etape"), "step=accepted").await;
+    assert_eq!(
+        (status, to),
+        (StatusCode::SEE_OTHER, Some(format!("/commandes/{id}")))
+    );
+    let (_, page, _) = get(&app, &format!("/commandes/{id}"), true, None).await;
+    assert!(
+        page.contains("acceptée") && page.contains(">Paiement reçu<"),
+        "{page}"
+    );
+    let (status, _, _) = post_form(&app, &format!("/commandes/{id}/etape"), "step=accepted").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the same step twice is refused"
+    );
+    daemon.shutdown().await;
+}
