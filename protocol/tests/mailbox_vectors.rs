@@ -5,7 +5,8 @@
 //! first.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::path::PathBuf;
+#[path = "common/vector_file.rs"]
+mod vector_file;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -499,24 +500,7 @@ fn check_on_own_terms(file: &File) {
 
 #[test]
 fn mailbox_vectors_match_the_implementation_and_hold_on_their_own_terms() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors/mailbox.json");
-    let built = build();
-    if std::env::var("SMARTKET_WRITE_VECTORS").is_ok_and(|v| v == "1") {
-        let mut text = serde_json::to_string_pretty(&built).unwrap();
-        text.push('\n');
-        std::fs::write(&path, text).unwrap();
-    }
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (regenerate with SMARTKET_WRITE_VECTORS=1)",
-            path.display()
-        )
-    });
-    let stored: File = serde_json::from_str(&text).unwrap();
-    assert_eq!(
-        stored, built,
-        "spec/vectors/mailbox.json differs from what this implementation builds"
-    );
+    let stored = vector_file::stored_equals_built("mailbox.json", &build());
     check_on_own_terms(&stored);
 }
 

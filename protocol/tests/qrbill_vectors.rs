@@ -5,8 +5,10 @@
 //! `SMARTKET_WRITE_VECTORS=1` the file is written first.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "common/vector_file.rs"]
+mod vector_file;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use smartket_protocol::kinds::payment::PaymentMeans;
@@ -555,24 +557,7 @@ fn build() -> File {
 
 #[test]
 fn qrbill_vectors_match_and_hold_both_ways() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors/qrbill.json");
-    let built = build();
-    if std::env::var("SMARTKET_WRITE_VECTORS").is_ok_and(|v| v == "1") {
-        let mut text = serde_json::to_string_pretty(&built).unwrap();
-        text.push('\n');
-        std::fs::write(&path, text).unwrap();
-    }
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (regenerate with SMARTKET_WRITE_VECTORS=1)",
-            path.display()
-        )
-    });
-    let stored: File = serde_json::from_str(&text).unwrap();
-    assert_eq!(
-        stored, built,
-        "qrbill.json differs from what this implementation builds"
-    );
+    let stored = vector_file::stored_equals_built("qrbill.json", &build());
 
     for v in &stored.bills {
         let b = from_fields(&v.fields);
