@@ -20,12 +20,10 @@ use std::time::{Duration, Instant};
 use smartket_node::api::{ApiState, router};
 use smartket_node::config::Config;
 use smartket_node::daemon::Daemon;
-use smartket_protocol::record::Payload;
-use smartket_protocol::{Record, SecretKey};
 
 #[path = "common/catalogue.rs"]
 mod catalogue;
-use catalogue::{DAY, MARKET};
+use catalogue::MARKET;
 
 #[tokio::main]
 async fn main() {
@@ -41,20 +39,7 @@ async fn main() {
     smartket_node::identity::create_key(dir).unwrap();
 
     let now = smartket_node::clock::now_ms();
-    let records: Vec<Record> = (0..n)
-        .map(|i| {
-            let mut seed = [5u8; 32];
-            seed[..8].copy_from_slice(&((i % 100) as u64).to_le_bytes());
-            let payload = Payload::new(
-                MARKET,
-                format!("key-{i}"),
-                now,
-                30 * DAY,
-                catalogue::listing(i),
-            );
-            Record::sign(&SecretKey::from_bytes(&seed), payload).unwrap()
-        })
-        .collect();
+    let records = catalogue::sign_range(0, n, 100, now);
     let ids: Arc<Vec<String>> = Arc::new(records.iter().map(|r| r.id.to_hex()).collect());
     // Stored before the node starts, so the node builds its search index from the store.
     {

@@ -17,30 +17,11 @@ use std::time::{Duration, Instant};
 
 use smartket_node::config::Config;
 use smartket_node::daemon::{Daemon, Handle};
-use smartket_protocol::record::Payload;
-use smartket_protocol::{Kind, Record, SecretKey};
+use smartket_protocol::{Kind, Record};
 
 #[path = "common/catalogue.rs"]
 mod catalogue;
-use catalogue::{DAY, MARKET};
-
-/// Listings signed by 500 sellers, `key-{i}`, starting at `from`.
-fn sign(from: usize, n: usize, now: u64) -> Vec<Record> {
-    (from..from + n)
-        .map(|i| {
-            let mut seed = [3u8; 32];
-            seed[..8].copy_from_slice(&((i % 500) as u64).to_le_bytes());
-            let payload = Payload::new(
-                MARKET,
-                format!("key-{i}"),
-                now,
-                30 * DAY,
-                catalogue::listing(i),
-            );
-            Record::sign(&SecretKey::from_bytes(&seed), payload).unwrap()
-        })
-        .collect()
-}
+use catalogue::MARKET;
 
 fn commit(handle: &Handle, records: &[Record]) {
     for chunk in records.chunks(2_000) {
@@ -105,7 +86,7 @@ async fn main() {
     let now = smartket_node::clock::now_ms();
 
     print!("signing and storing {n} listings on A… ");
-    let records = sign(0, n, now);
+    let records = catalogue::sign_range(0, n, 500, now);
     let raw: usize = records.iter().map(|r| r.to_wire().len()).sum();
     let a = start(&temp.path().join("a")).await;
     commit(&a.handle(), &records);
@@ -125,7 +106,7 @@ async fn main() {
 
     b.shutdown().await;
     let changed = (n / 100).max(1);
-    commit(&a.handle(), &sign(n, changed, now));
+    commit(&a.handle(), &catalogue::sign_range(n, changed, 500, now));
     let a_before = a.handle().status().await.sync.total;
     let b = start(&b_dir).await;
     let sessions = a_before.peers;

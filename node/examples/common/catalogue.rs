@@ -78,10 +78,15 @@ pub(crate) fn listing(i: usize) -> Body {
 
 /// `n` listings, each by its own author (distinct slots), signed now.
 pub(crate) fn sign_all(n: usize, now: u64) -> Vec<Record> {
-    (0..n)
+    sign_range(0, n, n, now)
+}
+
+/// Listings `from..from + n`, spread over `authors` sellers (listing `i` by seller `i % authors`).
+pub(crate) fn sign_range(from: usize, n: usize, authors: usize, now: u64) -> Vec<Record> {
+    (from..from + n)
         .map(|i| {
             let mut seed = [7u8; 32];
-            seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            seed[..8].copy_from_slice(&((i % authors.max(1)) as u64).to_le_bytes());
             let payload = Payload::new(MARKET, format!("tomme-{i}"), now, 30 * DAY, listing(i));
             Record::sign(&SecretKey::from_bytes(&seed), payload)
                 .unwrap_or_else(|e| panic!("listing {i} does not validate: {e}"))
