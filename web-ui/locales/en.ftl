@@ -121,3 +121,14 @@ step-picked_up = Parcel picked up
 step-delivered = Delivered
 step-completed = Complete
 step-cancelled = Cancel
+
+# Back office and node pages
+nav-settings = Settings
+nav-status = Node status
+manage-orders = Orders
+manage-listings = Listings
+manage-import = CSV import
+manage-profile = Profile
+manage-memberships = Memberships
+manage-delivery = Delivery offers
+manage-attestations = Labels issued

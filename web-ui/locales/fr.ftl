@@ -121,3 +121,14 @@ step-picked_up = Colis pris en charge
 step-delivered = Livrée
 step-completed = Terminer
 step-cancelled = Annuler
+
+# Back office and node pages
+nav-settings = Paramètres
+nav-status = État du nœud
+manage-orders = Commandes
+manage-listings = Annonces
+manage-import = Import CSV
+manage-profile = Profil
+manage-memberships = Adhésions
+manage-delivery = Offres de livraison
+manage-attestations = Labels délivrés

@@ -62,6 +62,8 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             li { a href="/panier" { (tr.t("nav-basket")) } }
                             li { a href="/commandes" { (tr.t("nav-orders")) } }
                             li { a href="/gestion" { (tr.t("nav-manage")) } }
+                            li { a href="/parametres" { (tr.t("nav-settings")) } }
+                            li { a href="/etat" { (tr.t("nav-status")) } }
                         }
                     }
                     div.lang role="group" aria-label=(tr.t("language")) {
@@ -89,6 +91,34 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
         }
     }
     response
+}
+
+/// The back office's sections, in the order a seller, a courier or a certifier meets them.
+const MANAGE_SECTIONS: [(&str, &str); 7] = [
+    ("/gestion", "manage-orders"),
+    ("/gestion/annonces", "manage-listings"),
+    ("/gestion/import", "manage-import"),
+    ("/gestion/profil", "manage-profile"),
+    ("/gestion/adhesions", "manage-memberships"),
+    ("/gestion/livraison", "manage-delivery"),
+    ("/gestion/attestations", "manage-attestations"),
+];
+
+/// The back office's own navigation, above each of its pages; `here` is the section's path.
+pub(super) fn manage_nav(tr: Tr, here: &str) -> Markup {
+    html! {
+        nav.manage aria-label=(tr.t("nav-manage")) {
+            ul {
+                @for (href, id) in MANAGE_SECTIONS {
+                    @if href == here {
+                        li { a href=(href) aria-current="page" { (tr.t(id)) } }
+                    } @else {
+                        li { a href=(href) { (tr.t(id)) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The page a browser without a session gets: how to log in, in its language.

@@ -16,7 +16,7 @@ use smartket_protocol::messages::{OrderId, PaymentChoice};
 use smartket_protocol::{AuthorKey, Body, Kind, Slot};
 
 use super::i18n::{Tr, choose};
-use super::layout::{Frame, page};
+use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
 use crate::api::ApiState;
 use crate::api::orders::{CheckoutInput, ContactInput, DeliveryInput, SellerInput, place};
@@ -473,6 +473,7 @@ pub(super) async fn manage_index(
         .filter(|(file, _)| file.party != Party::Consumer)
         .collect();
     let body = html! {
+        (manage_nav(tr, "/gestion"))
         h1 { (tr.t("manage-title")) }
         @if handled.is_empty() { p { (tr.t("orders-none")) } }
         ul {
