@@ -13,6 +13,7 @@ pub mod daemon;
 pub mod demo;
 pub mod identity;
 pub mod ingest;
+pub mod listing_rows;
 pub mod mailbox;
 pub mod markets;
 pub mod network;
