@@ -72,13 +72,13 @@ impl Problem {
     /// The Fluent message id that says it.
     pub fn message_id(&self) -> &'static str {
         match self {
-            Problem::Required => "field-required",
-            Problem::Amount => "field-amount",
-            Problem::Whole => "field-whole",
-            Problem::Category => "field-category",
-            Problem::Currency => "field-currency",
-            Problem::Unit => "field-unit",
-            Problem::Protocol(_) => "field-invalid",
+            Problem::Required => "problem-required",
+            Problem::Amount => "problem-amount",
+            Problem::Whole => "problem-whole",
+            Problem::Category => "problem-category",
+            Problem::Currency => "problem-currency",
+            Problem::Unit => "problem-unit",
+            Problem::Protocol(_) => "problem-invalid",
         }
     }
 }
@@ -105,8 +105,7 @@ pub fn parse_amount(text: &str, digits: u8) -> Option<u64> {
     };
     let digits = usize::from(digits);
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > digits
-    {
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > digits {
         return None;
     }
     let scale = 10u64.checked_pow(u32::try_from(digits).ok()?)?;
@@ -530,9 +529,9 @@ pub fn read_csv(bytes: &[u8], market: &Market) -> Result<Vec<CsvLine>, CsvError>
             return Err(CsvError::TooManyRows);
         }
         let row = row.map_err(|e| CsvError::Unreadable {
-            line: e.position().map_or(number, |p| {
-                usize::try_from(p.line()).unwrap_or(number)
-            }),
+            line: e
+                .position()
+                .map_or(number, |p| usize::try_from(p.line()).unwrap_or(number)),
             reason: e.to_string(),
         })?;
         let outcome = match row.to_listing(market, None) {
@@ -633,7 +632,10 @@ mod tests {
             ..row()
         };
         let errors = no_way.to_listing(&geneva(), None).unwrap_err();
-        assert!(matches!(errors[0].problem, Problem::Protocol(_)), "{errors:?}");
+        assert!(
+            matches!(errors[0].problem, Problem::Protocol(_)),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -12,25 +12,34 @@
 //! /commandes[/{id}]     my orders; one order's status (live), steps, how to pay, and the
 //!                       buttons for the steps this node may make now (POST …/etape)
 //! /gestion              the orders this node sells or delivers (seller's inbox, courier's jobs)
-//! /static/style.css     the stylesheet
+//! /gestion/annonces[/nouvelle|/{key}[/dupliquer|/stock|/supprimer|/images[/retirer]]]
+//!                       the seller's listings: list with stock, create, edit, duplicate,
+//!                       delete, pictures (multipart upload, preview in the browser)
+//! /static/style.css     the stylesheet; /static/app.js: previews, live order, import progress
 //! ```
 
 pub mod i18n;
 mod layout;
+mod listings;
 pub mod money;
 mod orders;
 mod shop;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_back_office;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use smartket_protocol::blob::MAX_BLOB_BYTES;
 
 use crate::api::ApiState;
 
 const STYLE: &str = include_str!("../../web-ui/static/style.css");
+const SCRIPT: &str = include_str!("../../web-ui/static/app.js");
 
 async fn style() -> impl IntoResponse {
     (
@@ -39,6 +48,16 @@ async fn style() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLE,
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
     )
 }
 
@@ -55,11 +74,37 @@ pub fn routes() -> Router<ApiState> {
         .route("/commandes/{id}", get(orders::order_show))
         .route("/commandes/{id}/etape", post(orders::order_step))
         .route("/gestion", get(orders::manage_index))
+        .route("/gestion/annonces", get(listings::index))
+        .route(
+            "/gestion/annonces/nouvelle",
+            get(listings::new_form).post(listings::create),
+        )
+        .route(
+            "/gestion/annonces/{key}",
+            get(listings::edit_form).post(listings::update),
+        )
+        .route(
+            "/gestion/annonces/{key}/dupliquer",
+            get(listings::duplicate_form),
+        )
+        .route("/gestion/annonces/{key}/stock", post(listings::stock))
+        .route("/gestion/annonces/{key}/supprimer", post(listings::delete))
+        .route(
+            "/gestion/annonces/{key}/images",
+            post(listings::image_add)
+                .layer(DefaultBodyLimit::max(MAX_BLOB_BYTES as usize + 64 * 1024)),
+        )
+        .route(
+            "/gestion/annonces/{key}/images/retirer",
+            post(listings::image_remove),
+        )
 }
 
 /// The stylesheet, served without a session (the login page needs it too).
 pub fn public_routes() -> Router<ApiState> {
-    Router::new().route("/static/style.css", get(style))
+    Router::new()
+        .route("/static/style.css", get(style))
+        .route("/static/app.js", get(script))
 }
 
 pub use layout::not_logged_in;

@@ -132,3 +132,63 @@ manage-profile = Profile
 manage-memberships = Memberships
 manage-delivery = Delivery offers
 manage-attestations = Labels issued
+no-market = This node has joined no market.
+actions = Actions
+save = Save
+listing-new = New listing
+listing-count = { $count ->
+    [0] No listing yet.
+    [one] One listing.
+   *[other] { $count } listings.
+}
+listing-duplicate = Duplicate
+listing-duplicate-of = Copy of “{ $title }”
+listing-delete = Delete the listing
+listing-what = The item
+listing-price = Price and stock
+listing-pictures = Pictures
+listing-saved = Listing saved and published.
+listing-deleted = Listing deleted.
+listing-stock-saved = Stock saved.
+listing-stock-invalid = Stock must be a whole number (or empty when not tracked).
+listing-key-taken = a listing already has this reference
+stock-of = Stock of { $title }
+form-has-errors = { $count ->
+    [one] One field needs fixing.
+   *[other] { $count } fields need fixing.
+}
+field-key = Reference (SKU)
+field-key-hint = Your own reference, unique among your listings; it cannot change later.
+field-title_fr = Title (French)
+field-title_en = Title (English)
+field-description_fr = Description (French)
+field-description_en = Description (English)
+field-category = Category
+field-price = Price
+field-currency = Currency
+field-unit = Unit
+field-stock = Stock
+field-stock-hint = Leave empty when stock is not tracked (made to order, services).
+field-local_share_pct = Share accepted in local currency (%)
+field-origin = Origin
+field-pickup_place = Pick-up place
+field-pickup_postcode = Pick-up postcode
+field-courier = A courier may deliver it
+problem-required = This field is required.
+problem-amount = Not an amount: for example 12.50.
+problem-whole = Not a whole number.
+problem-category = Not a category of the market.
+problem-currency = Not a currency of the market.
+problem-unit = Unknown unit.
+problem-invalid = Value refused
+picture-n = Picture { $n }
+picture-add = Add a picture
+picture-hint = JPEG, PNG or WebP, at most 8 MB.
+picture-preview = Preview of the chosen picture
+picture-upload = Upload the picture
+picture-remove = Remove
+picture-added = Picture added.
+picture-removed = Picture removed.
+picture-missing = Choose a picture first.
+picture-refused = This file is not a JPEG, PNG or WebP image.
+picture-too-large = The picture is larger than 8 MB.

@@ -132,3 +132,63 @@ manage-profile = Profil
 manage-memberships = Adhésions
 manage-delivery = Offres de livraison
 manage-attestations = Labels délivrés
+no-market = Ce nœud n'a rejoint aucun marché.
+actions = Actions
+save = Enregistrer
+listing-new = Nouvelle annonce
+listing-count = { $count ->
+    [0] Aucune annonce pour l'instant.
+    [one] Une annonce.
+   *[other] { $count } annonces.
+}
+listing-duplicate = Dupliquer
+listing-duplicate-of = Copie de « { $title } »
+listing-delete = Supprimer l'annonce
+listing-what = L'article
+listing-price = Prix et stock
+listing-pictures = Photos
+listing-saved = Annonce enregistrée et publiée.
+listing-deleted = Annonce supprimée.
+listing-stock-saved = Stock enregistré.
+listing-stock-invalid = Le stock doit être un nombre entier (ou vide s'il n'est pas suivi).
+listing-key-taken = une annonce a déjà cette référence
+stock-of = Stock de { $title }
+form-has-errors = { $count ->
+    [one] Un champ est à corriger.
+   *[other] { $count } champs sont à corriger.
+}
+field-key = Référence (SKU)
+field-key-hint = Votre référence interne, unique parmi vos annonces ; elle ne change plus ensuite.
+field-title_fr = Titre (français)
+field-title_en = Titre (anglais)
+field-description_fr = Description (français)
+field-description_en = Description (anglais)
+field-category = Catégorie
+field-price = Prix
+field-currency = Monnaie
+field-unit = Unité
+field-stock = Stock
+field-stock-hint = Laissez vide si le stock n'est pas suivi (fait sur commande, services).
+field-local_share_pct = Part acceptée en monnaie locale (%)
+field-origin = Provenance
+field-pickup_place = Lieu de retrait
+field-pickup_postcode = NPA du lieu de retrait
+field-courier = Livrable par un coursier
+problem-required = Ce champ est obligatoire.
+problem-amount = Montant invalide : par exemple 12.50.
+problem-whole = Nombre entier invalide.
+problem-category = Catégorie inconnue du marché.
+problem-currency = Monnaie inconnue du marché.
+problem-unit = Unité inconnue.
+problem-invalid = Valeur refusée
+picture-n = Photo { $n }
+picture-add = Ajouter une photo
+picture-hint = JPEG, PNG ou WebP, 8 Mo au plus.
+picture-preview = Aperçu de la photo choisie
+picture-upload = Envoyer la photo
+picture-remove = Retirer
+picture-added = Photo ajoutée.
+picture-removed = Photo retirée.
+picture-missing = Choisissez d'abord une photo.
+picture-refused = Ce fichier n'est pas une image JPEG, PNG ou WebP.
+picture-too-large = La photo dépasse 8 Mo.

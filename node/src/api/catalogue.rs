@@ -69,7 +69,7 @@ fn parse_id(id: &str) -> Result<RecordId, ApiError> {
 }
 
 /// The market a request names (joined), or the first one joined.
-pub(super) fn market_of(state: &ApiState, market: Option<String>) -> Result<String, ApiError> {
+pub(crate) fn market_of(state: &ApiState, market: Option<String>) -> Result<String, ApiError> {
     let joined = state.node.markets();
     match market {
         Some(m) if joined.iter().any(|j| j.id == m) => Ok(m),

@@ -182,7 +182,7 @@ impl Collection {
 }
 
 /// The actor's current record of a slot (tombstoned and expired slots are empty).
-fn own_current(
+pub(crate) fn own_current(
     state: &ApiState,
     market: &str,
     kind: Kind,
@@ -201,7 +201,7 @@ fn own_current(
 }
 
 /// Signs and publishes; the store's verdict becomes the answer.
-async fn publish(state: &ApiState, payload: Payload) -> Result<Record, ApiError> {
+pub(crate) async fn publish(state: &ApiState, payload: Payload) -> Result<Record, ApiError> {
     let verdict = state.node.publish_payload(payload).await.map_err(|e| {
         tracing::error!("API: publishing: {e}");
         ApiError::new(
@@ -256,6 +256,54 @@ async fn put_record(
     };
     let payload = draft.payload(body)?;
     publish(state, payload).await
+}
+
+/// Publishes `body` as the next revision of one's own slot `key` (or its first), living the
+/// previous revision's lifetime or the default: the typed path the web UI's forms take.
+pub(crate) async fn put_body(
+    state: &ApiState,
+    market: &str,
+    key: &str,
+    body: Body,
+) -> Result<Record, ApiError> {
+    let previous = own_current(state, market, body.kind(), key)?;
+    let now = now_ms();
+    let lifetime = previous
+        .as_ref()
+        .map_or(DEFAULT_LIFETIME_DAYS * DAY_MS, |p| {
+            p.payload.expires.saturating_sub(p.payload.rev)
+        });
+    let mut payload = Payload::new(market, key, now, lifetime, body);
+    if let Some(p) = &previous {
+        payload.rev = now.max(p.payload.rev.saturating_add(1));
+        payload.expires = payload.rev.saturating_add(lifetime);
+        payload.created = p.payload.created;
+    }
+    publish(state, payload).await
+}
+
+/// Publishes a tombstone of one's own slot (for an attestation, revokes it); 404 when the slot
+/// holds no current record.
+pub(crate) async fn tombstone(
+    state: &ApiState,
+    market: String,
+    kind: Kind,
+    key: String,
+) -> Result<(), ApiError> {
+    let Some(current) = own_current(state, &market, kind, &key)? else {
+        return Err(ApiError::not_found(format!(
+            "no current record with key {key:?}"
+        )));
+    };
+    let rev = now_ms().max(current.payload.rev.saturating_add(1));
+    let payload = Payload::new(
+        market,
+        key,
+        rev,
+        smartket_protocol::record::MAX_LIFETIME_MS,
+        Body::Tombstone(Tombstone { target_kind: kind }),
+    );
+    publish(state, payload).await.map(|_| ())
 }
 
 /// `?market=` of the own profile.
@@ -435,22 +483,7 @@ pub async fn own_delete(
     Query(query): Query<MarketQuery>,
 ) -> Result<Response, ApiError> {
     let market = market_of(&state, query.market)?;
-    let Some(current) = own_current(&state, &market, collection.kind(), &key)? else {
-        return Err(ApiError::not_found(format!(
-            "no current record with key {key:?}"
-        )));
-    };
-    let rev = now_ms().max(current.payload.rev.saturating_add(1));
-    let payload = Payload::new(
-        market,
-        key,
-        rev,
-        smartket_protocol::record::MAX_LIFETIME_MS,
-        Body::Tombstone(Tombstone {
-            target_kind: collection.kind(),
-        }),
-    );
-    publish(&state, payload).await?;
+    tombstone(&state, market, collection.kind(), key).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -21,6 +21,19 @@ pub(super) struct Frame<'a> {
     pub chosen: bool,
 }
 
+impl<'a> Frame<'a> {
+    /// A page without a search text whose language was not just chosen.
+    pub(super) fn plain(tr: Tr, title: String, here: &'a str) -> Frame<'a> {
+        Frame {
+            tr,
+            title,
+            query: "",
+            here,
+            chosen: false,
+        }
+    }
+}
+
 /// `here` with `lang` set to `lang`.
 fn with_lang(here: &str, lang: &str) -> String {
     let (path, query) = here.split_once('?').unwrap_or((here, ""));

@@ -24,16 +24,6 @@ use crate::orders::db::Party;
 use crate::orders::payment::PaymentPart;
 use crate::orders::view::order_json;
 
-fn frame<'a>(tr: Tr, title: String, here: &'a str) -> Frame<'a> {
-    Frame {
-        tr,
-        title,
-        query: "",
-        here,
-        chosen: false,
-    }
-}
-
 /// The add-to-basket form of an offer's page.
 #[derive(Debug, Deserialize)]
 pub(super) struct AddForm {
@@ -311,7 +301,7 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
             }
         }
     };
-    page(frame(tr, tr.t("basket-title"), "/panier"), body)
+    page(Frame::plain(tr, tr.t("basket-title"), "/panier"), body)
 }
 
 /// The basket with the checkout form.
@@ -487,7 +477,7 @@ pub(super) async fn manage_index(
             }
         }
     };
-    page(frame(tr, tr.t("manage-title"), "/gestion"), body)
+    page(Frame::plain(tr, tr.t("manage-title"), "/gestion"), body)
 }
 
 /// The consumer's orders, newest first.
@@ -518,7 +508,7 @@ pub(super) async fn orders_index(
             }
         }
     };
-    page(frame(tr, tr.t("orders-title"), "/commandes"), body)
+    page(Frame::plain(tr, tr.t("orders-title"), "/commandes"), body)
 }
 
 fn payment_line(state: &ApiState, tr: Tr, part: &PaymentPart) -> Markup {
@@ -569,15 +559,19 @@ pub(super) async fn order_show(
     let Some(Ok((file, track, sent))) = order_id.map(|id| orders.get(&id)) else {
         return (
             StatusCode::NOT_FOUND,
-            page(frame(tr, id.clone(), &here), html! { p.notice { "404" } }),
+            page(
+                Frame::plain(tr, id.clone(), &here),
+                html! { p.notice { "404" } },
+            ),
         )
             .into_response();
     };
     let parts = orders.payment_parts(&file, &track);
     let shown = order_json(&file, &track, &sent, parts);
     let body = html! {
+        div #order data-live-order=(shown.id) {
         h1 { (tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))])) }
-        p { (tr.t("order-stage")) " : " strong #stage { (stage(tr, &shown.stage)) } }
+        p aria-live="polite" { (tr.t("order-stage")) " : " strong #stage { (stage(tr, &shown.stage)) } }
         @for s in shown.sent.iter().filter(|s| s.kind == "order") {
             @let state_name = serde_json::to_value(s.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             p.muted { (tr.args("order-sent", &[("state", FluentValue::from(tr.t(&format!("sent-{state_name}"))))])) }
@@ -601,16 +595,11 @@ pub(super) async fn order_show(
             h2 { (tr.t("order-pay")) }
             @for part in &shown.payment { (payment_line(&state, tr, part)) }
         }
-        script {
-            (PreEscaped(format!(
-                "new EventSource('/api/v1/events').addEventListener('order', function (e) {{ \
-                   try {{ if (JSON.parse(e.data).order === '{}') location.reload(); }} catch (_) {{}} }});",
-                shown.id
-            )))
         }
+        script src="/static/app.js" defer {}
     };
     page(
-        frame(
+        Frame::plain(
             tr,
             tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))]),
             &here,

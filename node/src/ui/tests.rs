@@ -12,9 +12,9 @@ use crate::api::{ApiState, router};
 use crate::daemon::Daemon;
 use smartket_protocol::Kind;
 
-const TOKEN: &str = "ui-token";
+pub(super) const TOKEN: &str = "ui-token";
 
-async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
+pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     let (dir, daemon) = crate::daemon::test_daemon().await;
     let state = ApiState::new(
         daemon.handle(),
@@ -45,7 +45,7 @@ async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     (dir, daemon, router(state))
 }
 
-async fn get(
+pub(super) async fn get(
     app: &axum::Router,
     uri: &str,
     auth: bool,
@@ -75,7 +75,7 @@ async fn get(
 }
 
 /// Polls `uri` until its page contains `needle` (the search index commits within a second).
-async fn get_until(app: &axum::Router, uri: &str, needle: &str) -> String {
+pub(super) async fn get_until(app: &axum::Router, uri: &str, needle: &str) -> String {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let (status, page, _) = get(app, uri, true, None).await;
@@ -219,7 +219,7 @@ fn every_message_the_pages_use_exists_in_every_language() {
     assert_eq!(Tr::complete(&ids), Vec::<String>::new());
 }
 
-async fn post_form(
+pub(super) async fn post_form(
     app: &axum::Router,
     uri: &str,
     form: &str,
@@ -287,10 +287,16 @@ async fn an_offer_goes_into_the_basket_and_out_as_an_order_with_its_payment() {
         .unwrap()
         .to_owned();
     let (status, order, _) = get(&app, &format!("/commandes/{id}"), true, None).await;
+    let (_, script, _) = get(&app, "/static/app.js", false, None).await;
+    assert!(
+        script.contains("new EventSource(\"/api/v1/events\")"),
+        "the script listens to the node's events: {script}"
+    );
     assert_eq!(status, StatusCode::OK);
     assert!(order.contains("CHF 19.00 : cash_on_pickup"), "{order}");
     assert!(
-        order.contains("EventSource('/api/v1/events')"),
+        order.contains(&format!("data-live-order=\"{id}\""))
+            && order.contains("src=\"/static/app.js\""),
         "the page follows the order live"
     );
     let (_, basket, _) = get(&app, "/panier", true, None).await;

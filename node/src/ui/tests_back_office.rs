@@ -1,0 +1,211 @@
+//! The seller's back office through the real router on a real daemon: listings created,
+//! refused with their fields named, edited, duplicated with their pictures, restocked, deleted;
+//! a picture uploaded as a browser sends it.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use smartket_protocol::{Body as RecordBody, Kind};
+use tower::ServiceExt;
+
+use super::tests::{TOKEN, get, node, post_form};
+use crate::daemon::Daemon;
+
+fn own_listing(daemon: &Daemon, key: &str) -> Option<smartket_protocol::kinds::Listing> {
+    daemon
+        .handle()
+        .own_records(Some(Kind::Listing))
+        .into_iter()
+        .find(|r| r.payload.key == key)
+        .and_then(|r| match r.payload.body {
+            RecordBody::Listing(l) => Some(l),
+            _ => None,
+        })
+}
+
+const NEW: &str = "key=pain-1&title_fr=Pain+bis&title_en=Brown+bread&category=food.bakery.bread\
+                   &price=4%2C80&currency=CHF&unit=piece&stock=20&local_share_pct=30\
+                   &pickup_place=Boulangerie&pickup_postcode=1201&courier=oui";
+
+#[tokio::test]
+async fn a_listing_is_created_from_the_form_then_edited_restocked_and_deleted() {
+    let (_dir, daemon, app) = node().await;
+    let (status, location, _) = post_form(&app, "/gestion/annonces/nouvelle", NEW).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some("/gestion/annonces/pain-1?notice=listing-saved")
+    );
+    let listing = own_listing(&daemon, "pain-1").expect("published");
+    assert_eq!(listing.price.amount, 480);
+    assert_eq!(listing.stock, Some(20));
+    assert_eq!(listing.local_share_pct, Some(30));
+    assert_eq!(listing.fulfilment.len(), 2, "pick-up and courier");
+
+    let (status, page, _) = get(&app, "/gestion/annonces", true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Pain bis") && page.contains("Tomme de Genève"),
+        "{page}"
+    );
+
+    let (_, page, _) = get(
+        &app,
+        "/gestion/annonces/pain-1?notice=listing-saved",
+        true,
+        None,
+    )
+    .await;
+    assert!(
+        page.contains("value=\"4.80\""),
+        "the form shows the price: {page}"
+    );
+    assert!(page.contains("Annonce enregistrée"), "{page}");
+
+    let edit = NEW
+        .replace("price=4%2C80", "price=5")
+        .replace("key=pain-1&", "");
+    let (status, _, _) = post_form(&app, "/gestion/annonces/pain-1", &edit).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(own_listing(&daemon, "pain-1").unwrap().price.amount, 500);
+
+    let (status, _, _) = post_form(&app, "/gestion/annonces/pain-1/stock", "stock=3").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(own_listing(&daemon, "pain-1").unwrap().stock, Some(3));
+    let (_, location, _) =
+        post_form(&app, "/gestion/annonces/pain-1/stock", "stock=beaucoup").await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/gestion/annonces?notice=listing-stock-invalid")
+    );
+    assert_eq!(
+        own_listing(&daemon, "pain-1").unwrap().stock,
+        Some(3),
+        "nothing changed"
+    );
+
+    let (status, _, _) = post_form(&app, "/gestion/annonces/pain-1/supprimer", "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(own_listing(&daemon, "pain-1").is_none());
+    let (status, _, _) = get(&app, "/gestion/annonces/pain-1", true, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_wrong_form_comes_back_with_each_field_named_and_what_was_typed() {
+    let (_dir, daemon, app) = node().await;
+    let bad = NEW
+        .replace("price=4%2C80", "price=quatre")
+        .replace("category=food.bakery.bread", "category=food.moon")
+        .replace("pickup_postcode=1201", "pickup_postcode=");
+    let (status, _, page) = post_form(&app, "/gestion/annonces/nouvelle", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("3 champs sont à corriger"), "{page}");
+    for id in ["e-price", "e-category", "e-pickup_postcode"] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id} in {page}");
+    }
+    assert!(
+        page.contains("value=\"quatre\""),
+        "what was typed stays: {page}"
+    );
+    assert!(
+        own_listing(&daemon, "pain-1").is_none(),
+        "nothing published"
+    );
+
+    let taken = NEW.replace("key=pain-1", "key=tomme");
+    let (status, _, page) = post_form(&app, "/gestion/annonces/nouvelle", &taken).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("une annonce a déjà cette référence"),
+        "{page}"
+    );
+    assert_eq!(
+        own_listing(&daemon, "tomme").unwrap().price.amount,
+        950,
+        "the existing listing is untouched"
+    );
+    daemon.shutdown().await;
+}
+
+/// A multipart body with one file field, as a browser sends it.
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----smartket-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"photo.png\"\r\n\
+         Content-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &axum::Router, uri: &str, bytes: &[u8]) -> (StatusCode, Option<String>) {
+    let (content_type, body) = multipart("image", bytes);
+    let request = Request::post(uri)
+        .header(header::HOST, "127.0.0.1:8417")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::ORIGIN, "http://127.0.0.1:8417")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap_or("").to_owned());
+    (response.status(), location)
+}
+
+#[tokio::test]
+async fn a_picture_is_uploaded_shown_kept_by_a_duplicate_and_removed() {
+    let (_dir, daemon, app) = node().await;
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/geneva/pictures/logo-fromagerie-des-bossons.png"
+    ))
+    .unwrap();
+    let (status, location) = upload(&app, "/gestion/annonces/tomme/images", &png).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some("/gestion/annonces/tomme?notice=picture-added")
+    );
+    let images = own_listing(&daemon, "tomme").unwrap().images;
+    assert_eq!(images.len(), 1);
+    let (_, page, _) = get(&app, "/gestion/annonces/tomme", true, None).await;
+    assert!(page.contains(&images[0].to_hex()), "{page}");
+    assert!(
+        page.contains("data-preview=\"preview\""),
+        "the upload previews: {page}"
+    );
+
+    let (_, location) = upload(&app, "/gestion/annonces/tomme/images", b"not an image").await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/gestion/annonces/tomme?notice=picture-refused")
+    );
+    assert_eq!(own_listing(&daemon, "tomme").unwrap().images.len(), 1);
+
+    let (status, page, _) = get(&app, "/gestion/annonces/tomme/dupliquer", true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("value=\"tomme-2\""),
+        "a free key is proposed: {page}"
+    );
+    assert!(page.contains("name=\"from\" value=\"tomme\""), "{page}");
+    let copy = "from=tomme&key=tomme-2&title_fr=Tomme+%C3%A0+l%27ail&category=food.dairy.cheese\
+                &price=10&currency=CHF&unit=piece&pickup_place=March%C3%A9&pickup_postcode=1205";
+    let (status, _, _) = post_form(&app, "/gestion/annonces/nouvelle", copy).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let duplicate = own_listing(&daemon, "tomme-2").expect("the copy is published");
+    assert_eq!(duplicate.images, images, "the copy keeps the pictures");
+    assert_eq!(duplicate.title["fr"], "Tomme à l'ail");
+
+    let form = format!("image={}", images[0].to_hex());
+    let (status, _, _) = post_form(&app, "/gestion/annonces/tomme/images/retirer", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(own_listing(&daemon, "tomme").unwrap().images.is_empty());
+    daemon.shutdown().await;
+}
