@@ -78,6 +78,8 @@ pub struct ApiState {
     settings: Arc<RwLock<Settings>>,
     /// The one-time login token and the sessions opened with it.
     sessions: Arc<auth::Sessions>,
+    /// The web UI's CSV imports: files checked and imports under way.
+    pub(crate) imports: Arc<crate::ui::import::Imports>,
 }
 
 impl ApiState {
@@ -97,6 +99,7 @@ impl ApiState {
             sessions: Arc::new(
                 auth::Sessions::new().map_err(|e| ApiSetupError::Random(e.to_string()))?,
             ),
+            imports: Arc::default(),
         })
     }
 

@@ -15,10 +15,14 @@
 //! /gestion/annonces[/nouvelle|/{key}[/dupliquer|/stock|/supprimer|/images[/retirer]]]
 //!                       the seller's listings: list with stock, create, edit, duplicate,
 //!                       delete, pictures (multipart upload, preview in the browser)
+//! /gestion/import[/{id}[/importer]|/modele.csv]
+//!                       a whole catalogue from CSV: checked with errors per line, then
+//!                       published with its progress shown; a template to fill in
 //! /static/style.css     the stylesheet; /static/app.js: previews, live order, import progress
 //! ```
 
 pub mod i18n;
+pub(crate) mod import;
 mod layout;
 mod listings;
 pub mod money;
@@ -98,7 +102,19 @@ pub fn routes() -> Router<ApiState> {
             "/gestion/annonces/{key}/images/retirer",
             post(listings::image_remove),
         )
+        .route(
+            "/gestion/import",
+            get(import::start)
+                .post(import::check)
+                .layer(DefaultBodyLimit::max(MAX_CSV_BYTES)),
+        )
+        .route("/gestion/import/modele.csv", get(import::template))
+        .route("/gestion/import/{id}", get(import::show))
+        .route("/gestion/import/{id}/importer", post(import::run))
 }
+
+/// The largest catalogue file accepted (5 000 listings of long descriptions fit).
+const MAX_CSV_BYTES: usize = 8 * 1024 * 1024;
 
 /// The stylesheet, served without a session (the login page needs it too).
 pub fn public_routes() -> Router<ApiState> {

@@ -192,3 +192,34 @@ picture-removed = Picture removed.
 picture-missing = Choose a picture first.
 picture-refused = This file is not a JPEG, PNG or WebP image.
 picture-too-large = The picture is larger than 8 MB.
+import-lead = Publish your whole catalogue at once from a spreadsheet: save it as CSV (comma or semicolon separated), one listing per line. The file is checked first; nothing is published before you confirm. A line whose reference already exists updates that listing.
+import-template = Download a template file
+import-columns = The columns
+import-columns-help = Required: key (your reference), title_fr, category (a market category code, e.g. food.dairy.cheese), price (12.50). The others may stay empty; courier is “yes” when a courier may deliver; a listing needs a pick-up place or delivery.
+import-file = CSV file
+import-check = Check the file
+import-no-file = Choose a file first.
+import-unreadable = This file cannot be read: { $why }
+import-forgotten = This check is no longer remembered; send the file again.
+import-checked = { $lines } lines read: { $ready } ready (of which { $updates } updates), { $refused } refused.
+import-go = { $count ->
+    [one] Import the ready listing
+   *[other] Import the { $count } ready listings
+}
+import-other-file = Choose another file
+import-running = Publishing: { $done } of { $count }
+import-done = { $count ->
+    [one] One listing published.
+   *[other] { $count } listings published.
+}
+import-refused = { $count ->
+    [one] One line refused (not imported)
+   *[other] { $count } lines refused (not imported)
+}
+import-line = Line
+import-why = Why
+import-unreadable-at = This file cannot be read (line { $line }): { $why }
+import-missing-column = The first line has no column “{ $column }”.
+import-unknown-column = The column “{ $column }” is not known; the template has the possible columns.
+import-too-many = More than { $count } listings in one file: split it into several.
+import-empty = This file holds no listing.

@@ -192,3 +192,34 @@ picture-removed = Photo retirée.
 picture-missing = Choisissez d'abord une photo.
 picture-refused = Ce fichier n'est pas une image JPEG, PNG ou WebP.
 picture-too-large = La photo dépasse 8 Mo.
+import-lead = Publiez tout votre catalogue d'un coup depuis un tableur : enregistrez-le en CSV (séparé par des virgules ou des points-virgules), une annonce par ligne. Le fichier est d'abord vérifié ; rien n'est publié avant votre confirmation. Une ligne dont la référence existe déjà met à jour cette annonce.
+import-template = Télécharger un modèle de fichier
+import-columns = Les colonnes
+import-columns-help = Obligatoires : key (votre référence), title_fr, category (code de catégorie du marché, par ex. food.dairy.cheese), price (12.50). Les autres peuvent rester vides ; courier vaut « oui » si un coursier peut livrer ; une annonce doit avoir un lieu de retrait ou être livrable.
+import-file = Fichier CSV
+import-check = Vérifier le fichier
+import-no-file = Choisissez d'abord un fichier.
+import-unreadable = Ce fichier ne peut pas être lu : { $why }
+import-forgotten = Cette vérification n'est plus en mémoire ; envoyez le fichier à nouveau.
+import-checked = { $lines } lignes lues : { $ready } prêtes (dont { $updates } mises à jour), { $refused } refusées.
+import-go = { $count ->
+    [one] Importer l'annonce prête
+   *[other] Importer les { $count } annonces prêtes
+}
+import-other-file = Choisir un autre fichier
+import-running = Publication : { $done } sur { $count }
+import-done = { $count ->
+    [one] Une annonce publiée.
+   *[other] { $count } annonces publiées.
+}
+import-refused = { $count ->
+    [one] Une ligne refusée (non importée)
+   *[other] { $count } lignes refusées (non importées)
+}
+import-line = Ligne
+import-why = Pourquoi
+import-unreadable-at = Ce fichier ne peut pas être lu (ligne { $line }) : { $why }
+import-missing-column = Il manque la colonne « { $column } » dans la première ligne.
+import-unknown-column = La colonne « { $column } » n'est pas connue ; les colonnes possibles sont dans le modèle.
+import-too-many = Plus de { $count } annonces dans un seul fichier : partagez-le en plusieurs.
+import-empty = Ce fichier ne contient aucune annonce.

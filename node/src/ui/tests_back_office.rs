@@ -209,3 +209,152 @@ async fn a_picture_is_uploaded_shown_kept_by_a_duplicate_and_removed() {
     assert!(own_listing(&daemon, "tomme").unwrap().images.is_empty());
     daemon.shutdown().await;
 }
+
+/// A catalogue of `n` cheeses as a spreadsheet exports it, with bad lines at `bad`.
+fn catalogue(n: usize, bad: &[usize]) -> String {
+    let mut csv = String::from(
+        "key;title_fr;title_en;category;price;unit;stock;pickup_place;pickup_postcode;courier\n",
+    );
+    for i in 0..n {
+        let line = if bad.contains(&i) {
+            match i % 3 {
+                0 => format!(
+                    "fromage-{i};Fromage {i};;food.dairy.cheese;douze;piece;5;Onex;1213;oui\n"
+                ),
+                1 => format!("fromage-{i};Fromage {i};;food.nowhere;12.00;piece;5;Onex;1213;oui\n"),
+                _ => format!("fromage-{i};;Cheese {i};food.dairy.cheese;12.00;piece;5;;;\n"),
+            }
+        } else {
+            format!(
+                "fromage-{i};Fromage d'alpage n°{i};Alpine cheese {i};food.dairy.cheese;{}.50;piece;{};Fromagerie;1213;oui\n",
+                10 + i % 7,
+                i % 20
+            )
+        };
+        csv.push_str(&line);
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_csv_catalogue_is_checked_line_by_line_then_imported_with_its_progress() {
+    let (_dir, daemon, app) = node().await;
+    let (status, _, page) = {
+        let (content_type, body) = {
+            let boundary = "----smartket-csv";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"catalogue.csv\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(catalogue(200, &[17, 88, 150]).as_bytes());
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            (format!("multipart/form-data; boundary={boundary}"), body)
+        };
+        let request = Request::post("/gestion/import")
+            .header(header::HOST, "127.0.0.1:8417")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .header(header::ORIGIN, "http://127.0.0.1:8417")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap_or("").to_owned());
+        (
+            response.status(),
+            location.clone(),
+            location.unwrap_or_default(),
+        )
+    };
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, preview, _) = get(&app, &page, true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        preview.contains("200 lignes lues : 197 prêtes (dont 0 mises à jour), 3 refusées."),
+        "{preview}"
+    );
+    assert!(preview.contains("3 lignes refusées"), "{preview}");
+    for (line, key) in [(19, "fromage-17"), (90, "fromage-88"), (152, "fromage-150")] {
+        assert!(
+            preview.contains(&format!("<td>{line}</td><td><code>{key}</code>")),
+            "line {line} ({key}) is reported: {preview}"
+        );
+    }
+    assert!(
+        own_listing(&daemon, "fromage-0").is_none(),
+        "nothing before confirming"
+    );
+
+    let (status, location, _) = post_form(&app, &format!("{page}/importer"), "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(page.as_str()));
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let done = loop {
+        let (_, shown, _) = get(&app, &page, true, None).await;
+        if shown.contains("data-import-progress=\"done\"") {
+            break shown;
+        }
+        assert!(
+            shown.contains("data-import-progress=\"running\"") && shown.contains("<progress"),
+            "the page shows the progress: {shown}"
+        );
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the import did not end: {shown}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(done.contains("197 annonces publiées"), "{done}");
+    let mine = daemon.handle().own_records(Some(Kind::Listing));
+    assert_eq!(mine.len(), 198, "197 imported beside the tomme");
+    for bad in ["fromage-17", "fromage-88", "fromage-150"] {
+        assert!(own_listing(&daemon, bad).is_none(), "{bad} is not imported");
+    }
+    let (status, _, _) = post_form(&app, &format!("{page}/importer"), "").await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a second click imports nothing more"
+    );
+    assert_eq!(daemon.handle().own_records(Some(Kind::Listing)).len(), 198);
+    super::tests::get_until(&app, "/recherche?q=alpage", "197 résultats").await;
+    daemon.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_catalogue_is_refused_with_the_reason() {
+    let (_dir, daemon, app) = node().await;
+    let (content_type, body) = {
+        let boundary = "----smartket-csv";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"x.csv\"\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(b"nom,prix\nTomme,12\n");
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    };
+    let request = Request::post("/gestion/import")
+        .header(header::HOST, "127.0.0.1:8417")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::ORIGIN, "http://127.0.0.1:8417")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    let page = String::from_utf8_lossy(&bytes);
+    assert!(
+        page.contains("La colonne « nom » n'est pas connue"),
+        "{page}"
+    );
+    let (_, template, _) = get(&app, "/gestion/import/modele.csv", true, None).await;
+    assert!(template.starts_with("key;title_fr;"), "{template}");
+    daemon.shutdown().await;
+}
