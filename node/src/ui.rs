@@ -7,6 +7,7 @@
 //! /                     home: search, categories, newest offers
 //! /recherche?q=…        results with facets (category, trusted labels, Léman, stock), sort, pages
 //! /annonce/{author}/{key}  one offer: pictures, price, seller, pick-up and delivery
+//! /vendeur/{author}     a seller: profile, labels with their issuers, payment means, offers
 //! /panier               the basket and its checkout form (pick-up), POST adds an offer
 //! /commander            POST: one order per seller
 //! /commandes[/{id}]     my orders; one order's status (live), steps, how to pay, and the
@@ -27,11 +28,14 @@ mod layout;
 mod listings;
 pub mod money;
 mod orders;
+mod seller;
 mod shop;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_back_office;
+#[cfg(test)]
+mod tests_sellers;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -71,6 +75,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/", get(shop::home))
         .route("/recherche", get(shop::search))
         .route("/annonce/{author}/{key}", get(shop::listing))
+        .route("/vendeur/{author}", get(seller::show))
         .route("/panier", get(orders::basket_show).post(orders::basket_add))
         .route("/panier/retirer", post(orders::basket_remove))
         .route("/commander", post(orders::checkout))

@@ -223,3 +223,32 @@ import-missing-column = The first line has no column “{ $column }”.
 import-unknown-column = The column “{ $column }” is not known; the template has the possible columns.
 import-too-many = More than { $count } listings in one file: split it into several.
 import-empty = This file holds no listing.
+filter-getting = Delivery and pick-up
+filter-delivered = Delivered to my postcode ({ $postcode })
+filter-set-location = Set your postcode in the settings to see what can be delivered to you.
+filter-near = Pick-up near me
+filter-near-any = anywhere
+filter-price = Price (CHF)
+filter-price-min = from
+filter-price-max = to
+labels = Labels
+label-by-trusted = attested by { $issuer }, a certifier you trust
+label-by-untrusted = claimed by { $issuer } (issuer not verified)
+means-cash-pickup = Cash at pick-up
+means-cash-delivery = Cash on delivery
+means-card-pickup = Card at pick-up
+means-card-delivery = Card on delivery
+means-transfer = Bank transfer (QR-bill)
+means-local = { $currency } accepted up to { $pct } %
+means-other = Other means
+seller-not-found = Your node does not know this seller (yet).
+seller-address = Address
+seller-phone = Phone
+seller-email = E-mail
+seller-website = Website
+seller-payment = Payment
+seller-offers = { $count ->
+    [0] No offer right now
+    [one] One offer
+   *[other] { $count } offers
+}

@@ -223,3 +223,32 @@ import-missing-column = Il manque la colonne « { $column } » dans la première
 import-unknown-column = La colonne « { $column } » n'est pas connue ; les colonnes possibles sont dans le modèle.
 import-too-many = Plus de { $count } annonces dans un seul fichier : partagez-le en plusieurs.
 import-empty = Ce fichier ne contient aucune annonce.
+filter-getting = Livraison et retrait
+filter-delivered = Livrable à mon NPA ({ $postcode })
+filter-set-location = Indiquez votre NPA dans les paramètres pour voir ce qui vous est livrable.
+filter-near = Retrait près de chez moi
+filter-near-any = peu importe
+filter-price = Prix (CHF)
+filter-price-min = de
+filter-price-max = à
+labels = Labels
+label-by-trusted = attesté par { $issuer }, certificateur de confiance
+label-by-untrusted = déclaré par { $issuer } (émetteur non vérifié)
+means-cash-pickup = Espèces au retrait
+means-cash-delivery = Espèces à la livraison
+means-card-pickup = Carte au retrait
+means-card-delivery = Carte à la livraison
+means-transfer = Virement (QR-facture)
+means-local = { $currency } accepté jusqu'à { $pct } %
+means-other = Autre moyen
+seller-not-found = Ce vendeur n'est pas (encore) connu de votre nœud.
+seller-address = Adresse
+seller-phone = Téléphone
+seller-email = E-mail
+seller-website = Site web
+seller-payment = Paiement
+seller-offers = { $count ->
+    [0] Aucune offre en ce moment
+    [one] Une offre
+   *[other] { $count } offres
+}

@@ -13,7 +13,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use smartket_protocol::kinds::PaymentMeans;
 use smartket_protocol::messages::{OrderId, PaymentChoice};
-use smartket_protocol::{AuthorKey, Body, Kind, Slot};
+use smartket_protocol::{AuthorKey, Body, Kind};
 
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
@@ -68,29 +68,6 @@ pub(super) async fn basket_remove(
         .remove_from_basket(Some(form.index))
         .await;
     Redirect::to("/panier").into_response()
-}
-
-fn seller_profile(
-    state: &ApiState,
-    seller: &AuthorKey,
-) -> Option<smartket_protocol::kinds::Profile> {
-    let slot = Slot {
-        author: *seller,
-        kind: Kind::Profile,
-        key: "profile".into(),
-    };
-    match state
-        .node
-        .store()
-        .current(&slot)
-        .ok()
-        .flatten()?
-        .payload
-        .body
-    {
-        Body::Profile(p) => Some(p),
-        _ => None,
-    }
 }
 
 /// The payment choices a seller takes at pick-up, as (form value, label).
@@ -156,7 +133,7 @@ fn courier_options(state: &ApiState) -> Vec<(String, String)> {
             }
             let (from, to) = next_window(&offer.slots, now)?;
             let courier = record.payload.author;
-            let name = seller_profile(state, &courier)
+            let name = super::seller::profile_of(state, &courier)
                 .and_then(|p| p.name.values().next().cloned())
                 .unwrap_or_else(|| courier.to_hex());
             let fee = super::shop::price(state, offer.fees.base, &offer.fees.currency);
@@ -248,7 +225,7 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
         } @else {
             form method="post" action="/commander" {
                 @for (seller, totals) in &subtotals {
-                    @let profile = seller_profile(state, seller);
+                    @let profile = super::seller::profile_of(state, seller);
                     @let name = profile.as_ref().and_then(|p| p.name.values().next().cloned()).unwrap_or_else(|| seller.to_hex());
                     section.notice {
                         h2 { (tr.args("basket-seller", &[("seller", FluentValue::from(name.as_str()))])) }
@@ -500,7 +477,7 @@ pub(super) async fn orders_index(
         ul {
             @for (file, track) in &mine {
                 @let id = file.order_id.to_hex();
-                @let name = seller_profile(&state, &track.parties.seller).and_then(|p| p.name.values().next().cloned()).unwrap_or_default();
+                @let name = super::seller::profile_of(&state, &track.parties.seller).and_then(|p| p.name.values().next().cloned()).unwrap_or_default();
                 li {
                     a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
                     " — " (name) " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
 use serde::Deserialize;
-use smartket_protocol::kinds::{Fulfilment, Listing, Unit};
+use smartket_protocol::kinds::{Fulfilment, Listing, Subject, Unit};
 use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 
 use super::i18n::{Tr, choose};
@@ -60,7 +60,7 @@ fn category_name(state: &ApiState, tr: Tr, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
-fn query_base(state: &ApiState, tr: Tr) -> SearchQuery {
+pub(super) fn query_base(state: &ApiState, tr: Tr) -> SearchQuery {
     let settings = state.settings();
     SearchQuery {
         market: market(state).map(|m| m.id.clone()).unwrap_or_default(),
@@ -112,7 +112,7 @@ fn card(state: &ApiState, tr: Tr, hit: &Hit) -> Markup {
     }
 }
 
-fn grid(state: &ApiState, tr: Tr, hits: &[Hit]) -> Markup {
+pub(super) fn grid(state: &ApiState, tr: Tr, hits: &[Hit]) -> Markup {
     html! {
         ul.grid {
             @for hit in hits { li { (card(state, tr, hit)) } }
@@ -189,6 +189,12 @@ pub(super) struct SearchParams {
     #[serde(default)]
     payment: Vec<String>,
     in_stock: Option<String>,
+    /// Delivered to the postcode of the user's settings.
+    delivered: Option<String>,
+    /// Pick-up within this many km of the user's location.
+    near_km: Option<String>,
+    price_min: Option<String>,
+    price_max: Option<String>,
     sort: Option<String>,
     #[serde(default)]
     offset: usize,
@@ -210,6 +216,26 @@ pub(super) async fn search(
     query.filters.labels = p.label.clone();
     query.filters.payment = p.payment.clone();
     query.filters.in_stock = p.in_stock.is_some();
+    let settings = state.settings();
+    let postcode = settings.location.as_ref().and_then(|l| l.postcode.clone());
+    if p.delivered.is_some() {
+        query.filters.deliver_to = postcode.clone();
+    }
+    query.filters.pickup_within_m = p
+        .near_km
+        .as_deref()
+        .and_then(|km| km.parse::<u32>().ok())
+        .filter(|_| settings.location.is_some())
+        .map(|km| km.saturating_mul(1000));
+    let digits = market(&state)
+        .and_then(|m| m.currencies.iter().find(|c| c.code == m.base_currency))
+        .map_or(2, |c| c.digits);
+    let amount = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(|t| crate::listing_rows::parse_amount(t, digits))
+    };
+    query.filters.price_min = amount(&p.price_min);
+    query.filters.price_max = amount(&p.price_max);
     query.sort = p
         .sort
         .as_deref()
@@ -219,7 +245,7 @@ pub(super) async fn search(
     let results = state.node.search(query).await;
     let here = format!("/recherche?{raw}");
     let body = match &results {
-        Ok(results) => results_body(&state, tr, &p, results),
+        Ok(results) => results_body(&state, tr, &p, results, postcode.as_deref()),
         Err(e) => search_failed(tr, e),
     };
     let title = if p.q.is_empty() {
@@ -237,7 +263,13 @@ pub(super) async fn search(
     page(frame, body)
 }
 
-fn results_body(state: &ApiState, tr: Tr, p: &SearchParams, results: &SearchResults) -> Markup {
+fn results_body(
+    state: &ApiState,
+    tr: Tr,
+    p: &SearchParams,
+    results: &SearchResults,
+    postcode: Option<&str>,
+) -> Markup {
     let local = market(state)
         .and_then(|m| m.currencies.iter().find(|c| c.local))
         .map(|c| c.code.clone());
@@ -257,6 +289,18 @@ fn results_body(state: &ApiState, tr: Tr, p: &SearchParams, results: &SearchResu
         pairs.extend(p.payment.iter().map(|l| ("payment".into(), l.clone())));
         if p.in_stock.is_some() {
             pairs.push(("in_stock".into(), "on".into()));
+        }
+        if p.delivered.is_some() {
+            pairs.push(("delivered".into(), "on".into()));
+        }
+        for (name, value) in [
+            ("near_km", &p.near_km),
+            ("price_min", &p.price_min),
+            ("price_max", &p.price_max),
+        ] {
+            if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+                pairs.push((name.into(), v.clone()));
+            }
         }
         if let Some(s) = &p.sort {
             pairs.push(("sort".into(), s.clone()));
@@ -309,6 +353,33 @@ fn results_body(state: &ApiState, tr: Tr, p: &SearchParams, results: &SearchResu
                                 input type="checkbox" name="payment" value=(value) checked[p.payment.contains(&value)];
                                 " " (tr.args("payment-local", &[("currency", FluentValue::from(code.as_str()))])) " (" (count) ")"
                             }
+                        }
+                    }
+                    fieldset {
+                        legend { (tr.t("filter-getting")) }
+                        @if let Some(code) = postcode {
+                            label {
+                                input type="checkbox" name="delivered" checked[p.delivered.is_some()];
+                                " " (tr.args("filter-delivered", &[("postcode", FluentValue::from(code))]))
+                            }
+                        } @else {
+                            p.muted { a href="/parametres" { (tr.t("filter-set-location")) } }
+                        }
+                        label for="near_km" { (tr.t("filter-near")) }
+                        select #near_km name="near_km" {
+                            option value="" { (tr.t("filter-near-any")) }
+                            @for km in ["2", "5", "10", "20"] {
+                                option value=(km) selected[p.near_km.as_deref() == Some(km)] { (km) " km" }
+                            }
+                        }
+                    }
+                    fieldset {
+                        legend { (tr.t("filter-price")) }
+                        div.price-range {
+                            label for="price_min" { (tr.t("filter-price-min")) }
+                            input #price_min type="text" inputmode="decimal" name="price_min" size="6" value=(p.price_min.as_deref().unwrap_or(""));
+                            label for="price_max" { (tr.t("filter-price-max")) }
+                            input #price_max type="text" inputmode="decimal" name="price_max" size="6" value=(p.price_max.as_deref().unwrap_or(""));
                         }
                     }
                     fieldset {
@@ -407,20 +478,8 @@ pub(super) async fn listing(
         return StatusCode::NOT_FOUND.into_response();
     };
     let seller = listing.on_behalf_of.unwrap_or(record.payload.author);
-    let seller_name = state
-        .node
-        .store()
-        .current(&Slot {
-            author: seller,
-            kind: Kind::Profile,
-            key: "profile".into(),
-        })
-        .ok()
-        .flatten()
-        .and_then(|r| match r.payload.body {
-            Body::Profile(p) => Some(pick(&p.name, tr).to_owned()),
-            _ => None,
-        });
+    let seller_name =
+        super::seller::profile_of(&state, &seller).map(|p| pick(&p.name, tr).to_owned());
     let title = pick(&listing.title, tr).to_owned();
     let local = market(&state).and_then(|m| m.currencies.iter().find(|c| c.local));
     let body = html! {
@@ -434,8 +493,12 @@ pub(super) async fn listing(
                 h1 { (title) }
                 p.price { (price(&state, listing.price.amount, &listing.price.currency)) " / " (unit(tr, &listing.price.unit)) }
                 @if let Some(name) = &seller_name {
-                    p { (tr.args("sold-by", &[("seller", FluentValue::from(name.as_str()))])) }
+                    p { a href=(format!("/vendeur/{seller}")) { (tr.args("sold-by", &[("seller", FluentValue::from(name.as_str()))])) } }
                 }
+                (super::seller::labels(&state, tr, &[
+                    Subject::Listing { author: record.payload.author, key: record.payload.key.clone() },
+                    Subject::Actor { key: seller },
+                ]))
                 p { (category_name(&state, tr, &listing.category)) }
                 @match listing.stock {
                     Some(0) => p { span.badge { (tr.t("out-of-stock")) } },

@@ -1,0 +1,166 @@
+//! Sellers as a consumer sees them: a seller's page (who they are, where, how they are paid,
+//! their labels and offers) and the labels of an actor or an offer with who issued them, so a
+//! consumer can judge a label by its issuer.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use fluent_bundle::FluentValue;
+use maud::{Markup, html};
+use smartket_protocol::kinds::{PaymentMeans, Profile, Subject};
+use smartket_protocol::{AuthorKey, Body, Kind, Slot};
+
+use super::i18n::{Tr, choose};
+use super::layout::{Frame, page};
+use super::shop::{LangQuery, grid, pick, query_base};
+use crate::api::ApiState;
+use crate::api::catalogue::attestations_about;
+
+/// The current profile of an actor, when this node holds it.
+pub(super) fn profile_of(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
+    let slot = Slot {
+        author: *author,
+        kind: Kind::Profile,
+        key: "profile".into(),
+    };
+    match state.node.store().current(&slot).ok()??.payload.body {
+        Body::Profile(p) => Some(p),
+        _ => None,
+    }
+}
+
+/// The name an actor goes by, or the start of its key when its profile is not here.
+pub(super) fn name_of(state: &ApiState, tr: Tr, author: &AuthorKey) -> String {
+    profile_of(state, author)
+        .map(|p| pick(&p.name, tr).to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("{}…", &author.to_hex()[..12]))
+}
+
+/// The labels attested about any of `subjects`, each with its issuer; those from an issuer the
+/// user trusts are marked, the others said to be unverified.
+pub(super) fn labels(state: &ApiState, tr: Tr, subjects: &[Subject]) -> Markup {
+    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
+        return html! {};
+    };
+    let trusted = state.settings().trusted_issuers;
+    let mut found: Vec<(String, AuthorKey)> = subjects
+        .iter()
+        .flat_map(|s| attestations_about(state, &market, s, true).unwrap_or_default())
+        .filter_map(|r| match r.payload.body {
+            Body::Attestation(a) => Some((a.label, r.payload.author)),
+            _ => None,
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.dedup();
+    html! {
+        @if !found.is_empty() {
+            ul.labels aria-label=(tr.t("labels")) {
+                @for (label, issuer) in &found {
+                    @let is_trusted = trusted.contains(&issuer.to_hex());
+                    li {
+                        span.badge { (label) }
+                        " "
+                        @if is_trusted {
+                            (tr.args("label-by-trusted", &[("issuer", FluentValue::from(name_of(state, tr, issuer)))]))
+                        } @else {
+                            span.muted { (tr.args("label-by-untrusted", &[("issuer", FluentValue::from(name_of(state, tr, issuer)))])) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn payment_line(tr: Tr, means: &PaymentMeans) -> String {
+    match means {
+        PaymentMeans::CashOnPickup => tr.t("means-cash-pickup"),
+        PaymentMeans::CashOnDelivery => tr.t("means-cash-delivery"),
+        PaymentMeans::CardOnPickup => tr.t("means-card-pickup"),
+        PaymentMeans::CardOnDelivery => tr.t("means-card-delivery"),
+        PaymentMeans::BankTransfer { .. } => tr.t("means-transfer"),
+        PaymentMeans::LocalCurrency {
+            currency,
+            share_pct,
+            ..
+        } => tr.args(
+            "means-local",
+            &[
+                ("currency", FluentValue::from(currency.as_str())),
+                ("pct", FluentValue::from(*share_pct)),
+            ],
+        ),
+        PaymentMeans::Other { label, .. } => pick(label, tr).to_owned(),
+        _ => tr.t("means-other"),
+    }
+}
+
+/// A seller's page: profile, labels, payment means and every current offer.
+pub(super) async fn show(
+    State(state): State<ApiState>,
+    Path(author): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+    let here = format!("/vendeur/{author}");
+    let found = author
+        .parse::<AuthorKey>()
+        .ok()
+        .and_then(|a| profile_of(&state, &a).map(|p| (a, p)));
+    let Some((author, profile)) = found else {
+        let body = html! { p.notice { (tr.t("seller-not-found")) } };
+        return (
+            StatusCode::NOT_FOUND,
+            page(Frame::plain(tr, tr.t("seller-not-found"), &here), body),
+        )
+            .into_response();
+    };
+    let name = pick(&profile.name, tr).to_owned();
+    let mut query = query_base(&state, tr);
+    query.filters.sellers = vec![author.to_hex()];
+    query.limit = 200;
+    let offers = state.node.search(query).await;
+    let body = html! {
+        article.seller {
+            header {
+                @if let Some(logo) = &profile.logo {
+                    img.logo src=(format!("/api/v1/blobs/{}?author={author}", logo.to_hex())) alt="";
+                }
+                h1 { (name) }
+            }
+            p.lead { (pick(&profile.description, tr)) }
+            (labels(&state, tr, &[Subject::Actor { key: author }]))
+            dl.facts {
+                @if let Some(a) = &profile.address {
+                    dt { (tr.t("seller-address")) }
+                    dd { (a.street) ", " (a.postcode) " " (a.locality) }
+                }
+                @if let Some(c) = &profile.contact {
+                    @if let Some(phone) = &c.phone { dt { (tr.t("seller-phone")) } dd { a href=(format!("tel:{phone}")) { (phone) } } }
+                    @if let Some(email) = &c.email { dt { (tr.t("seller-email")) } dd { a href=(format!("mailto:{email}")) { (email) } } }
+                    @if let Some(web) = &c.website { dt { (tr.t("seller-website")) } dd { a href=(web) rel="noopener" { (web) } } }
+                }
+                @if !profile.payment.is_empty() {
+                    dt { (tr.t("seller-payment")) }
+                    dd { ul.plain { @for m in &profile.payment { li { (payment_line(tr, m)) } } } }
+                }
+            }
+        }
+        section aria-labelledby="offers" {
+            @match &offers {
+                Ok(results) => {
+                    h2 #offers { (tr.args("seller-offers", &[("count", FluentValue::from(results.total))])) }
+                    (grid(&state, tr, &results.hits))
+                }
+                Err(e) => {
+                    h2 #offers { (tr.args("seller-offers", &[("count", FluentValue::from(0))])) }
+                    p.notice { (e.to_string()) }
+                }
+            }
+        }
+    };
+    page(Frame::plain(tr, name, &here), body)
+}
