@@ -16,6 +16,7 @@
 //! /gestion/annonces[/nouvelle|/{key}[/dupliquer|/stock|/supprimer|/images[/retirer]]]
 //!                       the seller's listings: list with stock, create, edit, duplicate,
 //!                       delete, pictures (multipart upload, preview in the browser)
+//! /gestion/profil       the actor's profile: names, roles, address, contact, payment means
 //! /gestion/import[/{id}[/importer]|/modele.csv]
 //!                       a whole catalogue from CSV: checked with errors per line, then
 //!                       published with its progress shown; a template to fill in
@@ -28,6 +29,7 @@ mod layout;
 mod listings;
 pub mod money;
 mod orders;
+mod profile;
 mod seller;
 mod shop;
 #[cfg(test)]
@@ -107,6 +109,7 @@ pub fn routes() -> Router<ApiState> {
             "/gestion/annonces/{key}/images/retirer",
             post(listings::image_remove),
         )
+        .route("/gestion/profil", get(profile::show).post(profile::save))
         .route(
             "/gestion/import",
             get(import::start)

@@ -252,3 +252,32 @@ seller-offers = { $count ->
     [one] One offer
    *[other] { $count } offers
 }
+profile-who = Who you are
+profile-roles = Your roles in the market
+profile-where = Address and contact
+profile-name_fr = Name (French)
+profile-name_en = Name (English)
+profile-description_fr = About (French)
+profile-description_en = About (English)
+profile-street = Street and number
+profile-postcode = Postcode
+profile-locality = Locality
+profile-email = E-mail
+profile-phone = Phone
+profile-website = Website
+profile-iban = IBAN or QR-IBAN (for the QR-bill)
+profile-holder = Account holder
+profile-local-hint = Say which share of your prices you accept in { $currency } and your wallet.
+profile-local_wallet = Local currency wallet
+profile-local_share_pct = Share accepted in local currency (%)
+profile-saved = Profile saved and published.
+profile-role-required = Choose at least one role.
+profile-address-partial = Give the street, postcode and locality, or leave the address empty.
+role-producer = Producer
+role-shop = Shop
+role-service_provider = Service provider
+role-platform = Platform
+role-courier = Courier
+role-certifier = Certifier
+role-consumer = Consumer
+role-cooperative = Cooperative

@@ -252,3 +252,32 @@ seller-offers = { $count ->
     [one] Une offre
    *[other] { $count } offres
 }
+profile-who = Qui vous êtes
+profile-roles = Vos rôles sur le marché
+profile-where = Adresse et contact
+profile-name_fr = Nom (français)
+profile-name_en = Nom (anglais)
+profile-description_fr = Présentation (français)
+profile-description_en = Présentation (anglais)
+profile-street = Rue et numéro
+profile-postcode = NPA
+profile-locality = Localité
+profile-email = E-mail
+profile-phone = Téléphone
+profile-website = Site web
+profile-iban = IBAN ou QR-IBAN (pour la QR-facture)
+profile-holder = Titulaire du compte
+profile-local-hint = Indiquez la part de vos prix que vous acceptez en { $currency } et votre portefeuille.
+profile-local_wallet = Portefeuille en monnaie locale
+profile-local_share_pct = Part acceptée en monnaie locale (%)
+profile-saved = Profil enregistré et publié.
+profile-role-required = Choisissez au moins un rôle.
+profile-address-partial = Indiquez la rue, le NPA et la localité, ou laissez l'adresse vide.
+role-producer = Producteur
+role-shop = Commerce
+role-service_provider = Prestataire de services
+role-platform = Plateforme
+role-courier = Coursier
+role-certifier = Certificateur
+role-consumer = Consommateur
+role-cooperative = Coopérative

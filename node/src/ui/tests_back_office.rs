@@ -358,3 +358,50 @@ async fn a_file_that_is_not_a_catalogue_is_refused_with_the_reason() {
     assert!(template.starts_with("key;title_fr;"), "{template}");
     daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_profile_is_published_from_its_form_keeping_the_node_s_key() {
+    let (_dir, daemon, app) = node().await;
+    let (status, page, _) = get(&app, "/gestion/profil", true, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("value=\"Fromagerie des Bossons\""), "{page}");
+    let form = "name_fr=Fromagerie+des+Bossons&name_en=Bossons+Dairy&role=producer&role=shop\
+                &street=Chemin+des+Bossons+14&postcode=1213&locality=Onex&phone=%2B41+22+792+18+03\
+                &means=cash_on_pickup&iban=CH93+0076+2011+6238+5295+7&holder=Fromagerie+SA\
+                &local_wallet=bossons&local_share_pct=30";
+    let (status, location, body) = post_form(&app, "/gestion/profil", form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/gestion/profil?notice=saved"));
+    let profile = daemon
+        .handle()
+        .own_records(Some(Kind::Profile))
+        .into_iter()
+        .find_map(|r| match r.payload.body {
+            RecordBody::Profile(p) => Some(p),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(profile.name["en"], "Bossons Dairy");
+    assert_eq!(profile.payment.len(), 3, "{:?}", profile.payment);
+    assert_eq!(
+        profile.enc_key,
+        daemon.handle().encryption_key().public().0,
+        "orders keep reaching this node"
+    );
+    assert_eq!(profile.address.unwrap().locality, "Onex");
+
+    let bad = form
+        .replace("iban=CH93+0076+2011+6238+5295+7", "iban=CH00+1234")
+        .replace("&role=producer&role=shop", "");
+    let (status, _, page) = post_form(&app, "/gestion/profil", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("id=\"e-role\"") && page.contains("id=\"e-iban\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"CH00 1234\""),
+        "what was typed stays: {page}"
+    );
+    daemon.shutdown().await;
+}
