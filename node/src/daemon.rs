@@ -377,6 +377,24 @@ impl Handle {
         Ok(verdict)
     }
 
+    /// This node's countersignature, as a platform, of `member`'s membership in `market`: what
+    /// the member puts in its membership record. The key never leaves the node.
+    pub fn countersign_membership(
+        &self,
+        market: &str,
+        member: &AuthorKey,
+        scope: &[smartket_protocol::kinds::Scope],
+        until: u64,
+    ) -> Result<smartket_protocol::Signature, smartket_protocol::RecordError> {
+        smartket_protocol::kinds::Membership::countersign(
+            &self.inner.secret,
+            market,
+            member,
+            scope,
+            until,
+        )
+    }
+
     /// Signs `payload` with the node's own key, ingests and publishes it.
     pub async fn publish_payload(&self, payload: Payload) -> Result<Verdict, StartError> {
         match Record::sign(&self.inner.secret, payload) {

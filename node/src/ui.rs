@@ -17,16 +17,22 @@
 //!                       the seller's listings: list with stock, create, edit, duplicate,
 //!                       delete, pictures (multipart upload, preview in the browser)
 //! /gestion/profil       the actor's profile: names, roles, address, contact, payment means
+//! /gestion/adhesions[/contresigner|/terminer]
+//!                       memberships: the platforms this actor authorises (add with the
+//!                       platform's countersignature, end), and a platform's members
 //! /gestion/import[/{id}[/importer]|/modele.csv]
 //!                       a whole catalogue from CSV: checked with errors per line, then
 //!                       published with its progress shown; a template to fill in
 //! /static/style.css     the stylesheet; /static/app.js: previews, live order, import progress
 //! ```
 
+mod dates;
+mod form;
 pub mod i18n;
 pub(crate) mod import;
 mod layout;
 mod listings;
+mod memberships;
 pub mod money;
 mod orders;
 mod profile;
@@ -110,6 +116,15 @@ pub fn routes() -> Router<ApiState> {
             post(listings::image_remove),
         )
         .route("/gestion/profil", get(profile::show).post(profile::save))
+        .route(
+            "/gestion/adhesions",
+            get(memberships::show).post(memberships::add),
+        )
+        .route(
+            "/gestion/adhesions/contresigner",
+            post(memberships::countersign),
+        )
+        .route("/gestion/adhesions/terminer", post(memberships::end))
         .route(
             "/gestion/import",
             get(import::start)

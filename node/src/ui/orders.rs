@@ -143,7 +143,14 @@ fn courier_options(state: &ApiState) -> Vec<(String, String)> {
                     courier.to_hex(),
                     record.payload.key
                 ),
-                format!("{name} — {fee}"),
+                format!(
+                    "{name} — {fee} — {}–{}",
+                    super::dates::date_time(from),
+                    super::dates::date_time(to)
+                        .rsplit(' ')
+                        .next()
+                        .unwrap_or_default()
+                ),
             ))
         })
         .collect()

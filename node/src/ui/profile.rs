@@ -13,6 +13,7 @@ use smartket_protocol::kinds::{
 };
 use smartket_protocol::{Body, Kind, Payload, RecordError};
 
+use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use crate::api::ApiState;
@@ -421,13 +422,8 @@ pub(super) async fn show(
 pub(super) async fn save(
     State(state): State<ApiState>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    HtmlForm(form): HtmlForm<ProfileForm>,
 ) -> Response {
-    // Repeated fields (roles, payment means) are read as lists, which axum's `Form` cannot.
-    let form: ProfileForm = match serde_html_form::from_bytes(&body) {
-        Ok(form) => form,
-        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-    };
     let tr = choose(form.lang.as_deref(), &headers, &state.settings().languages);
     let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();

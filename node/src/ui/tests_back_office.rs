@@ -405,3 +405,68 @@ async fn the_profile_is_published_from_its_form_keeping_the_node_s_key() {
     );
     daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_platform_countersigns_a_membership_that_the_member_then_adds_and_ends() {
+    let (_dir, platform, platform_app) = node().await;
+    let (_dir2, member, member_app) = node().await;
+    let member_key = member.handle().author().to_hex();
+    let form = format!("other={member_key}&scope=relay&scope=publish&days=30");
+    let (status, _, page) =
+        post_form(&platform_app, "/gestion/adhesions/contresigner", &form).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let value_after = |marker: &str| {
+        page.split(marker)
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap()
+            .to_owned()
+    };
+    let signature = value_after("id=\"countersignature\">");
+    let until = value_after("</dt><dd><code>");
+    assert_eq!(signature.len(), 128, "{page}");
+
+    let platform_key = platform.handle().author().to_hex();
+    let forged = format!(
+        "other={platform_key}&scope=relay&scope=publish&until={}&signature={signature}",
+        until.parse::<u64>().unwrap() + 1
+    );
+    let (status, _, page) = post_form(&member_app, "/gestion/adhesions", &forged).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Cette signature ne correspond pas"), "{page}");
+    assert!(
+        member
+            .handle()
+            .own_records(Some(Kind::Membership))
+            .is_empty()
+    );
+
+    let add = format!(
+        "other={platform_key}&scope=relay&scope=publish&until={until}&signature={signature}"
+    );
+    let (status, location, page) = post_form(&member_app, "/gestion/adhesions", &add).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/gestion/adhesions?notice=membership-added")
+    );
+    assert_eq!(member.handle().own_records(Some(Kind::Membership)).len(), 1);
+    let (_, page, _) = get(&member_app, "/gestion/adhesions", true, None).await;
+    assert!(page.contains("publier des annonces pour moi"), "{page}");
+
+    let (status, _, _) = post_form(
+        &member_app,
+        "/gestion/adhesions/terminer",
+        &format!("other={platform_key}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        member
+            .handle()
+            .own_records(Some(Kind::Membership))
+            .is_empty()
+    );
+    platform.shutdown().await;
+    member.shutdown().await;
+}
