@@ -305,3 +305,6 @@ membership-bad-key = This is not an actor key (64 hexadecimal characters).
 membership-no-scope = Choose at least one authorisation.
 membership-bad-until = The end must be the timestamp the platform gave.
 membership-bad-signature = This signature does not match these values: check the key, the authorisations and the end.
+newest-near = New near you
+listing-couriers = Couriers delivering to { $postcode }
+listing-no-courier = No courier serves your postcode yet.

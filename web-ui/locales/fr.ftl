@@ -305,3 +305,6 @@ membership-bad-key = Cette clé n'est pas une clé d'acteur (64 caractères hexa
 membership-no-scope = Choisissez au moins une autorisation.
 membership-bad-until = La fin doit être l'horodatage donné par la plateforme.
 membership-bad-signature = Cette signature ne correspond pas à ces valeurs : vérifiez la clé, les autorisations et la fin.
+newest-near = Nouveautés près de chez vous
+listing-couriers = Coursiers qui livrent au { $postcode }
+listing-no-courier = Aucun coursier ne dessert encore votre NPA.

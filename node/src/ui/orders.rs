@@ -108,7 +108,7 @@ fn payment_options(
 
 /// Courier offers serving the user's postcode, as (form value, label): the value names the
 /// courier, the offer and the window of its next slot.
-fn courier_options(state: &ApiState) -> Vec<(String, String)> {
+pub(super) fn courier_options(state: &ApiState) -> Vec<(String, String)> {
     let settings = state.settings();
     let Some(postcode) = settings.location.and_then(|l| l.postcode) else {
         return Vec::new();

@@ -16,6 +16,9 @@ use crate::api::ApiState;
 use crate::clock::now_ms;
 use crate::search::{Filters, Hit, SearchQuery, SearchResults, Sort};
 
+/// What "near me" means on the home page: a bike ride.
+const NEAR_M: u32 = 8_000;
+
 /// Results per page.
 const PAGE: usize = 24;
 
@@ -141,7 +144,17 @@ pub(super) async fn home(
     let mut newest = query_base(&state, tr);
     newest.sort = Sort::Newest;
     newest.limit = 8;
-    let newest = state.node.search(newest).await;
+    // Near me first: what is new within reach of the user's location, when the settings have
+    // one and the neighbourhood has enough; the whole market otherwise.
+    let mut near = newest.clone();
+    near.filters.pickup_within_m = Some(NEAR_M);
+    let (near_me, newest) = match state.settings().location {
+        Some(_) => match state.node.search(near).await {
+            Ok(found) if found.hits.len() >= 4 => (true, Ok(found)),
+            _ => (false, state.node.search(newest).await),
+        },
+        None => (false, state.node.search(newest).await),
+    };
     let categories = market(&state)
         .map(|m| m.categories.clone())
         .unwrap_or_default();
@@ -157,7 +170,7 @@ pub(super) async fn home(
             }
         }
         section aria-labelledby="newest" {
-            h2 #newest { (tr.t("newest")) }
+            h2 #newest { @if near_me { (tr.t("newest-near")) } @else { (tr.t("newest")) } }
             @match &newest {
                 Ok(results) => (grid(&state, tr, &results.hits)),
                 Err(e) => (search_failed(tr, e)),
@@ -522,6 +535,17 @@ pub(super) async fn listing(
                 p { (pick(&listing.description, tr)) }
                 h2 { (tr.t("listing-fulfilment")) }
                 ul { @for line in fulfilment_lines(tr, listing) { li { (line) } } }
+                @if listing.fulfilment.iter().any(|f| matches!(f, Fulfilment::Courier)) {
+                    @let couriers = super::orders::courier_options(&state);
+                    @match state.settings().location.and_then(|l| l.postcode) {
+                        Some(postcode) => {
+                            h3 { (tr.args("listing-couriers", &[("postcode", FluentValue::from(postcode))])) }
+                            @if couriers.is_empty() { p.muted { (tr.t("listing-no-courier")) } }
+                            ul { @for (_, label) in &couriers { li { (label) } } }
+                        }
+                        None => p.muted { a href="/parametres" { (tr.t("filter-set-location")) } },
+                    }
+                }
             }
         }
     };
