@@ -108,7 +108,7 @@ fn payment_options(
 
 /// Courier offers serving the user's postcode, as (form value, label): the value names the
 /// courier, the offer and the window of its next slot.
-pub(super) fn courier_options(state: &ApiState) -> Vec<(String, String)> {
+pub(super) fn courier_options(state: &ApiState, tr: Tr) -> Vec<(String, String)> {
     let settings = state.settings();
     let Some(postcode) = settings.location.and_then(|l| l.postcode) else {
         return Vec::new();
@@ -133,9 +133,7 @@ pub(super) fn courier_options(state: &ApiState) -> Vec<(String, String)> {
             }
             let (from, to) = next_window(&offer.slots, now)?;
             let courier = record.payload.author;
-            let name = super::seller::profile_of(state, &courier)
-                .and_then(|p| p.name.values().next().cloned())
-                .unwrap_or_else(|| courier.to_hex());
+            let name = super::seller::name_of(state, tr, &courier);
             let fee = super::shop::price(state, offer.fees.base, &offer.fees.currency);
             Some((
                 format!(
@@ -223,7 +221,7 @@ fn line_title(state: &ApiState, tr: Tr, line: &crate::orders::basket::BasketLine
 fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
     let basket = state.node.orders().basket().unwrap_or_default();
     let subtotals = basket.subtotals();
-    let couriers = courier_options(state);
+    let couriers = courier_options(state, tr);
     let body = html! {
         h1 { (tr.t("basket-title")) }
         @if let Some(notice) = &notice { p.notice role="alert" { (notice) } }
@@ -233,7 +231,7 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
             form method="post" action="/commander" {
                 @for (seller, totals) in &subtotals {
                     @let profile = super::seller::profile_of(state, seller);
-                    @let name = profile.as_ref().and_then(|p| p.name.values().next().cloned()).unwrap_or_else(|| seller.to_hex());
+                    @let name = super::seller::name_of(state, tr, seller);
                     section.notice {
                         h2 { (tr.args("basket-seller", &[("seller", FluentValue::from(name.as_str()))])) }
                         ul {
@@ -484,7 +482,7 @@ pub(super) async fn orders_index(
         ul {
             @for (file, track) in &mine {
                 @let id = file.order_id.to_hex();
-                @let name = super::seller::profile_of(&state, &track.parties.seller).and_then(|p| p.name.values().next().cloned()).unwrap_or_default();
+                @let name = super::seller::name_of(&state, tr, &track.parties.seller);
                 li {
                     a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
                     " — " (name) " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }
@@ -502,7 +500,7 @@ fn payment_line(state: &ApiState, tr: Tr, part: &PaymentPart) -> Markup {
             amount,
             currency,
         } => html! {
-            p { (tr.args("order-pay-in-person", &[("amount", FluentValue::from(price(state, *amount, currency))), ("how", FluentValue::from(how.as_str()))])) }
+            p { (tr.args("order-pay-in-person", &[("amount", FluentValue::from(price(state, *amount, currency))), ("how", FluentValue::from(tr.t(&format!("how-{how}"))))])) }
         },
         PaymentPart::LocalCurrency {
             currency,
@@ -510,7 +508,10 @@ fn payment_line(state: &ApiState, tr: Tr, part: &PaymentPart) -> Markup {
             wallet,
             reference,
         } => html! {
-            p { (tr.args("order-pay-local", &[("amount", FluentValue::from(price(state, *amount, currency))), ("wallet", FluentValue::from(wallet.clone().unwrap_or_default())), ("reference", FluentValue::from(reference.as_str()))])) }
+            @match wallet {
+                Some(wallet) => p { (tr.args("order-pay-local", &[("amount", FluentValue::from(price(state, *amount, currency))), ("wallet", FluentValue::from(wallet.as_str())), ("reference", FluentValue::from(reference.as_str()))])) },
+                None => p { (tr.args("order-pay-local-in-person", &[("amount", FluentValue::from(price(state, *amount, currency))), ("reference", FluentValue::from(reference.as_str()))])) },
+            }
         },
         PaymentPart::QrBill {
             amount,
@@ -561,7 +562,15 @@ pub(super) async fn order_show(
             p.muted { (tr.args("order-sent", &[("state", FluentValue::from(tr.t(&format!("sent-{state_name}"))))])) }
         }
         h2 { (tr.t("order-steps")) }
-        ol { @for step in &shown.steps { li { (step.step) @if let Some(text) = &step.text { " — " (text) } } } }
+        ol.steps {
+            @for step in &shown.steps {
+                li {
+                    strong { (tr.t(&format!("done-{}", step.step))) }
+                    " — " (super::dates::date_time(step.at))
+                    @if let Some(text) = &step.text { " — " (text) }
+                }
+            }
+        }
         @let steps = allowed_steps(file.party, track.state);
         @if !steps.is_empty() {
             form method="post" action=(format!("/commandes/{}/etape", shown.id)) {

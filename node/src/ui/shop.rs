@@ -536,7 +536,7 @@ pub(super) async fn listing(
                 h2 { (tr.t("listing-fulfilment")) }
                 ul { @for line in fulfilment_lines(tr, listing) { li { (line) } } }
                 @if listing.fulfilment.iter().any(|f| matches!(f, Fulfilment::Courier)) {
-                    @let couriers = super::orders::courier_options(&state);
+                    @let couriers = super::orders::courier_options(&state, tr);
                     @match state.settings().location.and_then(|l| l.postcode) {
                         Some(postcode) => {
                             h3 { (tr.args("listing-couriers", &[("postcode", FluentValue::from(postcode))])) }

@@ -293,7 +293,7 @@ async fn an_offer_goes_into_the_basket_and_out_as_an_order_with_its_payment() {
         "the script listens to the node's events: {script}"
     );
     assert_eq!(status, StatusCode::OK);
-    assert!(order.contains("CHF 19.00 : cash_on_pickup"), "{order}");
+    assert!(order.contains("CHF 19.00 : espèces au retrait"), "{order}");
     assert!(
         order.contains(&format!("data-live-order=\"{id}\""))
             && order.contains("src=\"/static/app.js\""),
