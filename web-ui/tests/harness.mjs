@@ -86,16 +86,23 @@ export class Market {
     Object.assign(this, { child, dir, links, browser, log });
   }
 
-  /** A page logged in as `actor` (its name as the demo prints it), in French. */
-  async loginAs(actor, viewport = { width: 1280, height: 900 }) {
+  /** A new page logged in as `actor` (its name as the demo prints it), in French. Each
+   *  login link works once, so an actor's browser context (its session cookie) is kept. */
+  async loginAs(actor) {
     const link = this.links.get(actor);
     assert.ok(link, `the demo printed no link for ${actor}: ${[...this.links.keys()].join(", ")}`);
-    const context = await this.browser.newContext({ viewport, locale: "fr-CH" });
+    this.contexts ??= new Map();
+    let context = this.contexts.get(actor);
+    const first = !context;
+    if (first) {
+      context = await this.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-CH" });
+      this.contexts.set(actor, context);
+    }
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
-    const response = await page.goto(link);
-    assert.equal(response.status(), 200, `logging in as ${actor}`);
     page.origin = new URL(link).origin;
+    const response = await page.goto(first ? link : `${page.origin}/`);
+    assert.equal(response.status(), 200, `logging in as ${actor}`);
     return page;
   }
 
