@@ -54,6 +54,27 @@ fn current(state: &ApiState, market: &Market, key: &str) -> Option<Listing> {
         })
 }
 
+/// The market and the current listing `key`, or the page saying which is missing.
+fn found(state: &ApiState, tr: Tr, key: &str, here: &str) -> Result<(Market, Listing), Response> {
+    let market = market(state).ok_or_else(|| no_market(tr))?;
+    let listing = current(state, &market, key).ok_or_else(|| not_found(tr, here))?;
+    Ok((market, listing))
+}
+
+/// Publishes a changed listing, then goes to `then`.
+async fn republish(
+    state: &ApiState,
+    market: &Market,
+    key: &str,
+    listing: Listing,
+    then: &str,
+) -> Response {
+    match put_body(state, &market.id, key, Body::Listing(listing)).await {
+        Ok(_) => Redirect::to(then).into_response(),
+        Err(e) => (e.status(), e.message().to_owned()).into_response(),
+    }
+}
+
 fn not_found(tr: Tr, here: &str) -> Response {
     let body = html! { (manage_nav(tr, BASE)) p.notice { (tr.t("listing-not-found")) } };
     (
@@ -432,11 +453,9 @@ pub(super) async fn duplicate_form(
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/{}/dupliquer", urlencode(&key));
-    let Some(market) = market(&state) else {
-        return no_market(tr);
-    };
-    let Some(listing) = current(&state, &market, &key) else {
-        return not_found(tr, &here);
+    let (market, listing) = match found(&state, tr, &key, &here) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let taken: Vec<String> = own_listings(&state, &market)
         .into_iter()
@@ -545,11 +564,9 @@ pub(super) async fn edit_form(
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", urlencode(&key));
-    let Some(market) = market(&state) else {
-        return no_market(tr);
-    };
-    let Some(listing) = current(&state, &market, &key) else {
-        return not_found(tr, &here);
+    let (market, listing) = match found(&state, tr, &key, &here) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let row = ListingRow::of(&key, &listing, &market);
     let notice = q
@@ -583,11 +600,9 @@ pub(super) async fn update(
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", urlencode(&key));
-    let Some(market) = market(&state) else {
-        return no_market(tr);
-    };
-    let Some(listing) = current(&state, &market, &key) else {
-        return not_found(tr, &here);
+    let (market, listing) = match found(&state, tr, &key, &here) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let row = ListingRow {
         key: key.clone(),
@@ -633,13 +648,14 @@ pub(super) struct StockForm {
 pub(super) async fn stock(
     State(state): State<ApiState>,
     Path(key): Path<String>,
+    headers: HeaderMap,
     Form(form): Form<StockForm>,
 ) -> Response {
-    let Some(market) = market(&state) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let Some(mut listing) = current(&state, &market, &key) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let tr = choose(None, &headers, &state.settings().languages);
+    let here = BASE;
+    let (market, mut listing) = match found(&state, tr, &key, &here) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     listing.stock = match form.stock.trim() {
         "" => None,
@@ -651,10 +667,14 @@ pub(super) async fn stock(
             }
         },
     };
-    match put_body(&state, &market.id, &key, Body::Listing(listing)).await {
-        Ok(_) => Redirect::to(&format!("{BASE}?notice=listing-stock-saved")).into_response(),
-        Err(e) => (e.status(), e.message().to_owned()).into_response(),
-    }
+    republish(
+        &state,
+        &market,
+        &key,
+        listing,
+        &format!("{BASE}?notice=listing-stock-saved"),
+    )
+    .await
 }
 
 /// Deletes a listing (a tombstone of its slot).
@@ -672,14 +692,14 @@ pub(super) async fn delete(State(state): State<ApiState>, Path(key): Path<String
 pub(super) async fn image_add(
     State(state): State<ApiState>,
     Path(key): Path<String>,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
+    let tr = choose(None, &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", urlencode(&key));
-    let Some(market) = market(&state) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let Some(mut listing) = current(&state, &market, &key) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let (market, mut listing) = match found(&state, tr, &key, &here) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let mut bytes = None;
     loop {
@@ -711,10 +731,14 @@ pub(super) async fn image_add(
     if !listing.images.contains(&id) && listing.images.len() < MAX_IMAGES {
         listing.images.push(id);
     }
-    match put_body(&state, &market.id, &key, Body::Listing(listing)).await {
-        Ok(_) => Redirect::to(&format!("{here}?notice=picture-added")).into_response(),
-        Err(e) => (e.status(), e.message().to_owned()).into_response(),
-    }
+    republish(
+        &state,
+        &market,
+        &key,
+        listing,
+        &format!("{here}?notice=picture-added"),
+    )
+    .await
 }
 
 /// The picture to take off.
@@ -727,21 +751,25 @@ pub(super) struct ImageForm {
 pub(super) async fn image_remove(
     State(state): State<ApiState>,
     Path(key): Path<String>,
+    headers: HeaderMap,
     Form(form): Form<ImageForm>,
 ) -> Response {
+    let tr = choose(None, &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", urlencode(&key));
-    let Some(market) = market(&state) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let Some(mut listing) = current(&state, &market, &key) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let (market, mut listing) = match found(&state, tr, &key, &here) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let Ok(id) = form.image.parse::<BlobId>() else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     listing.images.retain(|i| *i != id);
-    match put_body(&state, &market.id, &key, Body::Listing(listing)).await {
-        Ok(_) => Redirect::to(&format!("{here}?notice=picture-removed")).into_response(),
-        Err(e) => (e.status(), e.message().to_owned()).into_response(),
-    }
+    republish(
+        &state,
+        &market,
+        &key,
+        listing,
+        &format!("{here}?notice=picture-removed"),
+    )
+    .await
 }

@@ -128,34 +128,44 @@ async fn a_wrong_form_comes_back_with_each_field_named_and_what_was_typed() {
     daemon.shutdown().await;
 }
 
-/// A multipart body with one file field, as a browser sends it.
-fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+/// Posts one file in a multipart form, as a browser sends it; status, location and page.
+async fn upload(
+    app: &axum::Router,
+    uri: &str,
+    field: &str,
+    bytes: &[u8],
+) -> (StatusCode, Option<String>, String) {
     let boundary = "----smartket-test-boundary";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"photo.png\"\r\n\
-         Content-Type: image/png\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"upload\"\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn upload(app: &axum::Router, uri: &str, bytes: &[u8]) -> (StatusCode, Option<String>) {
-    let (content_type, body) = multipart("image", bytes);
     let request = Request::post(uri)
         .header(header::HOST, "127.0.0.1:8417")
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header(header::ORIGIN, "http://127.0.0.1:8417")
-        .header(header::CONTENT_TYPE, content_type)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
     let location = response
         .headers()
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap_or("").to_owned());
-    (response.status(), location)
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 #[tokio::test]
@@ -166,7 +176,7 @@ async fn a_picture_is_uploaded_shown_kept_by_a_duplicate_and_removed() {
         "/../examples/geneva/pictures/logo-fromagerie-des-bossons.png"
     ))
     .unwrap();
-    let (status, location) = upload(&app, "/gestion/annonces/tomme/images", &png).await;
+    let (status, location, _) = upload(&app, "/gestion/annonces/tomme/images", "image", &png).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         location.as_deref(),
@@ -181,7 +191,13 @@ async fn a_picture_is_uploaded_shown_kept_by_a_duplicate_and_removed() {
         "the upload previews: {page}"
     );
 
-    let (_, location) = upload(&app, "/gestion/annonces/tomme/images", b"not an image").await;
+    let (_, location, _) = upload(
+        &app,
+        "/gestion/annonces/tomme/images",
+        "image",
+        b"not an image",
+    )
+    .await;
     assert_eq!(
         location.as_deref(),
         Some("/gestion/annonces/tomme?notice=picture-refused")
@@ -239,36 +255,9 @@ fn catalogue(n: usize, bad: &[usize]) -> String {
 #[tokio::test]
 async fn a_csv_catalogue_is_checked_line_by_line_then_imported_with_its_progress() {
     let (_dir, daemon, app) = node().await;
-    let (status, _, page) = {
-        let (content_type, body) = {
-            let boundary = "----smartket-csv";
-            let mut body = format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"catalogue.csv\"\r\n\
-                 Content-Type: text/csv\r\n\r\n"
-            )
-            .into_bytes();
-            body.extend_from_slice(catalogue(200, &[17, 88, 150]).as_bytes());
-            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-            (format!("multipart/form-data; boundary={boundary}"), body)
-        };
-        let request = Request::post("/gestion/import")
-            .header(header::HOST, "127.0.0.1:8417")
-            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-            .header(header::ORIGIN, "http://127.0.0.1:8417")
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body))
-            .unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap_or("").to_owned());
-        (
-            response.status(),
-            location.clone(),
-            location.unwrap_or_default(),
-        )
-    };
+    let csv = catalogue(200, &[17, 88, 150]);
+    let (status, location, _) = upload(&app, "/gestion/import", "csv", csv.as_bytes()).await;
+    let page = location.unwrap_or_default();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, preview, _) = get(&app, &page, true, None).await;
     assert_eq!(status, StatusCode::OK);
@@ -327,29 +316,8 @@ async fn a_csv_catalogue_is_checked_line_by_line_then_imported_with_its_progress
 #[tokio::test]
 async fn a_file_that_is_not_a_catalogue_is_refused_with_the_reason() {
     let (_dir, daemon, app) = node().await;
-    let (content_type, body) = {
-        let boundary = "----smartket-csv";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"x.csv\"\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(b"nom,prix\nTomme,12\n");
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        (format!("multipart/form-data; boundary={boundary}"), body)
-    };
-    let request = Request::post("/gestion/import")
-        .header(header::HOST, "127.0.0.1:8417")
-        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-        .header(header::ORIGIN, "http://127.0.0.1:8417")
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
-    let page = String::from_utf8_lossy(&bytes);
+    let (status, _, page) = upload(&app, "/gestion/import", "csv", b"nom,prix\nTomme,12\n").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains("La colonne « nom » n'est pas connue"),
         "{page}"
