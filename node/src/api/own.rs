@@ -171,7 +171,7 @@ pub enum Collection {
 }
 
 impl Collection {
-    fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         match self {
             Collection::Listings => Kind::Listing,
             Collection::DeliveryOffers => Kind::DeliveryOffer,
@@ -182,7 +182,7 @@ impl Collection {
 }
 
 /// The actor's current record of a slot (tombstoned and expired slots are empty).
-fn own_current(
+pub(crate) fn own_current(
     state: &ApiState,
     market: &str,
     kind: Kind,
@@ -230,7 +230,7 @@ async fn publish(state: &ApiState, payload: Payload) -> Result<Record, ApiError>
 }
 
 /// Builds the next revision of a slot from a JSON body, signs and publishes it.
-async fn put_record(
+pub(crate) async fn put_record(
     state: &ApiState,
     kind: Kind,
     key: &str,
@@ -353,7 +353,18 @@ pub async fn own_create(
     Path(collection): Path<Collection>,
     Json(input): Json<CreateInput>,
 ) -> Result<(StatusCode, Json<RecordJson>), ApiError> {
-    let market = market_of(&state, input.market)?;
+    let record = create_own(&state, collection, input).await?;
+    Ok((StatusCode::CREATED, Json(record_json(&record))))
+}
+
+/// Publishes the first record of a slot in a collection, refusing a slot that holds one: the
+/// API's `POST` and the web UI's creation forms both come here.
+pub(crate) async fn create_own(
+    state: &ApiState,
+    collection: Collection,
+    input: CreateInput,
+) -> Result<Record, ApiError> {
+    let market = market_of(state, input.market)?;
     let derived = match collection {
         Collection::Attestations => attestation_key(&input.body),
         Collection::Memberships => input.body["platform"].as_str().map(str::to_owned),
@@ -366,7 +377,7 @@ pub async fn own_create(
             "invalid field key: required",
         )
     })?;
-    if own_current(&state, &market, collection.kind(), &key)?.is_some() {
+    if own_current(state, &market, collection.kind(), &key)?.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "exists",
@@ -374,7 +385,7 @@ pub async fn own_create(
         ));
     }
     let record = put_record(
-        &state,
+        state,
         collection.kind(),
         &key,
         market,
@@ -382,7 +393,7 @@ pub async fn own_create(
         &input.body,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(record_json(&record))))
+    Ok(record)
 }
 
 /// One of the actor's own records. Keys containing `/` (attestations) are percent-encoded.
@@ -435,7 +446,19 @@ pub async fn own_delete(
     Query(query): Query<MarketQuery>,
 ) -> Result<Response, ApiError> {
     let market = market_of(&state, query.market)?;
-    let Some(current) = own_current(&state, &market, collection.kind(), &key)? else {
+    delete_own(&state, market, collection.kind(), &key).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Publishes a tombstone of one's own slot (for an attestation, revokes it): the API's `DELETE`
+/// and the web UI's delete and revoke buttons both come here.
+pub(crate) async fn delete_own(
+    state: &ApiState,
+    market: String,
+    kind: Kind,
+    key: &str,
+) -> Result<(), ApiError> {
+    let Some(current) = own_current(state, &market, kind, key)? else {
         return Err(ApiError::not_found(format!(
             "no current record with key {key:?}"
         )));
@@ -443,15 +466,15 @@ pub async fn own_delete(
     let rev = now_ms().max(current.payload.rev.saturating_add(1));
     let payload = Payload::new(
         market,
-        key,
+        key.to_owned(),
         rev,
         smartket_protocol::record::MAX_LIFETIME_MS,
         Body::Tombstone(Tombstone {
-            target_kind: collection.kind(),
+            target_kind: kind,
         }),
     );
-    publish(&state, payload).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    publish(state, payload).await?;
+    Ok(())
 }
 
 /// A stock change.

@@ -12,9 +12,9 @@ use crate::api::{ApiState, router};
 use crate::daemon::Daemon;
 use smartket_protocol::Kind;
 
-const TOKEN: &str = "ui-token";
+pub(super) const TOKEN: &str = "ui-token";
 
-async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
+pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     let (dir, daemon) = crate::daemon::test_daemon().await;
     let state = ApiState::new(
         daemon.handle(),
@@ -45,7 +45,7 @@ async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     (dir, daemon, router(state))
 }
 
-async fn get(
+pub(super) async fn get(
     app: &axum::Router,
     uri: &str,
     auth: bool,
@@ -75,7 +75,7 @@ async fn get(
 }
 
 /// Polls `uri` until its page contains `needle` (the search index commits within a second).
-async fn get_until(app: &axum::Router, uri: &str, needle: &str) -> String {
+pub(super) async fn get_until(app: &axum::Router, uri: &str, needle: &str) -> String {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let (status, page, _) = get(app, uri, true, None).await;
@@ -219,7 +219,7 @@ fn every_message_the_pages_use_exists_in_every_language() {
     assert_eq!(Tr::complete(&ids), Vec::<String>::new());
 }
 
-async fn post_form(
+pub(super) async fn post_form(
     app: &axum::Router,
     uri: &str,
     form: &str,
