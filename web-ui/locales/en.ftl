@@ -189,18 +189,22 @@ status-kind = Kind
 status-count = Count
 status-mailbox = Order messages
 status-outbox-pending = { $count ->
+    [0] No message waiting to be sent
     [one] 1 message waiting to be sent
    *[other] { $count } messages waiting to be sent
 }
 status-outbox-in-mailbox = { $count ->
+    [0] No message held by a cooperative
     [one] 1 message held by a cooperative for its recipient
    *[other] { $count } messages held by a cooperative for their recipients
 }
 status-unpublished = { $count ->
+    [0] No record waiting to be published
     [one] 1 record to publish once a peer is there
    *[other] { $count } records to publish once a peer is there
 }
 status-mailbox-kept = { $count ->
+    [0] Cooperative mailbox: no message kept for others
     [one] Cooperative mailbox: 1 message kept for others
    *[other] Cooperative mailbox: { $count } messages kept for others
 }

@@ -189,18 +189,22 @@ status-kind = Type
 status-count = Nombre
 status-mailbox = Messages des commandes
 status-outbox-pending = { $count ->
+    [0] Aucun message en attente d'envoi
     [one] 1 message en attente d'envoi
    *[other] { $count } messages en attente d'envoi
 }
 status-outbox-in-mailbox = { $count ->
+    [0] Aucun message gardé par une coopérative
     [one] 1 message gardé par une coopérative pour son destinataire
    *[other] { $count } messages gardés par une coopérative pour leur destinataire
 }
 status-unpublished = { $count ->
+    [0] Aucune fiche en attente de publication
     [one] 1 fiche à publier dès qu'un pair sera là
    *[other] { $count } fiches à publier dès qu'un pair sera là
 }
 status-mailbox-kept = { $count ->
+    [0] Boîte aux lettres de la coopérative : aucun message gardé pour d'autres
     [one] Boîte aux lettres de la coopérative : 1 message gardé pour d'autres
    *[other] Boîte aux lettres de la coopérative : { $count } messages gardés pour d'autres
 }

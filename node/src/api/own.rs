@@ -469,9 +469,7 @@ pub(crate) async fn delete_own(
         key.to_owned(),
         rev,
         smartket_protocol::record::MAX_LIFETIME_MS,
-        Body::Tombstone(Tombstone {
-            target_kind: kind,
-        }),
+        Body::Tombstone(Tombstone { target_kind: kind }),
     );
     publish(state, payload).await?;
     Ok(())

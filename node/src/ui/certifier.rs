@@ -68,7 +68,15 @@ fn listing_title(state: &ApiState, tr: Tr, author: &AuthorKey, key: &str) -> Opt
         kind: Kind::Listing,
         key: key.to_owned(),
     };
-    match state.node.store().current(&slot).ok().flatten()?.payload.body {
+    match state
+        .node
+        .store()
+        .current(&slot)
+        .ok()
+        .flatten()?
+        .payload
+        .body
+    {
         Body::Listing(l) => Some(pick(&l.title, tr).to_owned()),
         _ => None,
     }
@@ -381,7 +389,10 @@ pub(super) async fn attestation_issue(
             StatusCode::CONFLICT,
         ),
         Err(e) => {
-            let notice = tr.args("form-refused", &[("reason", FluentValue::from(e.message()))]);
+            let notice = tr.args(
+                "form-refused",
+                &[("reason", FluentValue::from(e.message()))],
+            );
             let status = if e.status().is_server_error() {
                 e.status()
             } else {
@@ -407,7 +418,10 @@ pub(super) async fn attestation_revoke(
     match outcome {
         Ok(()) => Redirect::to(&format!("{HERE}?notice=revoked")).into_response(),
         Err(e) => {
-            let notice = tr.args("form-refused", &[("reason", FluentValue::from(e.message()))]);
+            let notice = tr.args(
+                "form-refused",
+                &[("reason", FluentValue::from(e.message()))],
+            );
             (
                 e.status(),
                 attestations_page(

@@ -266,13 +266,21 @@ fn read(
     if weight.is_none() {
         refuse("weight_kg", "offer-error-weight");
     }
-    let side = |text: &str| text.trim().parse::<u16>().ok().filter(|cm| (1..=1000).contains(cm));
+    let side = |text: &str| {
+        text.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|cm| (1..=1000).contains(cm))
+    };
     let sides = [
         side(&form.length_cm),
         side(&form.width_cm),
         side(&form.height_cm),
     ];
-    for (field, value) in ["length_cm", "width_cm", "height_cm"].into_iter().zip(sides) {
+    for (field, value) in ["length_cm", "width_cm", "height_cm"]
+        .into_iter()
+        .zip(sides)
+    {
         if value.is_none() {
             refuse(field, "offer-error-side");
         }
@@ -310,8 +318,10 @@ fn read(
     let mut zones = vec![json!({ "postcodes": postcodes })];
     for zone in previous.into_iter().flat_map(|p| &p.zones) {
         if let (Some(center), Some(radius)) = (zone.center, zone.radius_m) {
-            zones.push(json!({ "center": { "lat_e4": center.lat_e4, "lon_e4": center.lon_e4 },
-                               "radius_m": radius }));
+            zones.push(
+                json!({ "center": { "lat_e4": center.lat_e4, "lon_e4": center.lon_e4 },
+                               "radius_m": radius }),
+            );
         }
     }
     let mut fees = json!({ "currency": form.currency, "base": base });
@@ -518,7 +528,10 @@ fn form_page(
     let title = if creating {
         tr.t("offer-new")
     } else {
-        tr.args("offer-edit", &[("key", FluentValue::from(form.key.as_str()))])
+        tr.args(
+            "offer-edit",
+            &[("key", FluentValue::from(form.key.as_str()))],
+        )
     };
     let body = form_body(state, tr, form, errors, creating, notice);
     page(frame(tr, title, HERE, false), body)
@@ -587,7 +600,10 @@ fn offer_summary(state: &ApiState, tr: Tr, record: &Record) -> Markup {
         .slots
         .iter()
         .map(|s| {
-            let name = DAYS.iter().find(|(d, _)| *d == s.day).map_or("", |(_, n)| n);
+            let name = DAYS
+                .iter()
+                .find(|(d, _)| *d == s.day)
+                .map_or("", |(_, n)| n);
             format!(
                 "{} {}–{}",
                 tr.t(&format!("day-{name}")),

@@ -88,7 +88,10 @@ mod tests {
         assert_eq!(date(0), "1970-01-01");
         let midnight = parse_date("2026-11-28").unwrap();
         assert_eq!(date_time(midnight), "2026-11-28 00:00");
-        assert_eq!(parse_date("2024-02-29").map(date).as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            parse_date("2024-02-29").map(date).as_deref(),
+            Some("2024-02-29")
+        );
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("demain"), None);
     }

@@ -43,7 +43,11 @@ pub fn parse(text: &str, digits: u8) -> Option<u64> {
     let scale = 10u64.pow(digits as u32);
     let minor = format!("{minor:0<digits$}");
     let minor: u64 = if digits == 0 { 0 } else { minor.parse().ok()? };
-    major.parse::<u64>().ok()?.checked_mul(scale)?.checked_add(minor)
+    major
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(scale)?
+        .checked_add(minor)
 }
 
 #[cfg(test)]

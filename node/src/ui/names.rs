@@ -15,7 +15,15 @@ pub(super) fn profile(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
         kind: Kind::Profile,
         key: "profile".into(),
     };
-    match state.node.store().current(&slot).ok().flatten()?.payload.body {
+    match state
+        .node
+        .store()
+        .current(&slot)
+        .ok()
+        .flatten()?
+        .payload
+        .body
+    {
         Body::Profile(p) => Some(p),
         _ => None,
     }

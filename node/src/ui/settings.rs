@@ -86,8 +86,7 @@ fn known_issuers(state: &ApiState, tr: Tr, trusted: &[String]) -> Vec<(String, S
             .unwrap_or_default()
         {
             if let Body::Profile(p) = &record.payload.body
-                && p
-                    .roles
+                && p.roles
                     .iter()
                     .any(|r| matches!(r, Role::Certifier | Role::Platform))
             {

@@ -131,7 +131,9 @@ pub(super) async fn status_show(
         section aria-labelledby="identity" {
             h2 #identity { (tr.t("status-identity")) }
             dl.facts {
-                dt { (tr.t("status-name")) } dd { (state.node.config().node.name) " (" (status.role) ")" }
+                @let name = &state.node.config().node.name;
+                dt { (tr.t("status-name")) }
+                dd { @if !name.is_empty() { (name) " " } "(" (status.role) ")" }
                 dt { (tr.t("status-author")) } dd { code { (status.author) } }
                 dt { (tr.t("status-peer-id")) } dd { code { (status.peer_id) } }
                 dt { (tr.t("status-listen")) }
