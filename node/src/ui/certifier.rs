@@ -93,8 +93,11 @@ fn subject_name(state: &ApiState, tr: Tr, subject: &Subject) -> String {
     }
 }
 
-/// The actors and listings the subject list offers, as (value, name).
-fn subjects(state: &ApiState, tr: Tr) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// Options of a select: (value, what the reader sees).
+type Choices = Vec<(String, String)>;
+
+/// The actors and listings the subject list offers.
+fn subjects(state: &ApiState, tr: Tr) -> (Choices, Choices) {
     let (mut actors, mut listings) = (Vec::new(), Vec::new());
     let store = state.node.store();
     for market in state.node.markets() {
@@ -126,8 +129,8 @@ fn subjects(state: &ApiState, tr: Tr) -> (Vec<(String, String)>, Vec<(String, St
             }
         }
     }
-    actors.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
-    listings.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    actors.sort_by_key(|a| a.1.to_lowercase());
+    listings.sort_by_key(|a| a.1.to_lowercase());
     (actors, listings)
 }
 
@@ -144,7 +147,7 @@ fn issued_list(state: &ApiState, tr: Tr) -> Markup {
             _ => None,
         })
         .collect();
-    issued.sort_by(|a, b| b.0.payload.rev.cmp(&a.0.payload.rev));
+    issued.sort_by_key(|a| std::cmp::Reverse(a.0.payload.rev));
     html! {
         section aria-labelledby="issued" {
             h2 #issued { (tr.t("attestations-issued")) }

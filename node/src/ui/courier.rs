@@ -154,7 +154,7 @@ impl OfferForm {
             .unwrap_or_default();
         let limits = &offer.limits;
         let grams = limits.max_weight_g;
-        form.weight_kg = if grams % 1000 == 0 {
+        form.weight_kg = if grams.is_multiple_of(1000) {
             (grams / 1000).to_string()
         } else {
             let kg = format!("{}.{:03}", grams / 1000, grams % 1000);

@@ -98,7 +98,7 @@ fn known_issuers(state: &ApiState, tr: Tr, trusted: &[String]) -> Vec<(String, S
         .iter()
         .map(|k| (k.to_hex(), actor_name(state, tr, k)))
         .collect();
-    out.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    out.sort_by_key(|a| a.1.to_lowercase());
     out
 }
 
