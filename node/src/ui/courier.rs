@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value as JsonValue, json};
 use smartket_protocol::kinds::common::{MAX_ZONE_POSTCODES, validate_postcodes};
-use smartket_protocol::kinds::{DeliveryOffer, Weekday};
+use smartket_protocol::kinds::{DeliveryOffer, TimeSlot, Weekday};
 use smartket_protocol::messages::Address;
 use smartket_protocol::{Body, Kind, Record};
 
@@ -80,6 +80,8 @@ struct OfferForm {
     height_cm: String,
     /// Per day of [`DAYS`]: delivering that day, from, to.
     slots: [(bool, String, String); 7],
+    /// Per day of [`DAYS`]: its other slots, kept as they are (`14:00–17:00`).
+    extras: [String; 7],
 }
 
 fn currency_digits(state: &ApiState, code: &str) -> Option<u8> {
@@ -168,7 +170,18 @@ impl OfferForm {
                 form.slots[i] = (true, clock(slot.start), clock(slot.end));
             }
         }
+        form.keep_extras(offer);
         form
+    }
+
+    fn keep_extras(&mut self, offer: &DeliveryOffer) {
+        self.extras = std::array::from_fn(|i| {
+            extra_slots(Some(offer), DAYS[i].0)
+                .iter()
+                .map(|s| format!("{}–{}", clock(s.start), clock(s.end)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
     }
 
     /// The form from the posted fields (checkbox days are present only when ticked).
@@ -201,8 +214,23 @@ impl OfferForm {
                     get(&format!("to_{name}")),
                 )
             }),
+            extras: Default::default(),
         }
     }
+}
+
+/// A day's slots after its first one: the form edits the first only.
+fn extra_slots(offer: Option<&DeliveryOffer>, day: Weekday) -> Vec<TimeSlot> {
+    offer
+        .map(|o| {
+            o.slots
+                .iter()
+                .filter(|s| s.day == day)
+                .skip(1)
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The offer's body, as `spec/kinds.md` spells it, or the fields the form got wrong. Zones
@@ -286,7 +314,7 @@ fn read(
         }
     }
     let mut slots = Vec::new();
-    for ((_, name), (on, from, to)) in DAYS.iter().zip(&form.slots) {
+    for ((day, name), (on, from, to)) in DAYS.iter().zip(&form.slots) {
         if !on {
             continue;
         }
@@ -295,6 +323,11 @@ fn read(
                 slots.push(json!({ "day": name, "start": start, "end": end }));
             }
             _ => refuse("slots", "offer-error-slot"),
+        }
+        // The form shows a day's first slot; the day's other ones (set through the API) stay
+        // while the day stays ticked.
+        for extra in extra_slots(previous, *day) {
+            slots.push(json!({ "day": name, "start": extra.start, "end": extra.end }));
         }
     }
     if slots.is_empty() {
@@ -480,7 +513,7 @@ fn form_body(
                         th scope="col" { (tr.t("offer-to")) }
                     } }
                     tbody {
-                        @for ((_, name), (on, from, to)) in DAYS.iter().zip(&form.slots) {
+                        @for (((_, name), (on, from, to)), extra) in DAYS.iter().zip(&form.slots).zip(&form.extras) {
                             tr {
                                 td {
                                     input type="checkbox" id=(format!("day_{name}")) name="day" value=(name) checked[*on];
@@ -494,6 +527,7 @@ fn form_body(
                                 td {
                                     label.skip for=(format!("to_{name}")) { (tr.t(&format!("day-{name}"))) " — " (tr.t("offer-to")) }
                                     input type="time" id=(format!("to_{name}")) name=(format!("to_{name}")) value=(to);
+                                    @if !extra.is_empty() { " " span.muted { "+ " (extra) } }
                                 }
                             }
                         }
@@ -797,6 +831,7 @@ pub(super) async fn offer_update(
     };
     let mut form = OfferForm::posted(&fields);
     form.key = key.clone();
+    form.keep_extras(&previous);
     let body = match read(&state, tr, &form, false, Some(&previous)) {
         Ok(body) => body,
         Err(errors) => {

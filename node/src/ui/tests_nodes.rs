@@ -150,7 +150,23 @@ async fn a_courier_creates_changes_and_withdraws_a_delivery_offer_from_the_forms
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.contains("Une offre porte déjà ce nom"), "{again}");
 
+    // A second Tuesday slot, set through the API: the form shows it and keeps it.
+    let body = serde_json::json!({ "body": { "zones": [{ "postcodes": ["1204", "1205"] }],
+        "fees": { "currency": "CHF", "base": 800 }, "vehicle": "cargo_bike",
+        "slots": [{ "day": "tue", "start": 540, "end": 720 }, { "day": "tue", "start": 840, "end": 1020 }],
+        "limits": { "max_weight_g": 30000, "max_length_cm": 80, "max_width_cm": 60, "max_height_cm": 60 } } });
+    let request = Request::put("/api/v1/own/delivery-offers/velo")
+        .header(header::HOST, "127.0.0.1:8417")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    assert_eq!(
+        app.clone().oneshot(request).await.unwrap().status(),
+        StatusCode::OK
+    );
     let (status, form, _) = get(&app, "/gestion/livraison/velo", true, None).await;
+    assert!(form.contains("+ 14:00–17:00"), "{form}");
     assert_eq!(status, StatusCode::OK);
     assert!(
         form.contains("value=\"1204, 1205\"") && form.contains("value=\"8.00\""),
@@ -167,7 +183,8 @@ async fn a_courier_creates_changes_and_withdraws_a_delivery_offer_from_the_forms
     );
     let offers = handle.own_records(Some(Kind::DeliveryOffer));
     assert!(
-        matches!(&offers[0].payload.body, RecordBody::DeliveryOffer(o) if o.fees.base == 950),
+        matches!(&offers[0].payload.body,
+            RecordBody::DeliveryOffer(o) if o.fees.base == 950 && o.slots.len() == 2),
         "{offers:?}"
     );
 
