@@ -288,6 +288,17 @@ impl Orders<'_> {
         Ok(out)
     }
 
+    /// How many sealed messages are still on their way: (not yet handed to anyone, held by a
+    /// cooperative's mailbox for an absent recipient).
+    pub fn outbox_counts(&self) -> Result<(usize, usize), OrderError> {
+        let outbox = self.book.db.outbox()?;
+        let count = |state| outbox.iter().filter(|(_, o)| o.state == state).count();
+        Ok((
+            count(DeliveryState::Pending),
+            count(DeliveryState::InMailbox),
+        ))
+    }
+
     /// One order, replayed, with the delivery state of what we sent.
     pub fn get(&self, id: &OrderId) -> Result<OrderShown, OrderError> {
         let file = self

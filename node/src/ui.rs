@@ -23,9 +23,17 @@
 //! /gestion/import[/{id}[/importer]|/modele.csv]
 //!                       a whole catalogue from CSV: checked with errors per line, then
 //!                       published with its progress shown; a template to fill in
+//! /gestion/livraison    the courier's job board and delivery offers; …/nouvelle creates one,
+//!                       …/{key} changes one, POST …/{key}/supprimer withdraws it
+//! /gestion/attestations the labels this node issued, the form to issue one, POST …/revoquer
+//! /parametres           the owner's settings: trusted issuers, location, languages, markets
+//! /etat                 the node: keys, addresses, peers, sync, records held, mail on its way;
+//!                       POST /etat/synchroniser starts a catch-up sync
 //! /static/style.css     the stylesheet; /static/app.js: previews, live order, import progress
 //! ```
 
+mod certifier;
+mod courier;
 mod dates;
 mod form;
 pub mod i18n;
@@ -34,14 +42,19 @@ mod layout;
 mod listings;
 mod memberships;
 pub mod money;
+mod names;
 mod orders;
 mod profile;
 mod seller;
+mod settings;
 mod shop;
+mod status;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_back_office;
+#[cfg(test)]
+mod tests_nodes;
 #[cfg(test)]
 mod tests_sellers;
 
@@ -134,6 +147,33 @@ pub fn routes() -> Router<ApiState> {
         .route("/gestion/import/modele.csv", get(import::template))
         .route("/gestion/import/{id}", get(import::show))
         .route("/gestion/import/{id}/importer", post(import::run))
+        .route("/gestion/livraison", get(courier::courier_index))
+        .route(
+            "/gestion/livraison/nouvelle",
+            get(courier::offer_new).post(courier::offer_create),
+        )
+        .route(
+            "/gestion/livraison/{key}",
+            get(courier::offer_edit).post(courier::offer_update),
+        )
+        .route(
+            "/gestion/livraison/{key}/supprimer",
+            post(courier::offer_delete),
+        )
+        .route(
+            "/gestion/attestations",
+            get(certifier::attestations_index).post(certifier::attestation_issue),
+        )
+        .route(
+            "/gestion/attestations/revoquer",
+            post(certifier::attestation_revoke),
+        )
+        .route(
+            "/parametres",
+            get(settings::settings_show).post(settings::settings_save),
+        )
+        .route("/etat", get(status::status_show))
+        .route("/etat/synchroniser", post(status::sync_start))
 }
 
 /// The largest catalogue file accepted (5 000 listings of long descriptions fit).

@@ -100,34 +100,47 @@ pub async fn settings_update(
     State(state): State<ApiState>,
     Json(settings): Json<Settings>,
 ) -> Result<Json<Settings>, ApiError> {
-    settings.validate().map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_field",
-            e.to_string(),
-        )
-    })?;
+    save_settings(&state, settings.clone())
+        .await
+        .map_err(|e| match e {
+            SettingsError::Invalid { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                e.to_string(),
+            ),
+            _ => {
+                tracing::error!("API: saving settings: {e}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "settings",
+                    "the settings could not be saved; see the node's log",
+                )
+            }
+        })?;
+    Ok(Json(settings))
+}
+
+/// Checks the settings, writes them to the data dir and puts them in use: the API's `PUT` and
+/// the settings page both come here, so both refuse the same values.
+pub(crate) async fn save_settings(
+    state: &ApiState,
+    settings: Settings,
+) -> Result<(), SettingsError> {
+    settings.validate()?;
     let data_dir = state.data_dir.clone();
+    let path = data_dir.join(crate::settings::SETTINGS_FILE);
     let saved = settings.clone();
     tokio::task::spawn_blocking(move || saved.save(&data_dir))
         .await
-        .map_err(|e| SettingsError::Invalid {
-            field: "settings".into(),
-            reason: e.to_string(),
+        .map_err(|e| SettingsError::Io {
+            path,
+            source: std::io::Error::other(e),
         })
-        .and_then(|r| r)
-        .map_err(|e| {
-            tracing::error!("API: saving settings: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "settings",
-                "the settings could not be saved; see the node's log",
-            )
-        })?;
+        .and_then(|r| r)?;
     if let Ok(mut current) = state.settings.write() {
-        *current = settings.clone();
+        *current = settings;
     }
-    Ok(Json(settings))
+    Ok(())
 }
 
 /// Answer to `POST /api/v1/sync`.

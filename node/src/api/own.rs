@@ -171,7 +171,7 @@ pub enum Collection {
 }
 
 impl Collection {
-    fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         match self {
             Collection::Listings => Kind::Listing,
             Collection::DeliveryOffers => Kind::DeliveryOffer,
@@ -230,7 +230,7 @@ pub(crate) async fn publish(state: &ApiState, payload: Payload) -> Result<Record
 }
 
 /// Builds the next revision of a slot from a JSON body, signs and publishes it.
-async fn put_record(
+pub(crate) async fn put_record(
     state: &ApiState,
     kind: Kind,
     key: &str,
@@ -401,7 +401,18 @@ pub async fn own_create(
     Path(collection): Path<Collection>,
     Json(input): Json<CreateInput>,
 ) -> Result<(StatusCode, Json<RecordJson>), ApiError> {
-    let market = market_of(&state, input.market)?;
+    let record = create_own(&state, collection, input).await?;
+    Ok((StatusCode::CREATED, Json(record_json(&record))))
+}
+
+/// Publishes the first record of a slot in a collection, refusing a slot that holds one: the
+/// API's `POST` and the web UI's creation forms both come here.
+pub(crate) async fn create_own(
+    state: &ApiState,
+    collection: Collection,
+    input: CreateInput,
+) -> Result<Record, ApiError> {
+    let market = market_of(state, input.market)?;
     let derived = match collection {
         Collection::Attestations => attestation_key(&input.body),
         Collection::Memberships => input.body["platform"].as_str().map(str::to_owned),
@@ -414,7 +425,7 @@ pub async fn own_create(
             "invalid field key: required",
         )
     })?;
-    if own_current(&state, &market, collection.kind(), &key)?.is_some() {
+    if own_current(state, &market, collection.kind(), &key)?.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "exists",
@@ -422,7 +433,7 @@ pub async fn own_create(
         ));
     }
     let record = put_record(
-        &state,
+        state,
         collection.kind(),
         &key,
         market,
@@ -430,7 +441,7 @@ pub async fn own_create(
         &input.body,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(record_json(&record))))
+    Ok(record)
 }
 
 /// One of the actor's own records. Keys containing `/` (attestations) are percent-encoded.

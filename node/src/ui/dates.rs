@@ -66,9 +66,69 @@ pub(super) fn date_time(ms: u64) -> String {
     format!("{} {:02}:{:02}", date(ms), minutes / 60, minutes % 60)
 }
 
+/// Midnight (Geneva) starting the day typed as `2026-11-28` (what `<input type=date>` sends).
+pub(super) fn parse_date(text: &str) -> Option<u64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // 31 February and the like come back as another day: refused.
+    if civil(days) != (year, month, day) {
+        return None;
+    }
+    // Midnight local is midnight UTC less the offset in force then (never at a switch).
+    let midnight = days * DAY_MS;
+    u64::try_from(midnight - offset_ms(midnight)).ok()
+}
+
+/// Minutes after midnight of a clock time typed as `9:30` or `09:30` (`24:00` ends a day).
+pub(super) fn parse_minutes(text: &str) -> Option<u16> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    let total = h.checked_mul(60)?.checked_add(m)?;
+    (m < 60 && total <= 1440).then_some(total)
+}
+
+/// A clock time from minutes after midnight, `09:30`.
+pub(super) fn clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{date, date_time};
+    use super::{clock, date, date_time, parse_date, parse_minutes};
+
+    #[test]
+    fn typed_days_are_geneva_midnights() {
+        assert_eq!(
+            parse_date("2026-11-28").map(date_time).as_deref(),
+            Some("28.11.2026 00:00")
+        );
+        assert_eq!(
+            parse_date("2026-07-01").map(date_time).as_deref(),
+            Some("01.07.2026 00:00")
+        );
+        assert_eq!(
+            parse_date("2024-02-29").map(date).as_deref(),
+            Some("29.02.2024")
+        );
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("demain"), None);
+    }
+
+    #[test]
+    fn clock_times_are_minutes_after_midnight() {
+        assert_eq!(parse_minutes("09:30"), Some(570));
+        assert_eq!(parse_minutes("24:00"), Some(1440));
+        assert_eq!(parse_minutes("12:60"), None);
+        assert_eq!(parse_minutes("25:00"), None);
+        assert_eq!(parse_minutes("midi"), None);
+        assert_eq!(clock(570), "09:30");
+    }
 
     #[test]
     fn winter_is_utc_plus_one_and_summer_utc_plus_two() {

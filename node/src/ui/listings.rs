@@ -12,6 +12,7 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{Listing, MAX_IMAGES};
 use smartket_protocol::{BlobId, Body, Kind, Market};
 
+use super::form::encode;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
@@ -55,9 +56,14 @@ fn current(state: &ApiState, market: &Market, key: &str) -> Option<Listing> {
 }
 
 /// The market and the current listing `key`, or the page saying which is missing.
-fn found(state: &ApiState, tr: Tr, key: &str, here: &str) -> Result<(Market, Listing), Response> {
-    let market = market(state).ok_or_else(|| no_market(tr))?;
-    let listing = current(state, &market, key).ok_or_else(|| not_found(tr, here))?;
+fn found(
+    state: &ApiState,
+    tr: Tr,
+    key: &str,
+    here: &str,
+) -> Result<(Market, Listing), Box<Response>> {
+    let market = market(state).ok_or_else(|| Box::new(no_market(tr)))?;
+    let listing = current(state, &market, key).ok_or_else(|| Box::new(not_found(tr, here)))?;
     Ok((market, listing))
 }
 
@@ -138,8 +144,8 @@ pub(super) async fn index(
                     } }
                     tbody {
                         @for (key, listing) in &listings {
-                            @let edit = format!("{BASE}/{}", urlencode(key));
-                            @let stock_id = format!("stock-{}", urlencode(key));
+                            @let edit = format!("{BASE}/{}", encode(key));
+                            @let stock_id = format!("stock-{}", encode(key));
                             tr {
                                 td { a href=(edit) { (pick(&listing.title, tr)) } }
                                 td { code { (key) } }
@@ -172,12 +178,6 @@ pub(super) async fn index(
         },
         body,
     )
-}
-
-fn urlencode(text: &str) -> String {
-    serde_html_form::to_string([("x", text)])
-        .map(|s| s.trim_start_matches("x=").to_owned())
-        .unwrap_or_default()
 }
 
 /// One field of the form with its label, hint and error.
@@ -362,7 +362,7 @@ fn form_page(state: &ApiState, tr: Tr, here: &str, f: FormPage<'_>) -> Response 
             (pictures(tr, key, listing))
             section aria-labelledby="danger" {
                 h2 #danger { (tr.t("listing-delete")) }
-                form method="post" action=(format!("{BASE}/{}/supprimer", urlencode(key))) {
+                form method="post" action=(format!("{BASE}/{}/supprimer", encode(key))) {
                     button.danger type="submit" { (tr.t("listing-delete")) }
                 }
             }
@@ -378,7 +378,7 @@ fn form_page(state: &ApiState, tr: Tr, here: &str, f: FormPage<'_>) -> Response 
 }
 
 fn pictures(tr: Tr, key: &str, listing: &Listing) -> Markup {
-    let base = format!("{BASE}/{}", urlencode(key));
+    let base = format!("{BASE}/{}", encode(key));
     html! {
         section aria-labelledby="pictures" {
             h2 #pictures { (tr.t("listing-pictures")) }
@@ -452,10 +452,10 @@ pub(super) async fn duplicate_form(
     headers: HeaderMap,
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let here = format!("{BASE}/{}/dupliquer", urlencode(&key));
+    let here = format!("{BASE}/{}/dupliquer", encode(&key));
     let (market, listing) = match found(&state, tr, &key, &here) {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let taken: Vec<String> = own_listings(&state, &market)
         .into_iter()
@@ -536,7 +536,7 @@ pub(super) async fn create(
     match checked {
         Ok((key, listing)) => {
             match put_body(&state, &market.id, &key, Body::Listing(listing)).await {
-                Ok(_) => Redirect::to(&format!("{BASE}/{}?notice=listing-saved", urlencode(&key)))
+                Ok(_) => Redirect::to(&format!("{BASE}/{}?notice=listing-saved", encode(&key)))
                     .into_response(),
                 Err(e) => again(vec![FieldError {
                     field: "key",
@@ -563,10 +563,10 @@ pub(super) async fn edit_form(
     headers: HeaderMap,
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let here = format!("{BASE}/{}", urlencode(&key));
+    let here = format!("{BASE}/{}", encode(&key));
     let (market, listing) = match found(&state, tr, &key, &here) {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let row = ListingRow::of(&key, &listing, &market);
     let notice = q
@@ -599,10 +599,10 @@ pub(super) async fn update(
     Form(form): Form<ListingForm>,
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let here = format!("{BASE}/{}", urlencode(&key));
+    let here = format!("{BASE}/{}", encode(&key));
     let (market, listing) = match found(&state, tr, &key, &here) {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let row = ListingRow {
         key: key.clone(),
@@ -652,10 +652,10 @@ pub(super) async fn stock(
     Form(form): Form<StockForm>,
 ) -> Response {
     let tr = choose(None, &headers, &state.settings().languages);
-    let here = BASE;
+    let here = BASE.to_owned();
     let (market, mut listing) = match found(&state, tr, &key, &here) {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     listing.stock = match form.stock.trim() {
         "" => None,
@@ -696,10 +696,10 @@ pub(super) async fn image_add(
     mut multipart: Multipart,
 ) -> Response {
     let tr = choose(None, &headers, &state.settings().languages);
-    let here = format!("{BASE}/{}", urlencode(&key));
+    let here = format!("{BASE}/{}", encode(&key));
     let (market, mut listing) = match found(&state, tr, &key, &here) {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let mut bytes = None;
     loop {
@@ -755,10 +755,10 @@ pub(super) async fn image_remove(
     Form(form): Form<ImageForm>,
 ) -> Response {
     let tr = choose(None, &headers, &state.settings().languages);
-    let here = format!("{BASE}/{}", urlencode(&key));
+    let here = format!("{BASE}/{}", encode(&key));
     let (market, mut listing) = match found(&state, tr, &key, &here) {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let Ok(id) = form.image.parse::<BlobId>() else {
         return StatusCode::BAD_REQUEST.into_response();

@@ -18,7 +18,7 @@ use super::dates::date;
 use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
-use super::seller::name_of;
+use super::names::actor_name;
 use crate::api::ApiState;
 use crate::api::own::{put_body, tombstone};
 use crate::clock::now_ms;
@@ -125,7 +125,7 @@ fn render(
             ul.plain {
                 @for m in &given {
                     li {
-                        strong { (name_of(state, tr, &m.platform)) } " — " (scope_names(tr, &m.scope)) " — "
+                        strong { (actor_name(state, tr, &m.platform)) } " — " (scope_names(tr, &m.scope)) " — "
                         (tr.args("membership-until", &[("date", FluentValue::from(date(m.until)))]))
                         form.inline method="post" action=(format!("{HERE}/terminer")) {
                             input type="hidden" name="other" value=(m.platform.to_hex());
@@ -149,7 +149,7 @@ fn render(
             ul.plain {
                 @for (member, m) in &members {
                     li {
-                        a href=(format!("/vendeur/{member}")) { (name_of(state, tr, member)) } " — " (scope_names(tr, &m.scope)) " — "
+                        a href=(format!("/vendeur/{member}")) { (actor_name(state, tr, member)) } " — " (scope_names(tr, &m.scope)) " — "
                         (tr.args("membership-until", &[("date", FluentValue::from(date(m.until)))]))
                     }
                 }
@@ -220,7 +220,7 @@ pub(super) async fn countersign(
         Ok(signature) => {
             let me = state.node.author().to_hex();
             let notice = html! {
-                p { (tr.args("membership-countersigned", &[("member", FluentValue::from(name_of(&state, tr, &member)))])) }
+                p { (tr.args("membership-countersigned", &[("member", FluentValue::from(actor_name(&state, tr, &member)))])) }
                 dl.facts {
                     dt { (tr.t("membership-platform-key")) } dd { code.wrap { (me) } }
                     dt { (tr.t("membership-scope")) } dd { (scope_names(tr, &scope)) }

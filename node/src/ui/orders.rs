@@ -133,7 +133,7 @@ pub(super) fn courier_options(state: &ApiState, tr: Tr) -> Vec<(String, String)>
             }
             let (from, to) = next_window(&offer.slots, now)?;
             let courier = record.payload.author;
-            let name = super::seller::name_of(state, tr, &courier);
+            let name = super::names::actor_name(state, tr, &courier);
             let fee = super::shop::price(state, offer.fees.base, &offer.fees.currency);
             Some((
                 format!(
@@ -230,8 +230,8 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
         } @else {
             form method="post" action="/commander" {
                 @for (seller, totals) in &subtotals {
-                    @let profile = super::seller::profile_of(state, seller);
-                    @let name = super::seller::name_of(state, tr, seller);
+                    @let profile = super::names::profile(state, seller);
+                    @let name = super::names::actor_name(state, tr, seller);
                     section.notice {
                         h2 { (tr.args("basket-seller", &[("seller", FluentValue::from(name.as_str()))])) }
                         ul {
@@ -482,7 +482,7 @@ pub(super) async fn orders_index(
         ul {
             @for (file, track) in &mine {
                 @let id = file.order_id.to_hex();
-                @let name = super::seller::name_of(&state, tr, &track.parties.seller);
+                @let name = super::names::actor_name(&state, tr, &track.parties.seller);
                 li {
                     a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
                     " — " (name) " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }

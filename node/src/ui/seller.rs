@@ -7,35 +7,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
-use smartket_protocol::kinds::{PaymentMeans, Profile, Subject};
-use smartket_protocol::{AuthorKey, Body, Kind, Slot};
+use smartket_protocol::kinds::{PaymentMeans, Subject};
+use smartket_protocol::{AuthorKey, Body};
 
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
+use super::names::{actor_name, profile};
 use super::shop::{LangQuery, grid, pick, query_base};
 use crate::api::ApiState;
 use crate::api::catalogue::attestations_about;
-
-/// The current profile of an actor, when this node holds it.
-pub(super) fn profile_of(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
-    let slot = Slot {
-        author: *author,
-        kind: Kind::Profile,
-        key: "profile".into(),
-    };
-    match state.node.store().current(&slot).ok()??.payload.body {
-        Body::Profile(p) => Some(p),
-        _ => None,
-    }
-}
-
-/// The name an actor goes by, or the start of its key when its profile is not here.
-pub(super) fn name_of(state: &ApiState, tr: Tr, author: &AuthorKey) -> String {
-    profile_of(state, author)
-        .map(|p| pick(&p.name, tr).to_owned())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("{}…", &author.to_hex()[..12]))
-}
 
 /// The labels attested about any of `subjects`, each with its issuer; those from an issuer the
 /// user trusts are marked, the others said to be unverified.
@@ -63,9 +43,9 @@ pub(super) fn labels(state: &ApiState, tr: Tr, subjects: &[Subject]) -> Markup {
                         span.badge { (label) }
                         " "
                         @if is_trusted {
-                            (tr.args("label-by-trusted", &[("issuer", FluentValue::from(name_of(state, tr, issuer)))]))
+                            (tr.args("label-by-trusted", &[("issuer", FluentValue::from(actor_name(state, tr, issuer)))]))
                         } @else {
-                            span.muted { (tr.args("label-by-untrusted", &[("issuer", FluentValue::from(name_of(state, tr, issuer)))])) }
+                            span.muted { (tr.args("label-by-untrusted", &[("issuer", FluentValue::from(actor_name(state, tr, issuer)))])) }
                         }
                     }
                 }
@@ -109,7 +89,7 @@ pub(super) async fn show(
     let found = author
         .parse::<AuthorKey>()
         .ok()
-        .and_then(|a| profile_of(&state, &a).map(|p| (a, p)));
+        .and_then(|a| profile(&state, &a).map(|p| (a, p)));
     let Some((author, profile)) = found else {
         let body = html! { p.notice { (tr.t("seller-not-found")) } };
         return (

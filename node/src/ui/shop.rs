@@ -9,6 +9,7 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{Fulfilment, Listing, Subject, Unit};
 use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 
+use super::form::encode;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
 use super::money;
@@ -340,7 +341,7 @@ fn results_body(
                             p { strong { (category_name(state, tr, c)) } }
                         }
                         @for f in &results.facets.categories {
-                            a href=(format!("/recherche?q={}&category={}", urlencode(&p.q), f.value)) {
+                            a href=(format!("/recherche?q={}&category={}", encode(&p.q), f.value)) {
                                 (category_name(state, tr, &f.value)) " (" (f.count) ")"
                             }
                             br;
@@ -409,7 +410,7 @@ fn results_body(
                     }
                     button type="submit" { (tr.t("filter-apply")) }
                     " "
-                    a href=(format!("/recherche?q={}", urlencode(&p.q))) { (tr.t("filter-clear")) }
+                    a href=(format!("/recherche?q={}", encode(&p.q))) { (tr.t("filter-clear")) }
                 }
             }
             section aria-label=(tr.args("results-count", &[("count", FluentValue::from(results.total))])) {
@@ -425,12 +426,6 @@ fn results_body(
             }
         }
     }
-}
-
-fn urlencode(text: &str) -> String {
-    serde_html_form::to_string([("x", text)])
-        .map(|s| s.trim_start_matches("x=").to_owned())
-        .unwrap_or_default()
 }
 
 fn fulfilment_lines(tr: Tr, listing: &Listing) -> Vec<String> {
@@ -491,8 +486,7 @@ pub(super) async fn listing(
         return StatusCode::NOT_FOUND.into_response();
     };
     let seller = listing.on_behalf_of.unwrap_or(record.payload.author);
-    let seller_name =
-        super::seller::profile_of(&state, &seller).map(|p| pick(&p.name, tr).to_owned());
+    let seller_name = super::names::profile(&state, &seller).map(|p| pick(&p.name, tr).to_owned());
     let title = pick(&listing.title, tr).to_owned();
     let local = market(&state).and_then(|m| m.currencies.iter().find(|c| c.local));
     let body = html! {
