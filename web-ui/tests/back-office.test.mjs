@@ -111,3 +111,22 @@ test("a producer makes a listing by hand with a picture previewed before upload"
     "the teapot's picture, fetched from the atelier's node, shown on Camille's node",
   );
 });
+
+test("the node pages of each actor pass axe: settings, status, delivery offers, labels issued", async () => {
+  const pages = [
+    ["Camille", "/parametres", "settings"],
+    ["Camille", "/etat", "status"],
+    ["VéloCargo Genève", "/gestion/livraison", "courier-offers"],
+    ["Certification Terroir Léman", "/gestion/attestations", "certifier-labels"],
+    ["Terroir en ville", "/gestion/adhesions", "platform-memberships"],
+    ["Fromagerie des Bossons", "/gestion/profil", "seller-profile"],
+  ];
+  for (const [actor, path, name] of pages) {
+    const page = await market.loginAs(actor);
+    const response = await page.goto(`${page.origin}${path}`);
+    assert.equal(response.status(), 200, `${actor} ${path}`);
+    await screenshot(page, name);
+    await checkAccessibility(page, `${path} of ${actor}`);
+    await page.close();
+  }
+});
