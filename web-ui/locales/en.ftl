@@ -507,3 +507,4 @@ attestation-error-listing-key = The listing's id, 1 to 128 characters.
 attestation-error-valid-until = A date to come.
 attestation-error-evidence = An address starting with https://.
 attestation-error-exists = This label is already given to this subject: revoke it first to issue it again.
+checkout-no-way = These items cannot all be picked up together nor delivered to you by a courier: order them separately or remove one.

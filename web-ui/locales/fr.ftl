@@ -507,3 +507,4 @@ attestation-error-listing-key = L'identifiant de l'annonce, 1 à 128 caractères
 attestation-error-valid-until = Une date à venir.
 attestation-error-evidence = Une adresse commençant par https://.
 attestation-error-exists = Ce label est déjà délivré à ce sujet : révoquez-le d'abord pour le délivrer à nouveau.
+checkout-no-way = Ces articles ne peuvent être ni retirés ensemble ni livrés par un coursier chez vous : passez-les en deux commandes ou retirez-en un.

@@ -185,6 +185,25 @@ pub(super) async fn show(
     render(&state, tr, notice, None, StatusCode::OK)
 }
 
+/// The page again with why the form was refused.
+fn refused(state: &ApiState, tr: Tr, why: String) -> Response {
+    render(state, tr, None, Some(why), StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// The other side's key and the scopes ticked, or why not.
+fn other_and_scope(tr: Tr, form: &MembershipForm) -> Result<(AuthorKey, Vec<Scope>), String> {
+    let other = form
+        .other
+        .trim()
+        .parse::<AuthorKey>()
+        .map_err(|_| tr.t("membership-bad-key"))?;
+    let scope = scopes_of(&form.scope);
+    if scope.is_empty() {
+        return Err(tr.t("membership-no-scope"));
+    }
+    Ok((other, scope))
+}
+
 /// The platform's side: countersigns a member's membership and shows what to hand over.
 pub(super) async fn countersign(
     State(state): State<ApiState>,
@@ -192,22 +211,11 @@ pub(super) async fn countersign(
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
     let tr = choose(form.lang.as_deref(), &headers, &state.settings().languages);
-    let refuse = |why: String| {
-        render(
-            &state,
-            tr,
-            None,
-            Some(why),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+    let refuse = |why: String| refused(&state, tr, why);
+    let (member, scope) = match other_and_scope(tr, &form) {
+        Ok(found) => found,
+        Err(why) => return refuse(why),
     };
-    let Ok(member) = form.other.trim().parse::<AuthorKey>() else {
-        return refuse(tr.t("membership-bad-key"));
-    };
-    let scope = scopes_of(&form.scope);
-    if scope.is_empty() {
-        return refuse(tr.t("membership-no-scope"));
-    }
     let days: u64 = form.days.trim().parse().unwrap_or(365).clamp(1, 730);
     let until = now_ms().saturating_add(days * DAY_MS);
     let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
@@ -241,22 +249,11 @@ pub(super) async fn add(
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
     let tr = choose(form.lang.as_deref(), &headers, &state.settings().languages);
-    let refuse = |why: String| {
-        render(
-            &state,
-            tr,
-            None,
-            Some(why),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+    let refuse = |why: String| refused(&state, tr, why);
+    let (platform, scope) = match other_and_scope(tr, &form) {
+        Ok(found) => found,
+        Err(why) => return refuse(why),
     };
-    let Ok(platform) = form.other.trim().parse::<AuthorKey>() else {
-        return refuse(tr.t("membership-bad-key"));
-    };
-    let scope = scopes_of(&form.scope);
-    if scope.is_empty() {
-        return refuse(tr.t("membership-no-scope"));
-    }
     let Ok(until) = form.until.trim().parse::<u64>() else {
         return refuse(tr.t("membership-bad-until"));
     };

@@ -218,6 +218,34 @@ fn line_title(state: &ApiState, tr: Tr, line: &crate::orders::basket::BasketLine
     .unwrap_or_else(|| line.title.clone())
 }
 
+/// Whether every line of `seller` in the basket may be picked up, and whether every one may
+/// be delivered by a courier: only the ways all of them allow are offered.
+fn ways(
+    state: &ApiState,
+    basket: &crate::orders::basket::Basket,
+    seller: &AuthorKey,
+) -> (bool, bool) {
+    use smartket_protocol::kinds::Fulfilment;
+    let now = crate::clock::now_ms();
+    let listings: Vec<_> = basket
+        .lines
+        .iter()
+        .filter(|l| &l.author == seller)
+        .filter_map(|l| {
+            crate::orders::basket::current_listing(state.node.store(), &l.author, &l.key, now)
+                .ok()
+                .flatten()
+                .map(|(_, listing)| listing)
+        })
+        .collect();
+    let all =
+        |wanted: fn(&Fulfilment) -> bool| listings.iter().all(|l| l.fulfilment.iter().any(wanted));
+    (
+        all(|f| matches!(f, Fulfilment::Pickup { .. })),
+        all(|f| matches!(f, Fulfilment::Courier)),
+    )
+}
+
 fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
     let basket = state.node.orders().basket().unwrap_or_default();
     let subtotals = basket.subtotals();
@@ -247,11 +275,17 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
                             @for (currency, total) in totals { strong { (price(state, *total, currency)) } " " }
                         }
                         label for=(format!("delivery-{}", seller.to_hex())) { (tr.t("checkout-delivery")) }
+                        @let (pickup, courier) = ways(state, &basket, seller);
                         select id=(format!("delivery-{}", seller.to_hex())) name=(format!("delivery-{}", seller.to_hex())) {
-                            option value="pickup" { (tr.t("checkout-pickup")) }
-                            @for (value, label) in &couriers {
-                                option value=(value) { (tr.t("checkout-courier")) " : " (label) }
+                            @if pickup { option value="pickup" { (tr.t("checkout-pickup")) } }
+                            @if courier {
+                                @for (value, label) in &couriers {
+                                    option value=(value) { (tr.t("checkout-courier")) " : " (label) }
+                                }
                             }
+                        }
+                        @if !pickup && (!courier || couriers.is_empty()) {
+                            p.notice.error { (tr.t("checkout-no-way")) }
                         }
                         br;
                         label for=(format!("pay-{}", seller.to_hex())) { (tr.t("checkout-payment")) }

@@ -34,7 +34,8 @@ pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
         "category": "food.dairy.cheese",
         "price": { "amount": 950, "currency": "CHF", "unit": "piece" },
         "stock": 12, "local_share_pct": 50,
-        "fulfilment": [{ "type": "pickup", "place": "Marché de Plainpalais", "postcode": "1205" }],
+        "fulfilment": [{ "type": "pickup", "place": "Marché de Plainpalais", "postcode": "1205" },
+            { "type": "courier" }],
     });
     for payload in [
         draft(Kind::Profile, "profile").payload(&profile).unwrap(),
