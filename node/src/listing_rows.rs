@@ -148,21 +148,6 @@ fn unit_name(unit: Unit) -> String {
         .unwrap_or_default()
 }
 
-/// The units a row may name, in the order a form offers them.
-pub const UNITS: [Unit; 11] = [
-    Unit::Piece,
-    Unit::Kg,
-    Unit::G100,
-    Unit::Litre,
-    Unit::Bottle,
-    Unit::Dozen,
-    Unit::Bunch,
-    Unit::Box,
-    Unit::Hour,
-    Unit::Session,
-    Unit::Day,
-];
-
 /// A unit's name in rows and forms (`100g`, `kg`).
 pub fn unit_code(unit: Unit) -> String {
     unit_name(unit)
@@ -291,7 +276,7 @@ impl ListingRow {
         let unit = match self.unit.trim() {
             "" => Some(Unit::Piece),
             name => {
-                let unit = UNITS.into_iter().find(|u| unit_name(*u) == name);
+                let unit = Unit::ALL.into_iter().find(|u| unit_name(*u) == name);
                 if unit.is_none() {
                     errors.push(error("unit", Problem::Unit));
                 }

@@ -28,19 +28,7 @@ fn multitext() -> impl Strategy<Value = BTreeMap<String, String>> {
 }
 
 fn unit() -> impl Strategy<Value = Unit> {
-    select(vec![
-        Unit::Piece,
-        Unit::Kg,
-        Unit::G100,
-        Unit::Litre,
-        Unit::Bottle,
-        Unit::Dozen,
-        Unit::Bunch,
-        Unit::Box,
-        Unit::Hour,
-        Unit::Session,
-        Unit::Day,
-    ])
+    select(Unit::ALL.to_vec())
 }
 
 prop_compose! {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
 use serde::Deserialize;
-use smartket_protocol::kinds::{Listing, MAX_IMAGES};
+use smartket_protocol::kinds::{Listing, MAX_IMAGES, Unit};
 use smartket_protocol::{BlobId, Body, Kind, Market};
 
 use super::form::encode;
@@ -18,7 +18,7 @@ use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
 use crate::api::ApiState;
 use crate::api::own::{own_current, put_body, tombstone};
-use crate::listing_rows::{FieldError, ListingRow, UNITS, unit_code};
+use crate::listing_rows::{FieldError, ListingRow, unit_code};
 
 /// The back office's listing pages live here.
 const BASE: &str = "/gestion/annonces";
@@ -299,7 +299,7 @@ fn form_page(state: &ApiState, tr: Tr, here: &str, f: FormPage<'_>) -> Response 
         .iter()
         .map(|c| (c.code.clone(), c.code.clone()))
         .collect();
-    let units: Vec<(String, String)> = UNITS
+    let units: Vec<(String, String)> = Unit::ALL
         .iter()
         .map(|u| {
             let code = unit_code(*u);

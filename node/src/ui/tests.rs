@@ -232,6 +232,14 @@ pub(super) async fn post_form(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(form.to_owned()))
         .unwrap();
+    send(app, request).await
+}
+
+/// Sends a request to the router; its status, `Location` and body.
+pub(super) async fn send(
+    app: &axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, Option<String>, String) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let location = response

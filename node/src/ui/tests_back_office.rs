@@ -5,9 +5,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use smartket_protocol::{Body as RecordBody, Kind};
-use tower::ServiceExt;
 
-use super::tests::{TOKEN, get, node, post_form};
+use super::tests::{TOKEN, get, node, post_form, send};
 use crate::daemon::Daemon;
 
 fn own_listing(daemon: &Daemon, key: &str) -> Option<smartket_protocol::kinds::Listing> {
@@ -152,20 +151,7 @@ async fn upload(
         )
         .body(Body::from(body))
         .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap_or("").to_owned());
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
-    (
-        status,
-        location,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
+    send(app, request).await
 }
 
 #[tokio::test]

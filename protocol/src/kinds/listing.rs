@@ -59,6 +59,23 @@ pub enum Unit {
     Day,
 }
 
+impl Unit {
+    /// Every unit, in the order a form offers them.
+    pub const ALL: [Unit; 11] = [
+        Unit::Piece,
+        Unit::Kg,
+        Unit::G100,
+        Unit::Litre,
+        Unit::Bottle,
+        Unit::Dozen,
+        Unit::Bunch,
+        Unit::Box,
+        Unit::Hour,
+        Unit::Session,
+        Unit::Day,
+    ];
+}
+
 /// A price: an amount in minor units of a currency, for one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Price {
