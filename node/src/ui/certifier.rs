@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value as JsonValue, json};
 use smartket_protocol::kinds::common::{validate_ident, validate_url};
 use smartket_protocol::kinds::{Attestation, MAX_EVIDENCE_BYTES, MAX_LABEL_BYTES, Subject};
-use smartket_protocol::{AuthorKey, Body, Kind, Record, Slot};
+use smartket_protocol::{AuthorKey, Body, Kind, Record};
 
 use super::dates::{date, parse_date};
 use super::form::{Errors, HtmlForm, described_by, error, invalid};
@@ -63,20 +63,7 @@ pub(super) struct RevokeForm {
 
 /// The title of a listing slot in the reader's language, when the store holds it.
 fn listing_title(state: &ApiState, tr: Tr, author: &AuthorKey, key: &str) -> Option<String> {
-    let slot = Slot {
-        author: *author,
-        kind: Kind::Listing,
-        key: key.to_owned(),
-    };
-    match state
-        .node
-        .store()
-        .current(&slot)
-        .ok()
-        .flatten()?
-        .payload
-        .body
-    {
+    match super::names::current_body(state, author, Kind::Listing, key)? {
         Body::Listing(l) => Some(pick(&l.title, tr).to_owned()),
         _ => None,
     }

@@ -8,22 +8,24 @@ use super::i18n::Tr;
 use super::shop::pick;
 use crate::api::ApiState;
 
-/// The author's current profile, when the store holds one.
-pub(super) fn profile(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
+/// The body of a slot's current record, when the store holds one.
+pub(super) fn current_body(
+    state: &ApiState,
+    author: &AuthorKey,
+    kind: Kind,
+    key: &str,
+) -> Option<Body> {
     let slot = Slot {
         author: *author,
-        kind: Kind::Profile,
-        key: "profile".into(),
+        kind,
+        key: key.to_owned(),
     };
-    match state
-        .node
-        .store()
-        .current(&slot)
-        .ok()
-        .flatten()?
-        .payload
-        .body
-    {
+    Some(state.node.store().current(&slot).ok()??.payload.body)
+}
+
+/// The author's current profile, when the store holds one.
+pub(super) fn profile(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
+    match current_body(state, author, Kind::Profile, "profile")? {
         Body::Profile(p) => Some(p),
         _ => None,
     }
