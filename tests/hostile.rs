@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use libp2p::PeerId;
+use libp2p::identity::Keypair;
 use smartket_node::network::{self, Family, NetworkConfig, NetworkEvent, RequestKind};
 use smartket_protocol::sync::{Item, Reconciler, SyncConfig, SyncMessage, VecItemSet};
 use smartket_protocol::{Record, RecordId};
@@ -17,7 +19,7 @@ const DAY_MS: u64 = 24 * 3600 * 1000;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_peer_is_rejected_scored_down_and_honest_nodes_keep_working() {
     let net = Net::start(2).await.unwrap();
-    let keypair = libp2p::identity::Keypair::generate_ed25519();
+    let keypair = Keypair::generate_ed25519();
     let hostile_id = keypair.public().to_peer_id().to_string();
     let config = NetworkConfig {
         listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
@@ -101,15 +103,16 @@ async fn a_hostile_peer_is_rejected_scored_down_and_honest_nodes_keep_working() 
     }
 }
 
-/// A raw libp2p peer of the market, driven by the test (no validation, no store).
+/// A raw libp2p peer of the market with `keypair`, driven by the test (no validation, no
+/// store).
 async fn hostile_peer(
+    keypair: Keypair,
     bootstrap: &str,
 ) -> (
     network::Client,
     tokio::sync::mpsc::Receiver<NetworkEvent>,
     String,
 ) {
-    let keypair = libp2p::identity::Keypair::generate_ed25519();
     let id = keypair.public().to_peer_id().to_string();
     let config = NetworkConfig {
         listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
@@ -123,6 +126,17 @@ async fn hostile_peer(
     (client, events, id)
 }
 
+/// A key whose peer id sorts after `than` (or before it, when `after` is false). Of two newly
+/// connected nodes the one with the lower id opens the sync session, so this picks who does.
+fn keypair_sorting(after: bool, than: PeerId) -> Keypair {
+    loop {
+        let keypair = Keypair::generate_ed25519();
+        if (keypair.public().to_peer_id() > than) == after {
+            return keypair;
+        }
+    }
+}
+
 async fn connected_to(node: &Node, peer: &str) -> bool {
     let Ok(Some(peers)) = node.get("/api/v1/peers").await else {
         return false;
@@ -132,9 +146,9 @@ async fn connected_to(node: &Node, peer: &str) -> bool {
         .is_some_and(|a| a.iter().any(|p| p["peer_id"] == peer))
 }
 
-/// A reconcile step opening a session in Geneva (`spec/sync.md` §9).
-fn reconcile_frame(message: &[u8]) -> Vec<u8> {
-    let mut frame = vec![0, 1, 6];
+/// A reconcile step in Geneva (`spec/sync.md` §9), opening a session when `start`.
+fn reconcile_frame(start: bool, message: &[u8]) -> Vec<u8> {
+    let mut frame = vec![0, u8::from(start), 6];
     frame.extend_from_slice(b"geneva");
     frame.extend_from_slice(message);
     frame
@@ -147,24 +161,21 @@ struct FetchAnswer {
     answered: u64,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_ones() {
-    let node = Node::start("consumer", "Victime", &[]).await.unwrap();
-    let node_peer: libp2p::PeerId = node.status().await["peer_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+/// The 50 records a liar claims to hold.
+fn claimed() -> VecItemSet {
+    let now = now_ms();
+    VecItemSet::new(
+        (0..50u8)
+            .map(|i| Item::new(now + u64::from(i), RecordId([i; 32])))
+            .collect(),
+    )
+}
 
-    // 1. A peer that claims 50 records in reconciliation and then withholds them.
-    let (_liar, mut events, liar_id) = hostile_peer(&node.addrs[0]).await;
+/// Answers the node's sync requests as a liar: it reconciles as if it held [`claimed`], then
+/// answers every fetch with none of them. Requests it cannot parse go unanswered.
+fn answer_as_liar(mut events: tokio::sync::mpsc::Receiver<NetworkEvent>) {
     tokio::spawn(async move {
-        let now = now_ms();
-        let fake = VecItemSet::new(
-            (0..50u8)
-                .map(|i| Item::new(now + u64::from(i), RecordId([i; 32])))
-                .collect(),
-        );
+        let fake = claimed();
         let mut reconciler = None;
         while let Some(event) = events.recv().await {
             let NetworkEvent::InboundRequest {
@@ -177,7 +188,7 @@ async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_
                 continue;
             };
             let answer = match bytes.first() {
-                Some(0) => {
+                Some(0) if bytes.len() > 3 => {
                     let market_len = usize::from(bytes[2]);
                     if bytes[1] & 1 == 1 {
                         reconciler = Some(Reconciler::new(SyncConfig::DEFAULT).unwrap());
@@ -185,9 +196,13 @@ async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_
                     let Some(r) = reconciler.as_mut() else {
                         continue;
                     };
-                    r.receive_bytes(&fake, &bytes[3 + market_len..])
-                        .unwrap()
-                        .unwrap_or_else(|| SyncMessage::default().encode())
+                    let Some(message) = bytes.get(3 + market_len..) else {
+                        continue;
+                    };
+                    match r.receive_bytes(&fake, message) {
+                        Ok(next) => next.unwrap_or_else(|| SyncMessage::default().encode()),
+                        Err(_) => continue,
+                    }
                 }
                 Some(1) => {
                     let mut out = Vec::new();
@@ -204,38 +219,138 @@ async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_
             let _ = reply.send(answer);
         }
     });
-    wait_until("the liar connected", DEADLINE, || async {
-        connected_to(&node, &liar_id).await.then_some(())
-    })
+}
+
+/// Who opens the session in which the liar withholds what it advertised.
+#[derive(Debug, Clone, Copy)]
+enum Opener {
+    /// The node, as the lower peer id of a new connection.
+    NodeOnConnect,
+    /// The liar (the node answers, then fetches what it lacks from the liar).
+    Liar,
+    /// The node's on-demand run (`POST /api/v1/sync`), the liar having the lower id.
+    OnDemandRun,
+}
+
+/// Connects a liar to `node` with the session opened by `opener`, and checks that the node
+/// counts the failed session, cuts the liar off, and refuses it when it dials again (a
+/// disconnect alone is undone at once: the liar's Kademlia redials its bootstrap node).
+async fn a_liar_is_cut_off_and_kept_out(node: &Node, opener: Opener) {
+    let node_peer: PeerId = node.status().await["peer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let failed_before = node.status().await["sync"]["failed"].as_u64().unwrap_or(0);
+    let keypair = keypair_sorting(matches!(opener, Opener::NodeOnConnect), node_peer);
+    let (liar, events, liar_id) = hostile_peer(keypair, &node.addrs[0]).await;
+    answer_as_liar(events);
+    match opener {
+        Opener::NodeOnConnect => {}
+        Opener::Liar => {
+            let fake = claimed();
+            let (mut reconciler, first) = Reconciler::initiate(&fake, SyncConfig::DEFAULT).unwrap();
+            let mut message = first.encode();
+            let mut start = true;
+            loop {
+                let frame = reconcile_frame(start, &message);
+                start = false;
+                let Ok(reply) = liar.request(node_peer, RequestKind::Sync, frame).await else {
+                    break;
+                };
+                match reconciler.receive_bytes(&fake, &reply) {
+                    Ok(Some(next)) => message = next,
+                    _ => break,
+                }
+            }
+        }
+        Opener::OnDemandRun => {
+            wait_until("the liar connected", DEADLINE, || async {
+                connected_to(node, &liar_id).await.then_some(())
+            })
+            .await;
+            let (code, _) = node.post("/api/v1/sync").await.unwrap();
+            assert_eq!(code, 202);
+        }
+    }
+    wait_until(
+        &format!("the lying session failed ({opener:?})"),
+        DEADLINE,
+        || async {
+            let failed = node.status().await["sync"]["failed"].as_u64().unwrap_or(0);
+            (failed > failed_before).then_some(())
+        },
+    )
     .await;
-    // Whichever side opened a session on connect, an on-demand run syncs with it too.
-    let (code, _) = node.post("/api/v1/sync").await.unwrap();
-    assert_eq!(code, 202);
-    wait_until("the lying session failed", DEADLINE, || async {
-        let status = node.status().await;
-        (status["sync"]["failed"].as_u64().unwrap_or(0) >= 1).then_some(())
-    })
+    wait_until(
+        &format!("the liar cut off ({opener:?})"),
+        DEADLINE,
+        || async { (!connected_to(node, &liar_id).await).then_some(()) },
+    )
     .await;
-    wait_until("the liar cut off", DEADLINE, || async {
-        (!connected_to(&node, &liar_id).await).then_some(())
-    })
-    .await;
-    let status = node.status().await;
+    // It comes back: its dial is refused, so its request fails and it is never listed.
+    liar.dial(node.addrs[0].parse().unwrap()).await.unwrap();
+    let (_, first) = Reconciler::initiate(&VecItemSet::default(), SyncConfig::DEFAULT).unwrap();
+    let again = liar
+        .request(
+            node_peer,
+            RequestKind::Sync,
+            reconcile_frame(true, &first.encode()),
+        )
+        .await;
+    assert!(again.is_err(), "a banned liar was served ({opener:?})");
+    assert!(
+        !connected_to(node, &liar_id).await,
+        "a banned liar connected again ({opener:?})"
+    );
     assert_eq!(
-        status["markets"]["geneva"]["listing"].as_u64().unwrap_or(0),
+        node.status().await["markets"]["geneva"]["listing"]
+            .as_u64()
+            .unwrap_or(0),
         0
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_lying_in_a_session_the_node_opens_on_connect_is_cut_off_and_kept_out() {
+    let node = Node::start("consumer", "Victime", &[]).await.unwrap();
+    a_liar_is_cut_off_and_kept_out(&node, Opener::NodeOnConnect).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_lying_in_a_session_it_opens_is_cut_off_and_kept_out() {
+    let node = Node::start("consumer", "Victime", &[]).await.unwrap();
+    a_liar_is_cut_off_and_kept_out(&node, Opener::Liar).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_ones() {
+    let node = Node::start("consumer", "Victime", &[]).await.unwrap();
+    let node_peer: PeerId = node.status().await["peer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // 1. A peer that claims 50 records in reconciliation and then withholds them, met by an
+    // on-demand run.
+    a_liar_is_cut_off_and_kept_out(&node, Opener::OnDemandRun).await;
 
     // 2. A peer sending garbage sync requests, many: the first is a fault, the rest are
-    // refused unread; the node stays responsive.
-    let (flooder, mut events, flooder_id) = hostile_peer(&node.addrs[0]).await;
+    // refused; the node stays responsive.
+    let (flooder, mut events, flooder_id) =
+        hostile_peer(Keypair::generate_ed25519(), &node.addrs[0]).await;
     tokio::spawn(async move { while events.recv().await.is_some() {} });
     wait_until("the flooder connected", DEADLINE, || async {
         connected_to(&node, &flooder_id).await.then_some(())
     })
     .await;
     let garbage = flooder
-        .request(node_peer, RequestKind::Sync, reconcile_frame(&[0xff; 64]))
+        .request(
+            node_peer,
+            RequestKind::Sync,
+            reconcile_frame(true, &[0xff; 64]),
+        )
         .await;
     assert!(garbage.is_err(), "a garbage step must not be answered");
     let mut answered = 0;
@@ -245,7 +360,7 @@ async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_
             .request(
                 node_peer,
                 RequestKind::Sync,
-                reconcile_frame(&first.encode()),
+                reconcile_frame(true, &first.encode()),
             )
             .await
             .is_ok()

@@ -19,6 +19,7 @@
 //! The node's libp2p identity is the actor's ed25519 key, so a record's author is a peer one
 //! can dial: see [`peer_id_of`].
 
+mod bans;
 mod behaviour;
 mod client;
 mod codec;

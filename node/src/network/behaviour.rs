@@ -1,7 +1,7 @@
 //! The composed libp2p behaviour: every protocol the node speaks, in one struct.
 //!
-//! Order matters: the limit behaviours come first so that a connection they deny is refused
-//! before any other behaviour has seen it.
+//! Order matters: the ban list and the limit behaviours come first so that a connection they
+//! deny is refused before any other behaviour has seen it.
 
 use std::time::Duration;
 
@@ -11,8 +11,8 @@ use libp2p::kad::store::MemoryStore;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    StreamProtocol, autonat, connection_limits, dcutr, identify, kad, memory_connection_limits,
-    ping, relay, request_response,
+    StreamProtocol, allow_block_list, autonat, connection_limits, dcutr, identify, kad,
+    memory_connection_limits, ping, relay, request_response,
 };
 use smartket_protocol::Envelope;
 use smartket_protocol::record::MAX_RECORD_BYTES;
@@ -34,6 +34,9 @@ pub const GOSSIP_FRAME_OVERHEAD: usize = 8 * 1024;
 /// Every protocol of a smartket node.
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
+    /// Peers banned after a protocol fault: their connections are denied before any limit or
+    /// protocol counts them (see `bans.rs`).
+    pub(crate) banned: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
     /// Caps on connection counts (total, per peer, inbound, pending), checked first.
     pub(crate) limits: connection_limits::Behaviour,
     /// Refuses new connections when the process is short of memory.
@@ -184,6 +187,7 @@ pub(crate) fn build(
         )
     };
     Ok(Behaviour {
+        banned: allow_block_list::Behaviour::default(),
         limits: connection_limits::Behaviour::new(limits),
         memory,
         gossipsub: gossipsub(keypair, config)?,

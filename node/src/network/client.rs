@@ -223,9 +223,10 @@ impl Client {
     }
 
     /// Counts a protocol fault against `peer` (bogus sync messages, records it claimed and did
-    /// not supply, a blob that does not match its name) and cuts the connection. The fault
-    /// lowers the peer's gossipsub application score below the graylist threshold, so if it
-    /// comes back nothing it gossips is read either (see `scoring::PROTOCOL_FAULT_APP_SCORE`).
+    /// not supply, a blob that does not match its name), cuts the connection and refuses new
+    /// ones, whoever dials, for `scoring::FAULT_BAN`. The fault also lowers the peer's gossipsub
+    /// application score below the graylist threshold, so when it comes back after the ban
+    /// nothing it gossips is read either (see `scoring::PROTOCOL_FAULT_APP_SCORE`).
     pub async fn penalise(&self, peer: PeerId) -> Result<(), NetworkError> {
         self.call(|reply| Command::Penalise { peer, reply }).await
     }

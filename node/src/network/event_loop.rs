@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::stream::FuturesUnordered;
 use futures::{Future, StreamExt};
@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 
 mod requests;
 
+use super::bans::Bans;
 use super::behaviour::{Behaviour, BehaviourEvent, KAD_PROTOCOL};
 use super::client::Command;
 use super::codec::RequestKind;
@@ -66,6 +67,8 @@ pub struct EventLoop {
     stats: NetworkStats,
     /// Protocol faults counted per peer since start (see [`super::Client::penalise`]).
     faults: HashMap<PeerId, u32>,
+    /// Peers refused connections for a while after a fault (see [`super::Client::penalise`]).
+    bans: Bans,
 }
 
 impl EventLoop {
@@ -92,13 +95,16 @@ impl EventLoop {
             request_timeout: config.request_timeout,
             stats: NetworkStats::default(),
             faults: HashMap::new(),
+            bans: Bans::default(),
         }
     }
 
     /// Runs until [`super::Client::shutdown`] or until every client is dropped.
     pub async fn run(mut self) {
+        let mut ban_sweep = tokio::time::interval(scoring::BAN_SWEEP_EVERY);
         let done = loop {
             tokio::select! {
+                _ = ban_sweep.tick() => self.lift_expired_bans(),
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 command = self.commands.recv() => match command {
                     Some(Command::Shutdown { reply }) => break Some(reply),
@@ -275,14 +281,26 @@ impl EventLoop {
                 }
                 *self.faults.entry(peer).or_default() += 1;
                 self.set_application_score(peer);
-                tracing::warn!(%peer, faults = self.faults.get(&peer), "protocol fault: disconnecting");
-                let _ = self.swarm.disconnect_peer_id(peer);
+                tracing::warn!(%peer, faults = self.faults.get(&peer), "protocol fault: banning the peer");
+                if let Some(evicted) = self.bans.ban(peer, Instant::now()) {
+                    self.swarm.behaviour_mut().banned.unblock_peer(evicted);
+                }
+                // Closes its connections and denies new ones, whoever dials.
+                self.swarm.behaviour_mut().banned.block_peer(peer);
                 let _ = reply.send(());
             }
             // Handled by `run`, which ends the loop.
             Command::Shutdown { reply } => {
                 let _ = reply.send(());
             }
+        }
+    }
+
+    /// Lets peers whose ban is over connect again (their fault count and score stay).
+    fn lift_expired_bans(&mut self) {
+        for peer in self.bans.expire(Instant::now()) {
+            tracing::info!(%peer, "ban over");
+            self.swarm.behaviour_mut().banned.unblock_peer(peer);
         }
     }
 

@@ -59,6 +59,12 @@ pub const BOOTSTRAP_APP_SCORE: f64 = 15.0;
 pub const PROTOCOL_FAULT_APP_SCORE: f64 = -150.0;
 /// Most peers whose faults are remembered (a peer-id-minting attacker cannot grow the table).
 pub const MAX_FAULTY_PEERS: usize = 4096;
+/// How long a peer is refused connections after a protocol fault. Disconnecting alone is not
+/// enough: a peer redials at once (Kademlia's bootstrap, its own bootstrap list) and would come
+/// back under the same id, connected again but never synced with again.
+pub const FAULT_BAN: Duration = Duration::from_secs(10 * 60);
+/// How often expired bans are lifted.
+pub const BAN_SWEEP_EVERY: Duration = Duration::from_secs(15);
 
 /// P6, IP colocation: many peer ids from one address smell of a Sybil attack. Households and
 /// shops behind one NAT are common, so only more than this many peers per IP count.

@@ -1,9 +1,9 @@
 //! Who may sync with us, and how much: peers caught breaking the protocol are left out for a
 //! while, and every peer's requests draw on a budget that refills over time.
 //!
-//! The penalty is local to sync; the same fault also lowers the peer's gossipsub score and cuts
-//! its connection (`Client::penalise`), but a peer can reconnect at once under the same id, and
-//! it must not be able to start a fresh session then.
+//! The penalty is local to sync; the same fault also lowers the peer's gossipsub score and bans
+//! it from connecting for as long (`Client::penalise`). The ban table is bounded, so a peer
+//! whose ban was cut short by a flood of others is still refused a fresh session here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use libp2p::PeerId;
 
-/// How long a peer that broke the protocol is refused.
-pub(crate) const PENALTY: Duration = Duration::from_secs(10 * 60);
+/// How long a peer that broke the protocol is refused: as long as its network ban.
+pub(crate) const PENALTY: Duration = crate::network::scoring::FAULT_BAN;
 /// Requests a peer may make at once before its budget runs dry. A full sync of 100 000
 /// records takes about 15 reconcile steps and 400 fetches, so an honest catch-up fits.
 pub(crate) const BUDGET_BURST: f64 = 1_200.0;
