@@ -4,32 +4,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::time::Duration;
-
 use libp2p::PeerId;
 use libp2p::identity::Keypair;
-use smartket_node::network::{self, Family, NetworkConfig, NetworkEvent, RequestKind};
+use smartket_node::network::{self, Family, NetworkEvent, RequestKind};
 use smartket_protocol::sync::{Item, Reconciler, SyncConfig, SyncMessage, VecItemSet};
 use smartket_protocol::{Record, RecordId};
 use smartket_tests::fixtures::listing_payload;
-use smartket_tests::{DEADLINE, Net, Node, now_ms, wait_until};
+use smartket_tests::{DEADLINE, Net, Node, now_ms, raw_peer, wait_until};
 
 const DAY_MS: u64 = 24 * 3600 * 1000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_peer_is_rejected_scored_down_and_honest_nodes_keep_working() {
     let net = Net::start(2).await.unwrap();
-    let keypair = Keypair::generate_ed25519();
-    let hostile_id = keypair.public().to_peer_id().to_string();
-    let config = NetworkConfig {
-        listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
-        bootstrap: vec![net.bootstrap.addrs[0].parse().unwrap()],
-        markets: vec!["geneva".into()],
-        heartbeat: Duration::from_millis(200),
-        ..NetworkConfig::default()
-    };
-    let (client, mut events, event_loop) = network::new(keypair, config).await.unwrap();
-    tokio::spawn(event_loop.run());
+    let (client, mut events, hostile_id) =
+        hostile_peer(Keypair::generate_ed25519(), &net.bootstrap.addrs[0]).await;
     // The hostile node validates nothing it receives: drain and drop.
     tokio::spawn(async move { while events.recv().await.is_some() {} });
     wait_until("the hostile peer in the mesh", DEADLINE, || async {
@@ -103,8 +92,7 @@ async fn a_hostile_peer_is_rejected_scored_down_and_honest_nodes_keep_working() 
     }
 }
 
-/// A raw libp2p peer of the market with `keypair`, driven by the test (no validation, no
-/// store).
+/// A raw peer of the market bootstrapping from `bootstrap` only.
 async fn hostile_peer(
     keypair: Keypair,
     bootstrap: &str,
@@ -113,17 +101,7 @@ async fn hostile_peer(
     tokio::sync::mpsc::Receiver<NetworkEvent>,
     String,
 ) {
-    let id = keypair.public().to_peer_id().to_string();
-    let config = NetworkConfig {
-        listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
-        bootstrap: vec![bootstrap.parse().unwrap()],
-        markets: vec!["geneva".into()],
-        heartbeat: Duration::from_millis(200),
-        ..NetworkConfig::default()
-    };
-    let (client, events, event_loop) = network::new(keypair, config).await.unwrap();
-    tokio::spawn(event_loop.run());
-    (client, events, id)
+    raw_peer(keypair, &[bootstrap.to_owned()]).await
 }
 
 /// A key whose peer id sorts after `than` (or before it, when `after` is false). Of two newly

@@ -1,13 +1,15 @@
 //! Catch-up sync across real node processes: a node that was down while 2 000 records were
 //! published catches them all up on start, and two nodes holding different halves end with
 //! the union. Gossip cannot deliver these: the records were gossiped (or not) while the
-//! receiving node was away.
+//! receiving node was away. A node that drops gossip it cannot take in time catches up in
+//! seconds, not at the next periodic session.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use smartket_node::network::Family;
 use smartket_protocol::{Record, SecretKey};
 use smartket_tests::fixtures::listing_payload;
-use smartket_tests::{DEADLINE, Node, now_ms, wait_until};
+use smartket_tests::{DEADLINE, Node, now_ms, raw_peer, wait_until};
 
 const DAY_MS: u64 = 24 * 3600 * 1000;
 
@@ -230,4 +232,62 @@ async fn smartket_sync_reports_progress_and_pulls_an_authors_whole_catalogue() {
     let (ok, _, err) = smartket_tests::cli(stopped.path(), &["sync"]).await;
     assert!(!ok);
     assert!(err.contains("not running"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_drops_gossip_it_cannot_take_in_time_catches_up_by_sync_in_seconds() {
+    let coop = Node::start("cooperative", "Coopérative", &[])
+        .await
+        .unwrap();
+    let mut small = Node::start("consumer", "Petit", std::slice::from_ref(&coop.addrs[0]))
+        .await
+        .unwrap();
+    // A node that can keep only one network event waiting: a burst of gossip overflows it.
+    assert!(small.stop().await);
+    let path = small.dir.join("smartket.toml");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("external = []", "external = []\nevent_capacity = 1");
+    std::fs::write(&path, config).unwrap();
+    small.run().await.unwrap();
+
+    // A peer of both publishes a burst of 500 listings by gossip, faster than `small` ingests.
+    let (burst, mut events, _) = raw_peer(
+        libp2p::identity::Keypair::generate_ed25519(),
+        &[coop.addrs[0].clone(), small.addrs[0].clone()],
+    )
+    .await;
+    tokio::spawn(async move { while events.recv().await.is_some() {} });
+    wait_until("the publisher meshed with both nodes", DEADLINE, || async {
+        let mesh = burst
+            .mesh_peers("geneva", Family::Listings)
+            .await
+            .unwrap_or_default();
+        (mesh.len() == 2).then_some(())
+    })
+    .await;
+    let published = records(9, "pommes", 500);
+    for record in &published {
+        burst
+            .publish("geneva", Family::Listings, record.to_wire())
+            .await
+            .unwrap();
+    }
+    wait_for_count(&coop, "the cooperative holds the burst", 500).await;
+
+    // `small` dropped some, and holds all of them long before the 5-minute periodic session.
+    wait_until("the small node caught up", DEADLINE, || async {
+        (listings(&small).await == 500).then_some(())
+    })
+    .await;
+    holds_samples(&small, &published).await;
+    let status = small.status().await;
+    assert!(
+        status["network"]["dropped_gossip"].as_u64().unwrap_or(0) > 0,
+        "the burst overflowed nothing: {status}"
+    );
+    assert!(
+        status["sync"]["total"]["fetched"].as_u64().unwrap_or(0) > 0,
+        "{status}"
+    );
 }

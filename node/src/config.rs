@@ -143,6 +143,9 @@ pub struct NetworkSection {
     /// Public addresses others can dial this node on (a cooperative's VPS address). Without
     /// one, a node waits for AutoNAT to confirm an address before serving as a relay.
     pub external: Vec<Addr>,
+    /// How many network events (gossip, requests) may wait for the node. What does not fit is
+    /// dropped and caught up by sync within seconds; lower it on a very small device.
+    pub event_capacity: usize,
 }
 
 /// `[api]`
@@ -201,6 +204,7 @@ impl Default for NetworkSection {
             listen: default_listen(DEFAULT_P2P_PORT),
             bootstrap: Vec::new(),
             external: Vec::new(),
+            event_capacity: crate::network::NetworkConfig::default().event_capacity,
         }
     }
 }

@@ -105,6 +105,9 @@ pub struct Status {
     /// Catch-up sync progress.
     #[serde(default)]
     pub sync: SyncStatus,
+    /// Network events dropped because the node did not keep up (caught up by sync).
+    #[serde(default)]
+    pub network: network::NetworkStats,
     /// The mailboxes this node keeps for others (cooperative nodes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailbox: Option<MailboxStatus>,
@@ -196,6 +199,7 @@ impl Daemon {
                 .map(|a| a.0.clone())
                 .collect(),
             cooperative: config.node.role == "cooperative",
+            event_capacity: config.network.event_capacity,
             ..NetworkConfig::default()
         };
         let (client, events, event_loop) = network::new(keypair, net_config).await?;
@@ -473,6 +477,7 @@ impl Handle {
             markets,
             unpublished: self.inner.unpublished.lock().await.len(),
             sync: self.inner.sync.status(),
+            network: self.inner.client.stats().await.unwrap_or_default(),
             mailbox: self.mailbox().map(|m| MailboxStatus {
                 waiting: m.store().len(now_ms()).unwrap_or_default(),
             }),

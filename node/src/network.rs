@@ -105,8 +105,8 @@ pub struct PeerInfo {
     pub score: Option<f64>,
 }
 
-/// Counters of work dropped because the node did not keep up with the network.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counters of work dropped because the node did not keep up with the network (since start).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkStats {
     /// Gossip records reported Ignore because the event channel was full.
     pub dropped_gossip: u64,

@@ -2,7 +2,8 @@
 //! `/smartket/sync/1`, then fetches what it learned it lacks (`spec/sync.md` §9).
 //!
 //! ```text
-//!  trigger (PeerConnected, every 5 min, Handle::sync_now)
+//!  trigger (PeerConnected, every 5 min, Handle::start_sync, a catch-up after dropped
+//!           events or a session that failed for a passing reason)
 //!      │
 //!  Syncer::sync_with(peer, market) ──reconcile steps──▶ peer's Sessions::step
 //!      │ need                                               │ need (its own)
@@ -24,6 +25,7 @@ mod pull;
 mod responder;
 mod wire;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,6 +47,18 @@ pub use wire::FrameError;
 
 /// How often the node syncs with one random connected peer.
 pub const PERIODIC_EVERY: Duration = Duration::from_secs(300);
+/// How often the node checks whether it must catch up sooner: its network dropped events it
+/// could not take in time (gossip records, requests, a new connection), or a session failed
+/// for a reason that may pass (a timeout, a busy peer). Gossip lost that way is otherwise
+/// only recovered by the next periodic session, minutes later.
+pub const CATCH_UP_EVERY: Duration = Duration::from_secs(2);
+/// How many connected peers a catch-up after dropped events syncs with (picked at random).
+const CATCH_UP_PEERS: usize = 3;
+/// How many times a session that failed for a passing reason is tried again, one catch-up
+/// apart; after that the periodic session is its next chance.
+const RETRIES: u8 = 3;
+/// Most peers waiting for a retry (a bounded table, whatever the peers do).
+const MAX_RETRYING: usize = 256;
 /// The longest one session may take, fetches included, whatever the peer does.
 pub const SESSION_DEADLINE: Duration = Duration::from_secs(10 * 60);
 
@@ -104,6 +118,12 @@ impl SessionError {
             SessionError::Frame(_) | SessionError::BadFetch | SessionError::BadPull(_) => true,
             _ => false,
         }
+    }
+
+    /// Whether trying again soon may succeed: the request failed or timed out (the peer was
+    /// busy, the link dropped), and the peer broke nothing.
+    fn may_pass(&self) -> bool {
+        matches!(self, SessionError::Network(_) | SessionError::Deadline(_))
     }
 }
 
@@ -175,6 +195,8 @@ pub struct Syncer {
     sessions: Sessions,
     guard: Guard,
     status: Mutex<SyncStatus>,
+    /// Peers whose last session failed for a passing reason, with the retries left.
+    retrying: Mutex<HashMap<PeerId, u8>>,
     /// Where the fetch that follows an answered session runs, so shutdown stops it.
     background: Background,
 }
@@ -213,6 +235,7 @@ impl Syncer {
             sessions: Sessions::default(),
             guard: Guard::default(),
             status: Mutex::new(SyncStatus::default()),
+            retrying: Mutex::new(HashMap::new()),
         }
     }
 
@@ -262,13 +285,33 @@ impl Syncer {
         let result = tokio::time::timeout(SESSION_DEADLINE, self.run_session(peer, market))
             .await
             .unwrap_or(Err(SessionError::Deadline(SESSION_DEADLINE)));
-        if let Err(e) = &result
-            && e.is_peer_fault()
-        {
-            self.penalise(peer, e).await;
+        match &result {
+            Err(e) if e.is_peer_fault() => self.penalise(peer, e).await,
+            Err(e) if e.may_pass() => self.retry_later(peer),
+            _ => {}
         }
         self.record(result.as_ref().map_err(|_| ()));
         result
+    }
+
+    /// Puts `peer` down for another session at the next catch-up, while it has retries left.
+    fn retry_later(&self, peer: PeerId) {
+        let mut retrying = self.retrying.lock().unwrap_or_else(|p| p.into_inner());
+        if retrying.len() >= MAX_RETRYING && !retrying.contains_key(&peer) {
+            return;
+        }
+        retrying.entry(peer).or_insert(RETRIES);
+    }
+
+    /// The peers due for a retry now, each spending one of its retries.
+    fn take_retries(&self) -> Vec<PeerId> {
+        let mut retrying = self.retrying.lock().unwrap_or_else(|p| p.into_inner());
+        let due: Vec<PeerId> = retrying.keys().copied().collect();
+        retrying.retain(|_, left| {
+            *left -= 1;
+            *left > 0
+        });
+        due
     }
 
     async fn run_session(&self, peer: PeerId, market: &str) -> Result<SyncReport, SessionError> {
@@ -510,7 +553,12 @@ impl Syncer {
         match &report {
             Ok(r) => tracing::info!(%peer, market, ?r, "answered sync session done"),
             Err(e) if e.is_peer_fault() => self.penalise(peer, e).await,
-            Err(e) => tracing::warn!(%peer, market, "fetch after sync failed: {e}"),
+            Err(e) => {
+                tracing::warn!(%peer, market, "fetch after sync failed: {e}");
+                if e.may_pass() {
+                    self.retry_later(peer);
+                }
+            }
         }
         self.record(report.as_ref().map_err(|_| ()));
     }
@@ -589,22 +637,65 @@ impl Syncer {
     }
 
     /// Every [`PERIODIC_EVERY`], syncs with one connected peer picked at random, catching up
-    /// whatever gossip dropped.
+    /// whatever gossip missed; every [`CATCH_UP_EVERY`], catches up at once when the network
+    /// dropped events or a session failed for a passing reason.
     pub async fn periodic(&self) {
-        let mut tick = tokio::time::interval(PERIODIC_EVERY);
-        tick.tick().await;
+        let mut periodic = tokio::time::interval(PERIODIC_EVERY);
+        let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);
+        periodic.tick().await;
+        let mut dropped_seen = 0;
         loop {
-            tick.tick().await;
-            let peers = self.client.peers().await.unwrap_or_default();
-            if peers.is_empty() {
-                continue;
-            }
-            let pick = getrandom::u64().unwrap_or_else(|_| now_ms()) as usize % peers.len();
-            if let Some(info) = peers.get(pick) {
-                self.sync_peer(info.peer_id).await;
+            tokio::select! {
+                _ = periodic.tick() => {
+                    let peers = self.client.peers().await.unwrap_or_default();
+                    if let Some(peer) = pick(peers.iter().map(|p| p.peer_id).collect(), 1).first() {
+                        self.sync_peer(*peer).await;
+                    }
+                }
+                _ = catch_up.tick() => self.catch_up(&mut dropped_seen).await,
             }
         }
     }
+
+    /// Syncs with the peers due for a retry and, if the network dropped events since
+    /// `dropped_seen`, with a few connected peers.
+    async fn catch_up(&self, dropped_seen: &mut u64) {
+        let Ok(connected) = self.client.peers().await else {
+            return;
+        };
+        let connected: Vec<PeerId> = connected.into_iter().map(|p| p.peer_id).collect();
+        let mut due: Vec<PeerId> = self
+            .take_retries()
+            .into_iter()
+            .filter(|p| connected.contains(p))
+            .collect();
+        if let Ok(stats) = self.client.stats().await {
+            let dropped = stats.dropped_gossip + stats.dropped_requests + stats.dropped_events;
+            if dropped > *dropped_seen {
+                tracing::info!(
+                    dropped = dropped - *dropped_seen,
+                    "the network dropped events: catching up by sync"
+                );
+                *dropped_seen = dropped;
+                due.extend(pick(connected, CATCH_UP_PEERS));
+            }
+        }
+        due.sort();
+        due.dedup();
+        for peer in due {
+            self.sync_peer(peer).await;
+        }
+    }
+}
+
+/// Up to `n` of `peers`, picked at random.
+fn pick(mut peers: Vec<PeerId>, n: usize) -> Vec<PeerId> {
+    let mut picked = Vec::with_capacity(n.min(peers.len()));
+    while picked.len() < n && !peers.is_empty() {
+        let at = getrandom::u64().unwrap_or_else(|_| now_ms()) as usize % peers.len();
+        picked.push(peers.swap_remove(at));
+    }
+    picked
 }
 
 /// One checked fetch answer.

@@ -370,6 +370,31 @@ impl Net {
     }
 }
 
+/// A raw libp2p peer of the market with `keypair`, driven by the test itself: it validates and
+/// stores nothing, and answers only what the test answers from its event receiver. Returns
+/// its client, its events and its peer id.
+pub async fn raw_peer(
+    keypair: libp2p::identity::Keypair,
+    bootstrap: &[String],
+) -> (
+    smartket_node::network::Client,
+    tokio::sync::mpsc::Receiver<smartket_node::network::NetworkEvent>,
+    String,
+) {
+    use smartket_node::network::{self, NetworkConfig};
+    let id = keypair.public().to_peer_id().to_string();
+    let config = NetworkConfig {
+        listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+        bootstrap: bootstrap.iter().map(|b| b.parse().unwrap()).collect(),
+        markets: vec!["geneva".into()],
+        heartbeat: Duration::from_millis(200),
+        ..NetworkConfig::default()
+    };
+    let (client, events, event_loop) = network::new(keypair, config).await.unwrap();
+    tokio::spawn(event_loop.run());
+    (client, events, id)
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
