@@ -35,7 +35,7 @@ use crate::blobs::{Blobs, BlobsError};
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::identity::{self, DataDirLock};
-use crate::ingest::{Ingest, Source, Verdict};
+use crate::ingest::{IgnoreReason, Ingest, Source, Verdict};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig, NetworkEvent};
 use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
@@ -435,7 +435,12 @@ impl Handle {
             .await
         {
             Ok(verdicts) => verdicts,
-            Err(e) => vec![Verdict::Rejected(format!("ingest task failed: {e}").into()); n],
+            Err(e) => vec![
+                Verdict::Ignored(IgnoreReason::LocalFailure(format!(
+                    "ingest task failed: {e}"
+                )));
+                n
+            ],
         }
     }
 
@@ -652,8 +657,8 @@ async fn gossip_task(handle: Handle, mut events: mpsc::Receiver<NetworkEvent>) {
             for (verdict, id) in verdicts.into_iter().zip(ids) {
                 let result = match verdict {
                     Verdict::Accepted(_) => network::Validation::Accept,
-                    Verdict::Ignored(_) => network::Validation::Ignore,
-                    Verdict::Rejected(_) => network::Validation::Reject,
+                    Verdict::Rejected(e) if e.blames_sender() => network::Validation::Reject,
+                    Verdict::Ignored(_) | Verdict::Rejected(_) => network::Validation::Ignore,
                 };
                 let _ = handle.inner.client.report_validation(id, result).await;
             }

@@ -17,7 +17,8 @@
 //! listing can slip in between a membership's revocation and the withdrawal of its listings.
 //! A verdict is [`Verdict::Accepted`] only once the record is durably committed; the network
 //! maps verdicts to gossipsub's Accept / Ignore / Reject, so a failure of the local disk is an
-//! `Ignore` (not the sender's fault), never a `Reject`.
+//! `Ignore` (not the sender's fault), never a `Reject`; so is a refusal that depends on this
+//! node's clock or state ([`IngestError::blames_sender`]).
 
 #[cfg(test)]
 mod tests;
@@ -82,6 +83,28 @@ pub enum IngestError {
     Other(String),
 }
 
+impl IngestError {
+    /// Whether the record is invalid whoever looks at it, so that the peer that sent it is to
+    /// blame (gossipsub Reject). A refusal that depends on this node — its clock (future-dated,
+    /// expired), what it holds (a membership not arrived yet or just ended), the versions and
+    /// kinds it knows (a newer peer's records), its own failures — is not the sender's fault:
+    /// penalising an honest forwarder for it would cut the node off from its mesh.
+    pub fn blames_sender(&self) -> bool {
+        match self {
+            IngestError::Record(e) => !matches!(
+                e,
+                RecordError::FutureDated { .. }
+                    | RecordError::Expired { .. }
+                    | RecordError::UnknownVersion(_)
+                    | RecordError::UnknownKind(_)
+            ),
+            IngestError::NotJoined { .. }
+            | IngestError::NotDelegated(_)
+            | IngestError::Other(_) => false,
+        }
+    }
+}
+
 impl From<String> for IngestError {
     fn from(message: String) -> IngestError {
         IngestError::Other(message)
@@ -104,7 +127,7 @@ pub enum Verdict {
     Accepted(Record),
     /// Valid but not stored; not forwarded, not penalised.
     Ignored(IgnoreReason),
-    /// Invalid; the sender should be penalised.
+    /// Refused; the sender is penalised only when [`IngestError::blames_sender`].
     Rejected(IngestError),
 }
 
@@ -297,7 +320,11 @@ impl Ingest {
         verdicts
             .into_iter()
             .map(|v| {
-                v.unwrap_or_else(|| Verdict::Rejected("record skipped by the pipeline".into()))
+                v.unwrap_or_else(|| {
+                    Verdict::Ignored(IgnoreReason::LocalFailure(
+                        "record skipped by the pipeline".into(),
+                    ))
+                })
             })
             .collect()
     }
