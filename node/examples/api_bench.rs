@@ -44,7 +44,8 @@ async fn main() {
     // Stored before the node starts, so the node builds its search index from the store.
     {
         let store =
-            smartket_node::store::Store::open(&dir.join(smartket_node::daemon::DB_FILE)).unwrap();
+            smartket_node::store::Store::open(&smartket_node::data_dir::DataDir::new(dir).store())
+                .unwrap();
         for chunk in records.chunks(2_000) {
             store.commit(chunk.to_vec()).unwrap();
         }

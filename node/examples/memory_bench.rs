@@ -92,7 +92,7 @@ fn main() {
 
     let config = Config::default();
     let markets = smartket_node::markets::load_all(&config.markets, &dir).unwrap();
-    let store = Store::open(&dir.join(smartket_node::daemon::DB_FILE)).unwrap();
+    let store = Store::open(&smartket_node::data_dir::DataDir::new(&dir).store()).unwrap();
     let ingest = Ingest::new(store, markets);
     let now = smartket_node::clock::now_ms();
     let sellers: Vec<SecretKey> = (0..1000u32)
@@ -127,7 +127,7 @@ fn main() {
                 .all(|v| matches!(v, smartket_node::ingest::Verdict::Accepted(_)))
         );
     }
-    let db_size = std::fs::metadata(dir.join(smartket_node::daemon::DB_FILE))
+    let db_size = std::fs::metadata(smartket_node::data_dir::DataDir::new(&dir).store())
         .unwrap()
         .len();
     println!(

@@ -14,6 +14,7 @@ use crate::api::{RecordJson, SubmitOutcome};
 use crate::clock::now_ms;
 use crate::config::{self, Addr, Config, MarketEntry, Overrides};
 use crate::daemon::{self, Daemon, Status};
+use crate::data_dir::DataDir;
 use crate::identity;
 use crate::ingest::{Ingest, Source};
 use crate::store::Store;
@@ -217,13 +218,13 @@ fn init(
     config.validate()?;
     crate::markets::load_all(&config.markets, dir)?;
     let secret = identity::create_key(dir)?;
-    let config_path = dir.join(config::CONFIG_FILE);
+    let config_path = DataDir::new(dir).config();
     if !config_path.exists() {
         std::fs::write(&config_path, config.to_documented_toml())
             .with_context(|| format!("writing {}", config_path.display()))?;
     }
     identity::ensure_api_token(dir)?;
-    Store::open(&dir.join(daemon::DB_FILE))?;
+    Store::open(&DataDir::new(dir).store())?;
     println!("Created a {} node in {}", config.node.role, dir.display());
     println!("  author   {}", secret.public());
     println!("  config   {}", config_path.display());
@@ -462,7 +463,7 @@ async fn submit_payload(dir: &Path, payload: Payload) -> Result<()> {
     let outcome = match identity::lock_data_dir(dir) {
         Ok(_lock) => {
             let markets = crate::markets::load_all(&config.markets, dir)?;
-            let store = Store::open(&dir.join(daemon::DB_FILE))?;
+            let store = Store::open(&DataDir::new(dir).store())?;
             let ingest = Ingest::new(store, markets);
             let verdict = ingest
                 .ingest(
@@ -613,7 +614,7 @@ async fn list_listings(dir: &Path) -> Result<()> {
     let config = Config::load(dir, &Overrides::default())?;
     let records: Vec<RecordJson> = match identity::lock_data_dir(dir) {
         Ok(_lock) => {
-            let store = Store::open(&dir.join(daemon::DB_FILE))?;
+            let store = Store::open(&DataDir::new(dir).store())?;
             let me = identity::load_key(dir)?.public();
             let mut out = Vec::new();
             for market in &config.markets {
@@ -648,7 +649,7 @@ struct ApiClient {
 
 impl ApiClient {
     fn new(dir: &Path, config: &Config) -> Result<ApiClient> {
-        let token = std::fs::read_to_string(dir.join(identity::API_TOKEN_FILE))
+        let token = std::fs::read_to_string(DataDir::new(dir).api_token())
             .with_context(|| format!("reading the API token in {}", dir.display()))?;
         // A running node writes the address it actually bound (the config may say port 0).
         let addr = std::fs::read_to_string(dir.join(API_ADDR_FILE))

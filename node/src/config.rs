@@ -15,8 +15,6 @@ use libp2p::Multiaddr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
-/// File name of the configuration inside the data dir.
-pub const CONFIG_FILE: &str = "smartket.toml";
 /// Default TCP/UDP port for other nodes.
 pub const DEFAULT_P2P_PORT: u16 = 4417;
 /// Default address of the local API and web UI.
@@ -260,7 +258,7 @@ pub struct Overrides {
 impl Config {
     /// Defaults ← `<dir>/smartket.toml` ← environment ← `flags`.
     pub fn load(dir: &Path, flags: &Overrides) -> Result<Config, ConfigError> {
-        let path = dir.join(CONFIG_FILE);
+        let path = crate::data_dir::DataDir::new(dir).config();
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => Config::from_toml(&path, &text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),

@@ -34,6 +34,7 @@ use crate::background::Background;
 use crate::blobs::{Blobs, BlobsError};
 use crate::clock::now_ms;
 use crate::config::Config;
+use crate::data_dir::DataDir;
 use crate::identity::{self, DataDirLock};
 use crate::ingest::{IgnoreReason, Ingest, Source, Verdict};
 use crate::markets;
@@ -42,8 +43,6 @@ use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
 use crate::store::Store;
 use crate::sync::{PullReport, SessionError, SyncStatus, Syncer};
 
-/// File name of the database inside the data dir.
-pub const DB_FILE: &str = "smartket.redb";
 /// How many gossip records are verified and committed together.
 const GOSSIP_BATCH: usize = 64;
 /// How often own records that found no peer are offered again.
@@ -167,11 +166,12 @@ impl Daemon {
         let lock = identity::lock_data_dir(data_dir)?;
         let secret = identity::load_key(data_dir)?;
         let markets = markets::load_all(&config.markets, data_dir)?;
-        let store = Store::open(&data_dir.join(DB_FILE))?;
+        let files = DataDir::new(data_dir);
+        let store = Store::open(&files.store())?;
         let ingest = Ingest::new(store.clone(), markets.clone());
         // Subscribed before anything can be ingested, so the index misses no change.
         let search_events = ingest.subscribe();
-        let search = search::open(&data_dir.join(search::DIR), &store, &markets).await?;
+        let search = search::open(&files.search(), &store, &markets).await?;
 
         let keypair = libp2p::identity::Keypair::ed25519_from_bytes(secret.to_bytes())
             .map_err(|e| network::NetworkError::Identity(e.to_string()))?;
@@ -696,9 +696,7 @@ async fn republish_task(handle: Handle) {
             if p.expires.saturating_sub(now) > lifetime / REPUBLISH_WHEN_LEFT {
                 continue;
             }
-            let mut fresh = p.clone();
-            fresh.rev = now.max(p.rev + 1);
-            fresh.expires = fresh.rev + lifetime;
+            let fresh = p.clone().next_revision(now, p.body.clone());
             match handle.publish_payload(fresh).await {
                 Ok(Verdict::Accepted(r)) => tracing::info!(id = %r.id, "republished before expiry"),
                 Ok(other) => tracing::warn!(?other, "republish refused"),
@@ -744,7 +742,8 @@ async fn blob_gc_task(handle: Handle) {
     }
 }
 
-/// Where the data dir is when none is given: `$SMARTKET_DATA_DIR`, else the XDG data dir.
+/// Where the data dir is when neither `--data-dir` nor `$SMARTKET_DATA_DIR` names one (the
+/// CLI reads those): `$XDG_DATA_HOME/smartket`, else `~/.local/share/smartket`.
 pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
         return PathBuf::from(dir).join("smartket");

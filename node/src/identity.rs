@@ -13,10 +13,7 @@ use std::path::{Path, PathBuf};
 use smartket_protocol::SecretKey;
 use thiserror::Error;
 
-/// File name of the secret key inside the data dir.
-pub const KEY_FILE: &str = "identity.key";
-/// File name of the lock held by a running node.
-pub const LOCK_FILE: &str = "node.lock";
+use crate::data_dir::DataDir;
 
 /// Why the identity could not be created or loaded.
 #[derive(Debug, Error)]
@@ -91,7 +88,7 @@ pub fn create_key(dir: &Path) -> Result<SecretKey, IdentityError> {
 /// Writes `secret` as the key of `dir` (mode 0600), refusing to replace an existing key: the
 /// demo market gives each of its actors a key derived from its name.
 pub fn write_key(dir: &Path, secret: SecretKey) -> Result<SecretKey, IdentityError> {
-    let path = dir.join(KEY_FILE);
+    let path = DataDir::new(dir).key();
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -124,7 +121,7 @@ pub fn encryption_key(secret: &SecretKey) -> smartket_protocol::EncryptionKey {
 
 /// Loads the key of `dir`, checking its permissions first.
 pub fn load_key(dir: &Path) -> Result<SecretKey, IdentityError> {
-    let path = dir.join(KEY_FILE);
+    let path = DataDir::new(dir).key();
     let meta = match fs::metadata(&path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -146,12 +143,9 @@ pub fn load_key(dir: &Path) -> Result<SecretKey, IdentityError> {
     Ok(SecretKey::from_bytes(&bytes))
 }
 
-/// File name of the local API's bearer token inside the data dir.
-pub const API_TOKEN_FILE: &str = "api-token";
-
 /// Returns the API token of `dir`, creating it (random, mode 0600) on first use.
 pub fn ensure_api_token(dir: &Path) -> Result<String, IdentityError> {
-    let path = dir.join(API_TOKEN_FILE);
+    let path = DataDir::new(dir).api_token();
     match fs::read_to_string(&path) {
         Ok(token) if !token.trim().is_empty() => return Ok(token.trim().to_owned()),
         Ok(_) => {}
@@ -181,7 +175,7 @@ pub struct DataDirLock {
 
 /// Takes the data dir's lock, failing at once if another node holds it.
 pub fn lock_data_dir(dir: &Path) -> Result<DataDirLock, IdentityError> {
-    let path = dir.join(LOCK_FILE);
+    let path = DataDir::new(dir).lock();
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -206,7 +200,7 @@ mod tests {
     fn a_created_key_loads_back_and_is_private() {
         let dir = tempfile::tempdir().unwrap();
         let secret = create_key(dir.path()).unwrap();
-        let mode = fs::metadata(dir.path().join(KEY_FILE))
+        let mode = fs::metadata(DataDir::new(dir.path()).key())
             .unwrap()
             .permissions()
             .mode();
@@ -228,7 +222,7 @@ mod tests {
     fn a_key_readable_by_others_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         create_key(dir.path()).unwrap();
-        let path = dir.path().join(KEY_FILE);
+        let path = DataDir::new(dir.path()).key();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let err = load_key(dir.path()).unwrap_err();
         assert!(err.to_string().contains("chmod 600"), "{err}");

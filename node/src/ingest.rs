@@ -44,10 +44,8 @@ pub enum Source {
     Gossip,
     /// Range-based sync or an author catalogue pull.
     Sync,
-    /// The owner's own record, from the CLI.
+    /// The owner's own record, from the CLI, the API or the web UI.
     Local,
-    /// A record submitted through the HTTP API.
-    Api,
 }
 
 /// Why a record was not stored although nothing is wrong with it.

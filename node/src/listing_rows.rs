@@ -96,44 +96,6 @@ fn error(field: &'static str, problem: Problem) -> FieldError {
     FieldError { field, problem }
 }
 
-/// An amount in major units (`12.50`, `12,50`, `12`) as minor units of a currency.
-pub fn parse_amount(text: &str, digits: u8) -> Option<u64> {
-    let text = text.trim().replace(['\'', ' '], "");
-    let (whole, fraction) = match text.split_once(['.', ',']) {
-        Some((w, f)) => (w, f),
-        None => (text.as_str(), ""),
-    };
-    let digits = usize::from(digits);
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > digits {
-        return None;
-    }
-    let scale = 10u64.checked_pow(u32::try_from(digits).ok()?)?;
-    let whole: u64 = whole.parse().ok()?;
-    let padded = format!("{fraction:0<digits$}");
-    let fraction: u64 = if padded.is_empty() {
-        0
-    } else {
-        padded.parse().ok()?
-    };
-    whole.checked_mul(scale)?.checked_add(fraction)
-}
-
-/// Minor units written back in major units, as the form shows them (`12.50`).
-pub fn format_amount(amount: u64, digits: u8) -> String {
-    let digits = usize::from(digits);
-    if digits == 0 {
-        return amount.to_string();
-    }
-    let scale = 10u64.pow(u32::try_from(digits).unwrap_or(0));
-    format!(
-        "{}.{:0digits$}",
-        amount / scale,
-        amount % scale,
-        digits = digits
-    )
-}
-
 fn yes(text: &str) -> bool {
     matches!(
         text.trim().to_lowercase().as_str(),
@@ -196,7 +158,7 @@ impl ListingRow {
             description_fr: text(&listing.description, "fr"),
             description_en: text(&listing.description, "en"),
             category: listing.category.clone(),
-            price: format_amount(listing.price.amount, digits),
+            price: crate::money::plain(listing.price.amount, digits),
             currency: listing.price.currency.clone(),
             unit: unit_name(listing.price.unit),
             stock: listing.stock.map(|s| s.to_string()).unwrap_or_default(),
@@ -265,7 +227,7 @@ impl ListingRow {
                 None
             }
             (text, Some(c)) => {
-                let amount = parse_amount(text, c.digits);
+                let amount = crate::money::parse(text, c.digits);
                 if amount.is_none() {
                     errors.push(error("price", Problem::Amount));
                 }
@@ -562,20 +524,6 @@ mod tests {
             pickup_postcode: "1213".into(),
             ..ListingRow::default()
         }
-    }
-
-    #[test]
-    fn amounts_are_read_in_minor_units_without_floats() {
-        assert_eq!(parse_amount("12.50", 2), Some(1250));
-        assert_eq!(parse_amount("12,5", 2), Some(1250));
-        assert_eq!(parse_amount("1'200", 2), Some(120_000));
-        assert_eq!(parse_amount("7", 0), Some(7));
-        assert_eq!(parse_amount("1.234", 2), None);
-        assert_eq!(parse_amount("-3", 2), None);
-        assert_eq!(parse_amount("abc", 2), None);
-        assert_eq!(parse_amount("99999999999999999999", 2), None);
-        assert_eq!(format_amount(1250, 2), "12.50");
-        assert_eq!(format_amount(7, 0), "7");
     }
 
     #[test]

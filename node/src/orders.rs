@@ -453,14 +453,9 @@ impl Orders<'_> {
             if item.variant.is_some() && listing.stock.is_some() {
                 listing.stock = listing.stock.map(|s| s.saturating_sub(item.quantity));
             }
-            let lifetime = record.payload.expires.saturating_sub(record.payload.rev);
-            let rev = now_ms().max(record.payload.rev.saturating_add(1));
-            let payload = smartket_protocol::Payload {
-                rev,
-                expires: rev.saturating_add(lifetime),
-                body: smartket_protocol::Body::Listing(listing),
-                ..record.payload
-            };
+            let payload = record
+                .payload
+                .next_revision(now_ms(), smartket_protocol::Body::Listing(listing));
             match self.handle.publish_payload(payload).await {
                 Ok(crate::ingest::Verdict::Accepted(_)) => {}
                 Ok(other) => return Err(OrderError::Stock(format!("{other:?}"))),

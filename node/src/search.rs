@@ -79,9 +79,6 @@ pub use model::{
 };
 pub use rebuild::{RebuildProgress, RebuildReason};
 
-/// Directory of the index inside the data dir.
-pub const DIR: &str = "search";
-
 use crate::ingest::StoreEvent;
 use crate::store::{Store, StoreError};
 use document::MarketInfo;

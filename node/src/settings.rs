@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::data_dir::DataDir;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// File name inside the data dir.
-pub const SETTINGS_FILE: &str = "settings.json";
 /// Most trusted issuers kept.
 const MAX_ISSUERS: usize = 256;
 /// Most languages kept.
@@ -87,7 +87,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the data dir's settings; defaults when there is no file yet.
     pub fn load(dir: &Path) -> Result<Settings, SettingsError> {
-        let path = dir.join(SETTINGS_FILE);
+        let path = DataDir::new(dir).settings();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
@@ -103,8 +103,8 @@ impl Settings {
 
     /// Writes the settings to the data dir, replacing the file at once.
     pub fn save(&self, dir: &Path) -> Result<(), SettingsError> {
-        let path = dir.join(SETTINGS_FILE);
-        let temp = dir.join(format!("{SETTINGS_FILE}.tmp"));
+        let path = DataDir::new(dir).settings();
+        let temp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(self).map_err(|e| SettingsError::Parse {
             path: path.clone(),
             message: e.to_string(),

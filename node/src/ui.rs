@@ -41,7 +41,6 @@ pub(crate) mod import;
 mod layout;
 mod listings;
 mod memberships;
-pub mod money;
 mod names;
 mod orders;
 mod profile;

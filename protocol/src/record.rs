@@ -199,6 +199,21 @@ impl Payload {
         }
     }
 
+    /// The next revision of this payload's slot, carrying `body`, made at `now_ms`: its
+    /// revision by [`next_rev`], the same creation time, and the same lifetime counted from
+    /// the new revision (a listing republished before expiry, an edit, a stock change).
+    pub fn next_revision(self, now_ms: u64, body: Body) -> Payload {
+        let lifetime = self.expires.saturating_sub(self.rev);
+        let rev = next_rev(self.rev, now_ms);
+        Payload {
+            kind: body.kind(),
+            rev,
+            expires: rev.saturating_add(lifetime),
+            body,
+            ..self
+        }
+    }
+
     /// Decodes and validates (everything that does not depend on the clock).
     pub fn decode(bytes: &[u8]) -> Result<Payload, RecordError> {
         let payload = crate::record_decode::decode_payload(bytes)?;
@@ -387,6 +402,13 @@ impl Record {
     }
 }
 
+/// The revision an author gives the next record of a slot whose current revision is
+/// `previous`, at `now_ms`: the clock, unless it is not past `previous` (a clock set back, two
+/// edits in one millisecond), then one more — a new revision must win the slot.
+pub fn next_rev(previous: u64, now_ms: u64) -> u64 {
+    now_ms.max(previous.saturating_add(1))
+}
+
 /// The conflict rule for one slot: the higher revision wins; at equal revisions the lower id
 /// (compared as bytes) wins, so every node picks the same record without coordination.
 pub fn supersedes(a: (u64, &RecordId), b: (u64, &RecordId)) -> bool {
@@ -412,6 +434,25 @@ mod tests {
         );
         p.created = rev - 1000;
         p
+    }
+
+    #[test]
+    fn the_next_revision_wins_the_slot_and_keeps_creation_and_lifetime_even_if_the_clock_went_back()
+    {
+        let previous = tombstone(NOW);
+        let lifetime = previous.expires - previous.rev;
+        let later = previous
+            .clone()
+            .next_revision(NOW + 5_000, previous.body.clone());
+        assert_eq!(later.rev, NOW + 5_000);
+        assert_eq!(later.expires - later.rev, lifetime);
+        assert_eq!(later.created, previous.created);
+        let clock_back = previous
+            .clone()
+            .next_revision(NOW - 60_000, previous.body.clone());
+        assert_eq!(clock_back.rev, NOW + 1);
+        assert_eq!(next_rev(NOW, NOW), NOW + 1);
+        assert_eq!(next_rev(u64::MAX, 0), u64::MAX);
     }
 
     #[test]

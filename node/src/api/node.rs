@@ -128,7 +128,7 @@ pub(crate) async fn save_settings(
 ) -> Result<(), SettingsError> {
     settings.validate()?;
     let data_dir = state.data_dir.clone();
-    let path = data_dir.join(crate::settings::SETTINGS_FILE);
+    let path = crate::data_dir::DataDir::new(&data_dir).settings();
     let saved = settings.clone();
     tokio::task::spawn_blocking(move || saved.save(&data_dir))
         .await

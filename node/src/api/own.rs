@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as JsonValue;
 use smartket_protocol::kinds::{Body, Tombstone};
+use smartket_protocol::record::next_rev;
 use smartket_protocol::{Kind, Payload, Record, Slot};
 use utoipa::{IntoParams, ToSchema};
 
@@ -242,7 +243,7 @@ pub(crate) async fn put_record(
     let now = now_ms();
     let rev = previous
         .as_ref()
-        .map_or(now, |p| now.max(p.payload.rev.saturating_add(1)));
+        .map_or(now, |p| next_rev(p.payload.rev, now));
     let draft = Draft {
         author: state.node.author(),
         kind,
@@ -266,19 +267,11 @@ pub(crate) async fn put_body(
     key: &str,
     body: Body,
 ) -> Result<Record, ApiError> {
-    let previous = own_current(state, market, body.kind(), key)?;
     let now = now_ms();
-    let lifetime = previous
-        .as_ref()
-        .map_or(DEFAULT_LIFETIME_DAYS * DAY_MS, |p| {
-            p.payload.expires.saturating_sub(p.payload.rev)
-        });
-    let mut payload = Payload::new(market, key, now, lifetime, body);
-    if let Some(p) = &previous {
-        payload.rev = now.max(p.payload.rev.saturating_add(1));
-        payload.expires = payload.rev.saturating_add(lifetime);
-        payload.created = p.payload.created;
-    }
+    let payload = match own_current(state, market, body.kind(), key)? {
+        Some(previous) => previous.payload.next_revision(now, body),
+        None => Payload::new(market, key, now, DEFAULT_LIFETIME_DAYS * DAY_MS, body),
+    };
     publish(state, payload).await
 }
 
@@ -295,7 +288,7 @@ pub(crate) async fn tombstone(
             "no current record with key {key:?}"
         )));
     };
-    let rev = now_ms().max(current.payload.rev.saturating_add(1));
+    let rev = next_rev(current.payload.rev, now_ms());
     let payload = Payload::new(
         market,
         key,
@@ -548,14 +541,9 @@ pub async fn stock_update(
             variant.stock = input.stock;
         }
     }
-    let lifetime = current.payload.expires - current.payload.rev;
-    let rev = now_ms().max(current.payload.rev.saturating_add(1));
-    let payload = Payload {
-        rev,
-        expires: rev.saturating_add(lifetime),
-        body: Body::Listing(listing),
-        ..current.payload
-    };
+    let payload = current
+        .payload
+        .next_revision(now_ms(), Body::Listing(listing));
     let record = publish(&state, payload).await?;
     Ok(Json(record_json(&record)))
 }

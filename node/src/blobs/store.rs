@@ -16,8 +16,6 @@ use smartket_protocol::blob::{
     self, BlobError, ChunkRequest, ChunkResponse, MAX_BLOB_BYTES, MediaType, Verified,
 };
 
-/// The directory of blobs inside the data dir.
-const BLOBS_DIR: &str = "blobs";
 /// Where blobs are written before they get their name.
 const TMP_DIR: &str = "tmp";
 
@@ -57,7 +55,7 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> BlobStoreError + '_ {
 impl BlobStore {
     /// Opens (creating) `<data_dir>/blobs/` and clears what a crash left half-written.
     pub(super) fn open(data_dir: &Path) -> Result<BlobStore, BlobStoreError> {
-        let dir = data_dir.join(BLOBS_DIR);
+        let dir = crate::data_dir::DataDir::new(data_dir).blobs();
         let tmp = dir.join(TMP_DIR);
         fs::create_dir_all(&tmp).map_err(io_at(&tmp))?;
         for entry in fs::read_dir(&tmp).map_err(io_at(&tmp))? {

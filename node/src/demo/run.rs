@@ -110,7 +110,7 @@ async fn start_node(
     bootstrap: &[String],
 ) -> Result<Daemon, DemoError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    if !dir.join(identity::KEY_FILE).exists() {
+    if !crate::data_dir::DataDir::new(dir).key().exists() {
         identity::write_key(dir, demo_secret(slug))
             .map_err(|e| DemoError::Other(format!("{slug}: {e}")))?;
     }
@@ -313,7 +313,7 @@ pub async fn start(
                 languages: vec!["fr".into(), "en".into()],
             };
             std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-            if !dir.join(crate::settings::SETTINGS_FILE).exists() {
+            if !crate::data_dir::DataDir::new(&dir).settings().exists() {
                 settings
                     .save(&dir)
                     .map_err(|e| DemoError::Other(format!("consumer settings: {e}")))?;

@@ -53,7 +53,7 @@ type Result<T> = std::result::Result<T, MailboxDbError>;
 impl MailboxStore {
     /// Opens (creating) `mailbox.redb` in `dir`.
     pub fn open(dir: &Path) -> Result<MailboxStore> {
-        let path = dir.join("mailbox.redb");
+        let path = crate::data_dir::DataDir::new(dir).mailbox();
         let db = Database::create(&path).map_err(|e| fail(&path, e))?;
         let store = MailboxStore {
             db: Arc::new(db),

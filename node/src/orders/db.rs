@@ -147,7 +147,7 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 impl OrdersDb {
     /// Opens (creating) the database in `dir`.
     pub fn open(dir: &Path) -> Result<OrdersDb> {
-        let path = dir.join("orders.redb");
+        let path = crate::data_dir::DataDir::new(dir).orders();
         let db = OrdersDb {
             db: std::sync::Arc::new(Database::create(&path).map_err(|e| redb_error(&path, e))?),
             path,

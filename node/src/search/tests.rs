@@ -1073,8 +1073,8 @@ async fn a_running_node_indexes_its_own_listing_within_seconds() {
     }
     assert_eq!(found, 1, "the listing was not indexed within 5 s");
     assert!(
-        dir.path()
-            .join(super::DIR)
+        crate::data_dir::DataDir::new(dir.path())
+            .search()
             .join("index")
             .join("meta.json")
             .exists()

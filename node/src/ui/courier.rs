@@ -19,11 +19,11 @@ use super::dates::{clock, date_time, parse_minutes};
 use super::form::{Errors, HtmlForm, described_by, encode, error, invalid};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
-use super::money;
 use super::shop::{pick, price};
 use crate::api::ApiState;
 use crate::api::errors::ApiError;
 use crate::api::own::{Collection, CreateInput, create_own, own_current, put_record, tombstone};
+use crate::money;
 use crate::orders::db::Party;
 use crate::orders::view::stage_name;
 
@@ -96,18 +96,7 @@ fn currency_digits(state: &ApiState, code: &str) -> Option<u8> {
 }
 
 fn amount_text(state: &ApiState, amount: u64, currency: &str) -> String {
-    let digits = currency_digits(state, currency).unwrap_or(2);
-    let scale = 10u64.pow(u32::from(digits.min(4)));
-    if digits == 0 {
-        amount.to_string()
-    } else {
-        format!(
-            "{}.{:0width$}",
-            amount / scale,
-            amount % scale,
-            width = usize::from(digits)
-        )
-    }
+    money::plain(amount, currency_digits(state, currency).unwrap_or(2))
 }
 
 impl OfferForm {

@@ -12,9 +12,9 @@ use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 use super::form::encode;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
-use super::money;
 use crate::api::ApiState;
 use crate::clock::now_ms;
+use crate::money;
 use crate::search::{Filters, Hit, SearchQuery, SearchResults, Sort};
 
 /// What "near me" means on the home page: a bike ride.
@@ -244,10 +244,7 @@ pub(super) async fn search(
     let digits = market(&state)
         .and_then(|m| m.currencies.iter().find(|c| c.code == m.base_currency))
         .map_or(2, |c| c.digits);
-    let amount = |text: &Option<String>| {
-        text.as_deref()
-            .and_then(|t| crate::listing_rows::parse_amount(t, digits))
-    };
+    let amount = |text: &Option<String>| text.as_deref().and_then(|t| money::parse(t, digits));
     query.filters.price_min = amount(&p.price_min);
     query.filters.price_max = amount(&p.price_max);
     query.sort = p
