@@ -23,7 +23,6 @@
 mod guard;
 mod pull;
 mod responder;
-mod wire;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,6 +42,7 @@ use crate::store::{Store, StoreError};
 use guard::Guard;
 pub use pull::PullReport;
 use responder::{Sessions, Step};
+use smartket_protocol::sync::wire;
 pub use wire::FrameError;
 
 /// How often the node syncs with one random connected peer.

@@ -18,7 +18,8 @@
 //!
 //! Everything here is pure: the transport, timing and fetching are the node's. Every message a
 //! peer sends is checked against [`SyncLimits`]; a peer that breaks them gets a [`SyncError`]
-//! naming what it did, and the node drops the session. [`pull`] holds the author-pull messages.
+//! naming what it did, and the node drops the session. [`pull`] holds the author-pull messages,
+//! [`wire`] the framing of every `/smartket/sync/1` request and response.
 //! The normative description is `spec/sync.md`.
 
 use thiserror::Error;
@@ -29,6 +30,7 @@ pub mod fingerprint;
 pub mod items;
 pub mod messages;
 pub mod pull;
+pub mod wire;
 mod ranges;
 
 pub use fingerprint::{Accumulator, Fingerprint};

@@ -15,7 +15,7 @@ use libp2p::PeerId;
 use smartket_protocol::sync::pull::{PullRequest, PullResponse, WireRecord};
 use smartket_protocol::sync::{Outcome, Reconciler, SyncConfig, SyncMessage, VecItemSet};
 
-use super::wire::{FetchRequest, FetchResponse, MAX_FETCH_BYTES};
+use smartket_protocol::sync::wire::{FetchRequest, FetchResponse, MAX_FETCH_BYTES};
 use super::{SessionError, snapshot};
 use crate::store::Store;
 
@@ -189,7 +189,7 @@ pub(crate) fn answer_pull(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::wire;
+    use smartket_protocol::sync::wire;
     use smartket_protocol::sync::Reconciler;
 
     fn peer() -> PeerId {

@@ -12,10 +12,10 @@
 //! `cbor::decode` with explicit limits.
 
 use serde::{Deserialize, Serialize};
-use smartket_protocol::RecordId;
-use smartket_protocol::cbor::{self, Limits};
-use smartket_protocol::record::MAX_RECORD_BYTES;
-use smartket_protocol::sync::pull::{PullRequest, WireRecord};
+use crate::RecordId;
+use crate::cbor::{self, Limits};
+use crate::record::MAX_RECORD_BYTES;
+use crate::sync::pull::{PullRequest, WireRecord};
 
 /// Type byte of a reconciliation step.
 const RECONCILE: u8 = 0;
@@ -26,12 +26,12 @@ const PULL: u8 = 2;
 /// Flag bit: this reconcile step opens a new session (the responder drops any older one).
 const FLAG_START: u8 = 1;
 /// Longest market id a frame can name.
-pub(crate) const MAX_MARKET_LEN: usize = 64;
+pub const MAX_MARKET_LEN: usize = 64;
 /// Most ids in one fetch request.
-pub(crate) const MAX_FETCH_IDS: usize = 256;
+pub const MAX_FETCH_IDS: usize = 256;
 /// Most bytes of records in one fetch response; a responder stops before passing it but
 /// always answers at least one id, so fetches make progress.
-pub(crate) const MAX_FETCH_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_FETCH_BYTES: usize = 2 * 1024 * 1024;
 
 /// A request that is not one this node understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,7 +42,7 @@ pub enum FrameError {
     Bad(&'static str),
     /// A CBOR body outside its limits or shape.
     #[error("malformed sync body: {0}")]
-    Malformed(#[from] smartket_protocol::CborError),
+    Malformed(#[from] crate::CborError),
     /// A body of the wrong version or over a cap.
     #[error("sync body refused: {0}")]
     Refused(&'static str),
@@ -50,7 +50,7 @@ pub enum FrameError {
 
 /// One request on `/smartket/sync/1`, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Request {
+pub enum Request {
     /// One step of range-based reconciliation of `market`.
     Reconcile {
         /// Whether this opens a new session.
@@ -68,7 +68,7 @@ pub(crate) enum Request {
 
 impl Request {
     /// The market the request is about.
-    pub(crate) fn market(&self) -> &str {
+    pub fn market(&self) -> &str {
         match self {
             Request::Reconcile { market, .. } => market,
             Request::Fetch(f) => &f.market,
@@ -79,30 +79,30 @@ impl Request {
 
 /// Ask for records by id (`need` after reconciliation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct FetchRequest {
+pub struct FetchRequest {
     /// Version, 1.
-    pub(crate) v: u64,
+    pub v: u64,
     /// The market the ids were reconciled in.
-    pub(crate) market: String,
+    pub market: String,
     /// Concatenated 32-byte ids, at most [`MAX_FETCH_IDS`].
     #[serde(with = "serde_bytes_vec")]
-    pub(crate) ids: Vec<u8>,
+    pub ids: Vec<u8>,
 }
 
 /// The records for a prefix of the asked ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct FetchResponse {
+pub struct FetchResponse {
     /// Version, 1.
-    pub(crate) v: u64,
+    pub v: u64,
     /// Wire bytes of the records held among the first `answered` ids, in the order asked.
-    pub(crate) records: Vec<WireRecord>,
+    pub records: Vec<WireRecord>,
     /// How many of the asked ids this response settles (held ones sent, others skipped);
     /// the requester asks again for the rest.
-    pub(crate) answered: u64,
+    pub answered: u64,
 }
 
 /// Writes a reconcile step.
-pub(crate) fn reconcile(start: bool, market: &str, message: &[u8]) -> Vec<u8> {
+pub fn reconcile(start: bool, market: &str, message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(3 + market.len() + message.len());
     out.push(RECONCILE);
     out.push(if start { FLAG_START } else { 0 });
@@ -114,7 +114,7 @@ pub(crate) fn reconcile(start: bool, market: &str, message: &[u8]) -> Vec<u8> {
 }
 
 /// Writes a fetch request for `ids` (at most [`MAX_FETCH_IDS`] are sent).
-pub(crate) fn fetch(market: &str, ids: &[RecordId]) -> Result<Vec<u8>, FrameError> {
+pub fn fetch(market: &str, ids: &[RecordId]) -> Result<Vec<u8>, FrameError> {
     let request = FetchRequest {
         v: 1,
         market: market.to_owned(),
@@ -126,14 +126,14 @@ pub(crate) fn fetch(market: &str, ids: &[RecordId]) -> Result<Vec<u8>, FrameErro
 }
 
 /// Writes an author pull request.
-pub(crate) fn pull(request: &PullRequest) -> Result<Vec<u8>, FrameError> {
+pub fn pull(request: &PullRequest) -> Result<Vec<u8>, FrameError> {
     let mut out = vec![PULL];
     out.extend(request.encode()?);
     Ok(out)
 }
 
 /// Reads a request.
-pub(crate) fn decode_request(bytes: &[u8]) -> Result<Request, FrameError> {
+pub fn decode_request(bytes: &[u8]) -> Result<Request, FrameError> {
     let (&kind, rest) = bytes
         .split_first()
         .ok_or(FrameError::Bad("empty request"))?;
@@ -179,7 +179,7 @@ pub(crate) fn decode_request(bytes: &[u8]) -> Result<Request, FrameError> {
 
 impl FetchRequest {
     /// The asked ids.
-    pub(crate) fn ids(&self) -> Vec<RecordId> {
+    pub fn ids(&self) -> Vec<RecordId> {
         self.ids
             .chunks_exact(32)
             .filter_map(|c| <[u8; 32]>::try_from(c).ok().map(RecordId))
@@ -189,12 +189,12 @@ impl FetchRequest {
 
 impl FetchResponse {
     /// Writes the response.
-    pub(crate) fn encode(&self) -> Result<Vec<u8>, FrameError> {
+    pub fn encode(&self) -> Result<Vec<u8>, FrameError> {
         Ok(cbor::encode(self)?)
     }
 
     /// Reads a response within the caps.
-    pub(crate) fn decode(bytes: &[u8]) -> Result<FetchResponse, FrameError> {
+    pub fn decode(bytes: &[u8]) -> Result<FetchResponse, FrameError> {
         let limits = Limits {
             max_bytes: MAX_FETCH_BYTES + MAX_RECORD_BYTES + 64 + 4 * MAX_FETCH_IDS,
             max_depth: 2,
@@ -212,7 +212,7 @@ impl FetchResponse {
 /// A `Vec<u8>` written as one CBOR byte string rather than an array of numbers.
 mod serde_bytes_vec {
     use serde::{Deserializer, Serializer};
-    use smartket_protocol::sync::pull::WireRecord;
+    use crate::sync::pull::WireRecord;
 
     pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(bytes)
@@ -270,9 +270,9 @@ mod tests {
         let request = PullRequest {
             v: 1,
             market: "geneva".into(),
-            author: smartket_protocol::SecretKey::from_bytes(&[3; 32]).public(),
+            author: crate::SecretKey::from_bytes(&[3; 32]).public(),
             since: None,
-            after: Some(smartket_protocol::sync::pull::Cursor(7, [9; 32])),
+            after: Some(crate::sync::pull::Cursor(7, [9; 32])),
         };
         let bytes = pull(&request).unwrap();
         assert_eq!(bytes[0], 2);
