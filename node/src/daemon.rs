@@ -252,6 +252,7 @@ impl Daemon {
             tokio::spawn(blob_gc_task(handle.clone())),
             tokio::spawn(async move { sync.periodic().await }),
             tokio::spawn(crate::orders::run_outbox(handle.clone())),
+            tokio::spawn(crate::mailbox::client::run_collection(handle.clone())),
         ];
         Ok(Daemon {
             handle,
@@ -315,9 +316,9 @@ impl Handle {
         self.inner.mailbox.as_deref()
     }
 
-    /// The orders state (see [`Handle::orders`]).
-    pub(crate) fn order_book(&self) -> &crate::orders::OrderBook {
-        &self.inner.orders
+    /// This node's orders, basket and jobs.
+    pub fn orders(&self) -> crate::orders::Orders<'_> {
+        crate::orders::Orders::new(self, &self.inner.orders)
     }
 
     /// The libp2p peer id.

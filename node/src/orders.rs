@@ -112,13 +112,10 @@ pub struct Orders<'a> {
     book: &'a OrderBook,
 }
 
-impl Handle {
-    /// This node's orders, basket and jobs.
-    pub fn orders(&self) -> Orders<'_> {
-        Orders {
-            handle: self,
-            book: self.order_book(),
-        }
+impl<'a> Orders<'a> {
+    /// The orders of `handle`'s node, kept in `book` (see `Handle::orders`).
+    pub(crate) fn new(handle: &'a Handle, book: &'a OrderBook) -> Orders<'a> {
+        Orders { handle, book }
     }
 }
 

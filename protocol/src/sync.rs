@@ -30,8 +30,8 @@ pub mod fingerprint;
 pub mod items;
 pub mod messages;
 pub mod pull;
-pub mod wire;
 mod ranges;
+pub mod wire;
 
 pub use fingerprint::{Accumulator, Fingerprint};
 pub use items::{Bound, Item, ItemRange, ItemSet, VecItemSet};

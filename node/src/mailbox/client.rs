@@ -44,6 +44,29 @@ pub async fn deposit(handle: &Handle, to: &RecipientKeys, sealed: &[u8], created
     kept
 }
 
+/// How often connected cooperatives are asked for waiting messages (besides on connecting),
+/// and a cooperative sweeps expired ones.
+const COLLECT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs until the daemon stops: every [`COLLECT_EVERY`], collects what waits for this node
+/// with the connected cooperatives and, on a cooperative, drops the expired mail it keeps.
+pub async fn run_collection(handle: Handle) {
+    let mut tick = tokio::time::interval(COLLECT_EVERY);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        collect_all(&handle).await;
+        if let Some(mailbox) = handle.mailbox() {
+            let store = mailbox.store().clone();
+            match tokio::task::spawn_blocking(move || store.sweep(now_ms())).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!("mailbox sweep: {e}"),
+                Err(e) => tracing::warn!("mailbox sweep task: {e}"),
+            }
+        }
+    }
+}
+
 /// Collects every message waiting for this node at `peer` (when it keeps mailboxes): proves
 /// the key, fetches page by page, hands each message to the orders inbox, and acknowledges
 /// what was stored (or can never be). Returns how many messages were taken.

@@ -18,28 +18,14 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 const GIVE_UP_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
 /// How often the queue is looked at when nothing wakes it.
 const TICK: Duration = Duration::from_secs(1);
-/// How often connected cooperatives are asked for waiting messages (besides on connecting),
-/// and a cooperative sweeps expired ones.
-const COLLECT_EVERY: Duration = Duration::from_secs(30);
 
 /// Runs until the daemon stops: sends what is due, sleeps until woken or the next tick.
 pub async fn run_outbox(handle: Handle) {
-    let mut last_collect = tokio::time::Instant::now();
     loop {
         if let Err(e) = send_due(&handle).await {
             tracing::warn!("order outbox: {e}");
         }
-        if last_collect.elapsed() >= COLLECT_EVERY {
-            last_collect = tokio::time::Instant::now();
-            crate::mailbox::client::collect_all(&handle).await;
-            if let Some(mailbox) = handle.mailbox()
-                && let Err(e) = mailbox.store().sweep(now_ms())
-            {
-                tracing::warn!("mailbox sweep: {e}");
-            }
-        }
-        let book = handle.order_book();
-        let _ = tokio::time::timeout(TICK, book.wake.notified()).await;
+        let _ = tokio::time::timeout(TICK, handle.orders().book.wake.notified()).await;
     }
 }
 

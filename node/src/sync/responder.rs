@@ -15,9 +15,9 @@ use libp2p::PeerId;
 use smartket_protocol::sync::pull::{PullRequest, PullResponse, WireRecord};
 use smartket_protocol::sync::{Outcome, Reconciler, SyncConfig, SyncMessage, VecItemSet};
 
-use smartket_protocol::sync::wire::{FetchRequest, FetchResponse, MAX_FETCH_BYTES};
 use super::{SessionError, snapshot};
 use crate::store::Store;
+use smartket_protocol::sync::wire::{FetchRequest, FetchResponse, MAX_FETCH_BYTES};
 
 /// A session idle this long is dropped (the initiator gave up or went away).
 pub(crate) const SESSION_IDLE: Duration = Duration::from_secs(60);
@@ -189,8 +189,8 @@ pub(crate) fn answer_pull(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use smartket_protocol::sync::wire;
     use smartket_protocol::sync::Reconciler;
+    use smartket_protocol::sync::wire;
 
     fn peer() -> PeerId {
         PeerId::random()

@@ -11,11 +11,11 @@
 //! Nothing here trusts its input: every decoder checks sizes before allocating, through
 //! `cbor::decode` with explicit limits.
 
-use serde::{Deserialize, Serialize};
 use crate::RecordId;
 use crate::cbor::{self, Limits};
 use crate::record::MAX_RECORD_BYTES;
 use crate::sync::pull::{PullRequest, WireRecord};
+use serde::{Deserialize, Serialize};
 
 /// Type byte of a reconciliation step.
 const RECONCILE: u8 = 0;
@@ -211,8 +211,8 @@ impl FetchResponse {
 
 /// A `Vec<u8>` written as one CBOR byte string rather than an array of numbers.
 mod serde_bytes_vec {
-    use serde::{Deserializer, Serializer};
     use crate::sync::pull::WireRecord;
+    use serde::{Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(bytes)
