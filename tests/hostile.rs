@@ -384,3 +384,91 @@ async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_
     })
     .await;
 }
+
+/// An honest peer must never be taken for a liar. Sessions with one peer can fall due at once
+/// (on connect, on demand, periodic, catch-up); the peer answers one session per peer, so a
+/// second start from us would break the first and one side would blame the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_due_at_once_with_one_peer_take_turns_and_nobody_is_blamed() {
+    let node = Node::start("consumer", "Pressée", &[]).await.unwrap();
+    let node_peer: PeerId = node.status().await["peer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The peer sorts after the node, so the node opens a session on connect.
+    let (_peer, mut events, peer_id) =
+        hostile_peer(keypair_sorting(true, node_peer), &node.addrs[0]).await;
+    let starts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (held_tx, mut held_rx) = tokio::sync::mpsc::channel(1);
+    let counted = std::sync::Arc::clone(&starts);
+    // An honest peer holding nothing; it holds back its answer to the first step it gets.
+    tokio::spawn(async move {
+        let empty = VecItemSet::default();
+        let mut reconciler = None;
+        while let Some(event) = events.recv().await {
+            let NetworkEvent::InboundRequest {
+                kind: RequestKind::Sync,
+                bytes,
+                reply,
+                ..
+            } = event
+            else {
+                continue;
+            };
+            if bytes.first() != Some(&0) || bytes.len() < 3 {
+                continue;
+            }
+            if bytes[1] & 1 == 1 {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                reconciler = Some(Reconciler::new(SyncConfig::DEFAULT).unwrap());
+            }
+            let Some(r) = reconciler.as_mut() else {
+                continue;
+            };
+            let message = &bytes[3 + usize::from(bytes[2])..];
+            let Ok(answer) = r.receive_bytes(&empty, message) else {
+                continue;
+            };
+            let answer = answer.unwrap_or_else(|| SyncMessage::default().encode());
+            if counted.load(std::sync::atomic::Ordering::SeqCst) == 1 && !held_tx.is_closed() {
+                let _ = held_tx.send((reply, answer)).await;
+            } else {
+                let _ = reply.send(answer);
+            }
+        }
+    });
+    let (reply, answer) = tokio::time::timeout(DEADLINE, held_rx.recv())
+        .await
+        .expect("the node opened a session on connect")
+        .unwrap();
+    held_rx.close();
+
+    // While that session waits, an on-demand run comes due with the same peer.
+    let (code, _) = node.post("/api/v1/sync").await.unwrap();
+    assert_eq!(code, 202);
+    wait_until("the on-demand run to end", DEADLINE, || async {
+        node.status().await["sync"]["run"]["finished_at_ms"]
+            .as_u64()
+            .map(|_| ())
+    })
+    .await;
+    let _ = reply.send(answer);
+    wait_until("the first session to end", DEADLINE, || async {
+        node.status().await["sync"]["last_at_ms"]
+            .as_u64()
+            .map(|_| ())
+    })
+    .await;
+    assert_eq!(
+        starts.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "a second session was started with a peer while one was running"
+    );
+    let status = node.status().await;
+    assert_eq!(status["sync"]["failed"].as_u64(), Some(0), "{status}");
+    assert!(
+        connected_to(&node, &peer_id).await,
+        "an honest peer was cut off"
+    );
+}

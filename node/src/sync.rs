@@ -24,7 +24,7 @@ mod guard;
 mod pull;
 mod responder;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -108,6 +108,9 @@ pub enum SessionError {
     /// A blocking task failed.
     #[error("sync task failed: {0}")]
     Task(String),
+    /// A session with this peer is already running (it catches up what this one would have).
+    #[error("a session with this peer is already running")]
+    AlreadyRunning,
 }
 
 impl SessionError {
@@ -195,6 +198,8 @@ pub struct Syncer {
     sessions: Sessions,
     guard: Guard,
     status: Mutex<SyncStatus>,
+    /// Peers we run a session with as initiator now (see [`Running`]).
+    initiating: Mutex<HashSet<PeerId>>,
     /// Peers whose last session failed for a passing reason, with the retries left.
     retrying: Mutex<HashMap<PeerId, u8>>,
     /// Where the fetch that follows an answered session runs, so shutdown stops it.
@@ -236,6 +241,7 @@ impl Syncer {
             guard: Guard::default(),
             status: Mutex::new(SyncStatus::default()),
             retrying: Mutex::new(HashMap::new()),
+            initiating: Mutex::new(HashSet::new()),
         }
     }
 
@@ -282,6 +288,10 @@ impl Syncer {
         if !self.markets.iter().any(|m| m == market) {
             return Err(SessionError::NotJoined(market.to_owned()));
         }
+        let Some(_running) = Running::claim(&self.initiating, peer) else {
+            tracing::debug!(%peer, market, "a session with this peer is already running");
+            return Err(SessionError::AlreadyRunning);
+        };
         let result = tokio::time::timeout(SESSION_DEADLINE, self.run_session(peer, market))
             .await
             .unwrap_or(Err(SessionError::Deadline(SESSION_DEADLINE)));
@@ -578,6 +588,8 @@ impl Syncer {
                     // One peer, however many markets.
                     total.peers = 1;
                 }
+                // Not a failure: the session already running catches up the same.
+                Err(SessionError::AlreadyRunning) => {}
                 Err(e) => {
                     failed += 1;
                     tracing::debug!(%peer, market, "sync failed: {e}");
@@ -698,6 +710,33 @@ fn pick(mut peers: Vec<PeerId>, n: usize) -> Vec<PeerId> {
     picked
 }
 
+/// The claim on running the one initiator session with a peer, released when dropped. The
+/// peer's responder keeps one session per peer, and a second start from us would replace the
+/// first: the first's next step would then meet the second's state, and one of the two honest
+/// nodes would take the other for a liar. On-connect, periodic, catch-up and on-demand sessions
+/// can all fall due at once, so they take turns here.
+struct Running<'a> {
+    set: &'a Mutex<HashSet<PeerId>>,
+    peer: PeerId,
+}
+
+impl<'a> Running<'a> {
+    /// The claim on `peer`, or `None` while another session with it runs.
+    fn claim(set: &'a Mutex<HashSet<PeerId>>, peer: PeerId) -> Option<Running<'a>> {
+        let fresh = set.lock().unwrap_or_else(|p| p.into_inner()).insert(peer);
+        fresh.then_some(Running { set, peer })
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.peer);
+    }
+}
+
 /// One checked fetch answer.
 struct Page {
     /// How many of the asked ids it settles.
@@ -721,4 +760,27 @@ fn asked_for(wire: &[u8], asked: &[RecordId]) -> bool {
     smartket_protocol::Envelope::decode(wire)
         .map(|e| asked.contains(&e.id()))
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_initiator_session_per_peer_runs_at_a_time() {
+        let set = Mutex::new(HashSet::new());
+        let (a, b) = (PeerId::random(), PeerId::random());
+        let first = Running::claim(&set, a);
+        assert!(first.is_some());
+        assert!(Running::claim(&set, a).is_none(), "a second session with a");
+        assert!(
+            Running::claim(&set, b).is_some(),
+            "another peer is not held up"
+        );
+        drop(first);
+        assert!(
+            Running::claim(&set, a).is_some(),
+            "the claim ends with its session"
+        );
+    }
 }
