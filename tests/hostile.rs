@@ -149,6 +149,23 @@ fn claimed() -> VecItemSet {
     )
 }
 
+/// Answers one reconcile step (`spec/sync.md` §9) over `set`, starting `reconciler` afresh on a
+/// session's first step; `None` for a frame it cannot read.
+fn answer_step(
+    reconciler: &mut Option<Reconciler>,
+    set: &VecItemSet,
+    bytes: &[u8],
+) -> Option<Vec<u8>> {
+    let (&flags, rest) = bytes.get(1..)?.split_first()?;
+    let (&market_len, rest) = rest.split_first()?;
+    if flags & 1 == 1 {
+        *reconciler = Some(Reconciler::new(SyncConfig::DEFAULT).ok()?);
+    }
+    let message = rest.get(usize::from(market_len)..)?;
+    let answer = reconciler.as_mut()?.receive_bytes(set, message).ok()?;
+    Some(answer.unwrap_or_else(|| SyncMessage::default().encode()))
+}
+
 /// Answers the node's sync requests as a liar: it reconciles as if it held [`claimed`], then
 /// answers every fetch with none of them. Requests it cannot parse go unanswered.
 fn answer_as_liar(mut events: tokio::sync::mpsc::Receiver<NetworkEvent>) {
@@ -166,22 +183,10 @@ fn answer_as_liar(mut events: tokio::sync::mpsc::Receiver<NetworkEvent>) {
                 continue;
             };
             let answer = match bytes.first() {
-                Some(0) if bytes.len() > 3 => {
-                    let market_len = usize::from(bytes[2]);
-                    if bytes[1] & 1 == 1 {
-                        reconciler = Some(Reconciler::new(SyncConfig::DEFAULT).unwrap());
-                    }
-                    let Some(r) = reconciler.as_mut() else {
-                        continue;
-                    };
-                    let Some(message) = bytes.get(3 + market_len..) else {
-                        continue;
-                    };
-                    match r.receive_bytes(&fake, message) {
-                        Ok(next) => next.unwrap_or_else(|| SyncMessage::default().encode()),
-                        Err(_) => continue,
-                    }
-                }
+                Some(0) => match answer_step(&mut reconciler, &fake, &bytes) {
+                    Some(answer) => answer,
+                    None => continue,
+                },
                 Some(1) => {
                     let mut out = Vec::new();
                     let answer = FetchAnswer {
@@ -416,21 +421,15 @@ async fn sessions_due_at_once_with_one_peer_take_turns_and_nobody_is_blamed() {
             else {
                 continue;
             };
-            if bytes.first() != Some(&0) || bytes.len() < 3 {
+            if bytes.first() != Some(&0) {
                 continue;
             }
-            if bytes[1] & 1 == 1 {
+            if bytes.get(1).is_some_and(|flags| flags & 1 == 1) {
                 counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                reconciler = Some(Reconciler::new(SyncConfig::DEFAULT).unwrap());
             }
-            let Some(r) = reconciler.as_mut() else {
+            let Some(answer) = answer_step(&mut reconciler, &empty, &bytes) else {
                 continue;
             };
-            let message = &bytes[3 + usize::from(bytes[2])..];
-            let Ok(answer) = r.receive_bytes(&empty, message) else {
-                continue;
-            };
-            let answer = answer.unwrap_or_else(|| SyncMessage::default().encode());
             if counted.load(std::sync::atomic::Ordering::SeqCst) == 1 && !held_tx.is_closed() {
                 let _ = held_tx.send((reply, answer)).await;
             } else {
