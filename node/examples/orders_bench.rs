@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use smartket_node::api::records::Draft;
 use smartket_node::config::Config;
 use smartket_node::daemon::{Daemon, Handle};
 use smartket_node::identity;
 use smartket_node::network::RequestKind;
+use smartket_node::record_json::Draft;
 use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
 use smartket_protocol::messages::{
     Contact, DeliveryChoice, Order, OrderId, OrderItem, PaymentChoice,

@@ -134,7 +134,7 @@ async fn main() {
         let record = Record::sign(&secret, payload).unwrap();
         let id = record.id;
         let t0 = Instant::now();
-        publisher.submit_own(record.to_wire()).await.unwrap();
+        publisher.own().submit(record.to_wire()).await;
         let deadline = t0 + Duration::from_secs(10);
         loop {
             let done = arrivals.lock().unwrap().get(&id).map_or(0, Vec::len);

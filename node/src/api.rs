@@ -20,7 +20,6 @@ pub mod node;
 pub mod openapi;
 pub mod orders;
 pub mod own;
-pub mod records;
 pub mod search;
 
 use std::net::SocketAddr;
@@ -39,10 +38,10 @@ use smartket_protocol::blob::MAX_BLOB_BYTES;
 use crate::daemon::Handle;
 use crate::settings::{Settings, SettingsError};
 
+pub use crate::record_json::{RecordJson, record_json};
 pub use auth::SESSION_COOKIE;
 pub use node::SyncStarted;
 pub use own::SubmitOutcome;
-pub use records::{RecordJson, record_json};
 
 /// Largest CBOR record body: one record plus framing.
 const MAX_RECORD_BODY: usize = smartket_protocol::record::MAX_RECORD_BYTES + 1024;

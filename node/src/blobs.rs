@@ -100,6 +100,34 @@ impl Blobs {
         blocking(move || Ok(store.read(&id)?)).await
     }
 
+    /// A blob's verified bytes, from disk or fetched on demand: from `author`'s node first
+    /// when it is connected (the record naming the blob says who that is), then from every
+    /// other connected peer. `None` when nobody delivered it.
+    pub async fn get(
+        &self,
+        id: BlobId,
+        author: Option<smartket_protocol::AuthorKey>,
+    ) -> Result<Option<(Vec<u8>, MediaType)>, BlobsError> {
+        if let Some(held) = self.read(id).await? {
+            return Ok(Some(held));
+        }
+        let mut candidates: Vec<PeerId> = self
+            .client
+            .peers()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.peer_id)
+            .collect();
+        if let Some(author) = author {
+            let first = crate::network::peer_id_of(&author);
+            if let Some(at) = candidates.iter().position(|p| *p == first) {
+                candidates[..=at].rotate_right(1);
+            }
+        }
+        self.fetch(id, &candidates).await
+    }
+
     /// Fetches the blob from `candidates` in order and stores the first verified copy. `None`
     /// when no candidate delivered it.
     pub async fn fetch(
@@ -157,5 +185,11 @@ impl Blobs {
             )
         })
         .await
+    }
+}
+
+impl crate::network::Responder for Arc<Blobs> {
+    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        Blobs::serve(self, peer, bytes, reply).await
     }
 }

@@ -137,7 +137,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             .unwrap_or_else(|| PathBuf::from("smartket-demo"));
         return demo(&dir, seed.clone(), *fresh, *port).await;
     }
-    let dir = cli.data_dir.unwrap_or_else(daemon::default_data_dir);
+    let dir = cli
+        .data_dir
+        .unwrap_or_else(crate::data_dir::default_data_dir);
     match cli.command {
         Command::Demo { .. } => Ok(()),
         Command::Init {

@@ -13,6 +13,18 @@
 
 use std::path::{Path, PathBuf};
 
+/// Where the data dir is when neither `--data-dir` nor `$SMARTKET_DATA_DIR` names one (the
+/// CLI reads those): `$XDG_DATA_HOME/smartket`, else `~/.local/share/smartket`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("smartket");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/smartket"),
+        None => PathBuf::from("smartket-data"),
+    }
+}
+
 /// The data dir at `root`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDir {

@@ -236,6 +236,32 @@ impl Ingest {
         self.inner.events.subscribe()
     }
 
+    /// [`Ingest::ingest`] on a blocking thread (it verifies signatures and fsyncs), at the
+    /// clock's now. A failed task is a local failure for every record: ignored, never blamed on
+    /// the sender.
+    pub async fn ingest_async(
+        &self,
+        source: Source,
+        market: String,
+        wires: Vec<Vec<u8>>,
+    ) -> Vec<Verdict> {
+        let ingest = self.clone();
+        let n = wires.len();
+        match tokio::task::spawn_blocking(move || {
+            ingest.ingest(source, &market, wires, crate::clock::now_ms())
+        })
+        .await
+        {
+            Ok(verdicts) => verdicts,
+            Err(e) => vec![
+                Verdict::Ignored(IgnoreReason::LocalFailure(format!(
+                    "ingest task failed: {e}"
+                )));
+                n
+            ],
+        }
+    }
+
     /// Runs a batch received for `market` through every stage; the verdict at `i` is for
     /// `wires[i]`. Records are committed in one durable transaction before any is accepted.
     pub fn ingest(

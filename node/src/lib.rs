@@ -20,6 +20,8 @@ pub mod markets;
 pub mod money;
 pub mod network;
 pub mod orders;
+pub mod own;
+pub mod record_json;
 pub mod search;
 pub mod settings;
 pub mod store;

@@ -176,3 +176,9 @@ impl Mailbox {
         })
     }
 }
+
+impl crate::network::Responder for std::sync::Arc<Mailbox> {
+    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        Mailbox::serve(self, peer, bytes, reply).await
+    }
+}

@@ -152,6 +152,18 @@ pub enum NetworkEvent {
     },
 }
 
+/// A service that answers one of the request-response protocols: the daemon's router hands it
+/// every inbound request of its kind, each in a task of its own.
+pub trait Responder: Clone + Send + Sync + 'static {
+    /// Answers `peer`'s request `bytes` on `reply`; dropping `reply` refuses the request.
+    fn serve(
+        &self,
+        peer: PeerId,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) -> impl std::future::Future<Output = ()> + Send;
+}
+
 /// Why the network could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -20,18 +20,22 @@ pub mod track;
 pub mod view;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use smartket_protocol::messages::{
     Address, Contact, DeliveryJob, MessageId, OrderId, Step, Transition,
 };
-use smartket_protocol::{Message, MessageBody, RecipientKeys, SealError};
+use smartket_protocol::{
+    AuthorKey, Market, Message, MessageBody, RecipientKeys, SealError, SecretKey,
+};
 use tokio::sync::{Notify, broadcast};
 
 use crate::clock::now_ms;
-use crate::daemon::Handle;
-use crate::store::StoreError;
+use crate::network::Client;
+use crate::own::{OwnRecords, PublishError};
+use crate::store::{Store, StoreError};
 use basket::{Basket, BasketError};
-use checkout::{CheckoutError, LineChange, SellerChoice};
+use checkout::{CheckoutError, LineChange, SellerChoice, SellerRequest};
 use db::{DeliveryState, Kept, OrdersDb, OrdersDbError, Outgoing, Party};
 use track::{Track, TrackError, replay};
 
@@ -44,27 +48,6 @@ pub struct OrderEvent {
     pub order_id: OrderId,
     /// `received`, `step`, `sent`, `delivered`, `in_mailbox`.
     pub what: &'static str,
-}
-
-/// The orders state the daemon keeps.
-pub struct OrderBook {
-    db: OrdersDb,
-    events: broadcast::Sender<OrderEvent>,
-    wake: Notify,
-    /// Serialises changes to orders: a step is checked against the history it extends.
-    write: tokio::sync::Mutex<()>,
-}
-
-impl OrderBook {
-    /// Opens the orders database in `dir`.
-    pub fn open(dir: &std::path::Path) -> Result<OrderBook, OrdersDbError> {
-        Ok(OrderBook {
-            db: OrdersDb::open(dir)?,
-            events: broadcast::channel(256).0,
-            wake: Notify::new(),
-            write: tokio::sync::Mutex::new(()),
-        })
-    }
 }
 
 /// Why an order operation failed.
@@ -100,46 +83,101 @@ pub enum OrderError {
     Store(#[from] StoreError),
     /// Publishing the new stock failed.
     #[error("publishing the new stock: {0}")]
-    Stock(String),
+    Stock(#[from] PublishError),
 }
 
 /// An order as kept, replayed, with what we sent in it.
 pub type OrderShown = (db::OrderFile, Track, Vec<(MessageId, Outgoing)>);
 
-/// The orders of a running node.
-pub struct Orders<'a> {
-    handle: &'a Handle,
-    book: &'a OrderBook,
+/// The orders of a running node: its basket, the orders it placed, sells or delivers, and the
+/// queue of sealed messages to send. Cheap to clone.
+#[derive(Clone)]
+pub struct Orders {
+    inner: Arc<Inner>,
 }
 
-impl<'a> Orders<'a> {
-    /// The orders of `handle`'s node, kept in `book` (see `Handle::orders`).
-    pub(crate) fn new(handle: &'a Handle, book: &'a OrderBook) -> Orders<'a> {
-        Orders { handle, book }
+struct Inner {
+    db: OrdersDb,
+    events: broadcast::Sender<OrderEvent>,
+    /// Wakes the outbox when something is queued.
+    wake: Notify,
+    /// Serialises changes to orders: a step is checked against the history it extends.
+    write: tokio::sync::Mutex<()>,
+    /// The identity key: messages are signed and sealed with it.
+    secret: SecretKey,
+    /// The catalogue: listings ordered, profiles of the parties, delivery offers.
+    store: Store,
+    /// A seller's listings, republished with their stock taken when it accepts an order.
+    own: OwnRecords,
+    /// Direct delivery of sealed messages, and the cooperatives' mailboxes.
+    client: Client,
+    /// The markets joined (payment rules, currencies).
+    markets: Vec<Market>,
+}
+
+impl Orders {
+    /// Opens the orders database in `dir`, for the actor holding `secret`.
+    pub(crate) fn open(
+        dir: &std::path::Path,
+        secret: SecretKey,
+        store: Store,
+        own: OwnRecords,
+        client: Client,
+        markets: Vec<Market>,
+    ) -> Result<Orders, OrdersDbError> {
+        Ok(Orders {
+            inner: Arc::new(Inner {
+                db: OrdersDb::open(dir)?,
+                events: broadcast::channel(256).0,
+                wake: Notify::new(),
+                write: tokio::sync::Mutex::new(()),
+                secret,
+                store,
+                own,
+                client,
+                markets,
+            }),
+        })
+    }
+
+    fn author(&self) -> AuthorKey {
+        self.inner.secret.public()
+    }
+
+    fn encryption_key(&self) -> smartket_protocol::EncryptionKey {
+        crate::identity::encryption_key(&self.inner.secret)
+    }
+
+    fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    fn secret(&self) -> &SecretKey {
+        &self.inner.secret
     }
 }
 
-impl Orders<'_> {
+impl Orders {
     /// The keys others seal to this node.
     fn my_keys(&self) -> RecipientKeys {
         RecipientKeys {
-            author: self.handle.author(),
-            enc: self.handle.encryption_key().public(),
+            author: self.author(),
+            enc: self.encryption_key().public(),
         }
     }
 
     /// Changes to orders from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<OrderEvent> {
-        self.book.events.subscribe()
+        self.inner.events.subscribe()
     }
 
     fn notify(&self, order_id: OrderId, what: &'static str) {
-        let _ = self.book.events.send(OrderEvent { order_id, what });
+        let _ = self.inner.events.send(OrderEvent { order_id, what });
     }
 
     /// The basket.
     pub fn basket(&self) -> Result<Basket, OrderError> {
-        Ok(self.book.db.basket()?)
+        Ok(self.inner.db.basket()?)
     }
 
     /// Adds a listing to the basket.
@@ -150,24 +188,17 @@ impl Orders<'_> {
         variant: Option<String>,
         quantity: u32,
     ) -> Result<Basket, OrderError> {
-        let _guard = self.book.write.lock().await;
-        let mut basket = self.book.db.basket()?;
-        basket.add(
-            self.handle.store(),
-            author,
-            key,
-            variant,
-            quantity,
-            now_ms(),
-        )?;
-        self.book.db.save_basket(&basket)?;
+        let _guard = self.inner.write.lock().await;
+        let mut basket = self.inner.db.basket()?;
+        basket.add(self.store(), author, key, variant, quantity, now_ms())?;
+        self.inner.db.save_basket(&basket)?;
         Ok(basket)
     }
 
     /// Removes line `index` (or every line with `None`).
     pub async fn remove_from_basket(&self, index: Option<usize>) -> Result<Basket, OrderError> {
-        let _guard = self.book.write.lock().await;
-        let mut basket = self.book.db.basket()?;
+        let _guard = self.inner.write.lock().await;
+        let mut basket = self.inner.db.basket()?;
         match index {
             Some(i) if i < basket.lines.len() => {
                 basket.lines.remove(i);
@@ -175,17 +206,33 @@ impl Orders<'_> {
             Some(i) => return Err(OrderError::NotFound(format!("basket line {i}"))),
             None => basket.lines.clear(),
         }
-        self.book.db.save_basket(&basket)?;
+        self.inner.db.save_basket(&basket)?;
         Ok(basket)
     }
 
     /// The basket checked against the records as they are now: the lines at their current
     /// prices, and what changed since each was added.
     pub async fn review(&self) -> Result<(Basket, Vec<LineChange>), OrderError> {
-        let _guard = self.book.write.lock().await;
-        let mut basket = self.book.db.basket()?;
-        let changes = checkout::recheck(self.handle.store(), &mut basket, now_ms())?;
+        let _guard = self.inner.write.lock().await;
+        let mut basket = self.inner.db.basket()?;
+        let changes = checkout::recheck(self.store(), &mut basket, now_ms())?;
         Ok((basket, changes))
+    }
+
+    /// Places one order per seller in the basket with the consumer's `requests`, each courier's
+    /// fee quoted from its current offer: what the checkout form and the API's checkout call.
+    pub async fn place(
+        &self,
+        requests: &BTreeMap<AuthorKey, SellerRequest>,
+        contact: &Contact,
+        address: Option<&Address>,
+        accept_changes: bool,
+    ) -> Result<Vec<OrderId>, OrderError> {
+        let _guard = self.inner.write.lock().await;
+        let basket = self.inner.db.basket()?;
+        let choices = checkout::quote(self.store(), &basket, requests)?;
+        self.checkout_locked(&choices, contact, address, accept_changes)
+            .await
     }
 
     /// Places one order per seller in the basket. When anything changed since the lines were
@@ -193,14 +240,26 @@ impl Orders<'_> {
     /// line that is gone or short of stock is never ordered.
     pub async fn checkout(
         &self,
-        choices: &BTreeMap<smartket_protocol::AuthorKey, SellerChoice>,
+        choices: &BTreeMap<AuthorKey, SellerChoice>,
         contact: &Contact,
         address: Option<&Address>,
         accept_changes: bool,
     ) -> Result<Vec<OrderId>, OrderError> {
-        let _guard = self.book.write.lock().await;
-        let mut basket = self.book.db.basket()?;
-        let changes = checkout::recheck(self.handle.store(), &mut basket, now_ms())?;
+        let _guard = self.inner.write.lock().await;
+        self.checkout_locked(choices, contact, address, accept_changes)
+            .await
+    }
+
+    /// [`Orders::checkout`] with the write lock held.
+    async fn checkout_locked(
+        &self,
+        choices: &BTreeMap<AuthorKey, SellerChoice>,
+        contact: &Contact,
+        address: Option<&Address>,
+        accept_changes: bool,
+    ) -> Result<Vec<OrderId>, OrderError> {
+        let mut basket = self.inner.db.basket()?;
+        let changes = checkout::recheck(self.store(), &mut basket, now_ms())?;
         for change in &changes {
             match change {
                 LineChange::Gone { line } => {
@@ -222,7 +281,7 @@ impl Orders<'_> {
         }
         if !changes.is_empty() && !accept_changes {
             // Keep the updated prices so the consumer confirms what it will pay.
-            self.book.db.save_basket(&basket)?;
+            self.inner.db.save_basket(&basket)?;
             return Err(CheckoutError::Changed(changes).into());
         }
         let orders = checkout::build_orders(&basket, choices, contact, address, self.my_keys())?;
@@ -233,7 +292,7 @@ impl Orders<'_> {
             let message = Message::new(market.clone(), MessageBody::Order(Box::new(order)))
                 .map_err(|e| CheckoutError::Random(e.to_string()))?;
             let (sealed, kept) =
-                smartket_protocol::seal_keeping(self.handle.secret(), &to, &message, now_ms())?;
+                smartket_protocol::seal_keeping(self.secret(), &to, &message, now_ms())?;
             let file = db::OrderFile {
                 order_id,
                 market,
@@ -245,12 +304,12 @@ impl Orders<'_> {
                 }],
             };
             let out = outgoing(to, sealed.into_bytes(), "order");
-            self.book.db.save(&file, None, &[(message.id, out)])?;
+            self.inner.db.save(&file, None, &[(message.id, out)])?;
             self.notify(order_id, "sent");
             placed.push(order_id);
         }
-        self.book.db.save_basket(&Basket::default())?;
-        self.book.wake.notify_one();
+        self.inner.db.save_basket(&Basket::default())?;
+        self.inner.wake.notify_one();
         Ok(placed)
     }
 
@@ -264,7 +323,7 @@ impl Orders<'_> {
             kind: smartket_protocol::Kind::Profile,
             key: "profile".into(),
         };
-        match self.handle.store().current(&slot)?.map(|r| r.payload.body) {
+        match self.store().current(&slot)?.map(|r| r.payload.body) {
             Some(smartket_protocol::Body::Profile(p)) => Ok(RecipientKeys {
                 author: *author,
                 enc: smartket_protocol::EncryptionPublicKey(p.enc_key),
@@ -276,7 +335,7 @@ impl Orders<'_> {
     /// Every order, newest first, replayed.
     pub fn list(&self) -> Result<Vec<(db::OrderFile, Track)>, OrderError> {
         let mut out = Vec::new();
-        for file in self.book.db.orders()? {
+        for file in self.inner.db.orders()? {
             match replay(file.party, &file.history) {
                 Ok(track) => out.push((file, track)),
                 Err(e) => tracing::warn!(order = %file.order_id.to_hex(), "order history: {e}"),
@@ -288,7 +347,7 @@ impl Orders<'_> {
     /// How many sealed messages are still on their way: (not yet handed to anyone, held by a
     /// cooperative's mailbox for an absent recipient).
     pub fn outbox_counts(&self) -> Result<(usize, usize), OrderError> {
-        let outbox = self.book.db.outbox()?;
+        let outbox = self.inner.db.outbox()?;
         let count = |state| outbox.iter().filter(|(_, o)| o.state == state).count();
         Ok((
             count(DeliveryState::Pending),
@@ -299,25 +358,25 @@ impl Orders<'_> {
     /// One order, replayed, with the delivery state of what we sent.
     pub fn get(&self, id: &OrderId) -> Result<OrderShown, OrderError> {
         let file = self
-            .book
+            .inner
             .db
             .order(id)?
             .ok_or_else(|| OrderError::NotFound(id.to_hex()))?;
         let track = replay(file.party, &file.history)?;
-        let outbox = self.book.db.outbox_of(id)?;
+        let outbox = self.inner.db.outbox_of(id)?;
         Ok((file, track, outbox))
     }
 
     /// Makes `step` in order `id` as this node's party, and sends it to the other parties.
     pub async fn step(&self, id: &OrderId, step: Step) -> Result<Track, OrderError> {
-        let _guard = self.book.write.lock().await;
+        let _guard = self.inner.write.lock().await;
         self.step_locked(id, step).await
     }
 
     /// [`Orders::step`] with the write lock held.
     async fn step_locked(&self, id: &OrderId, step: Step) -> Result<Track, OrderError> {
         let file = self
-            .book
+            .inner
             .db
             .order(id)?
             .ok_or_else(|| OrderError::NotFound(id.to_hex()))?;
@@ -343,7 +402,7 @@ impl Orders<'_> {
             self.take_stock(&track).await?;
         }
         let mut recipients = Vec::new();
-        let me = self.handle.author();
+        let me = self.author();
         if let Some(c) = track.parties.consumer.filter(|c| c.author != me) {
             recipients.push(c);
         }
@@ -369,7 +428,7 @@ impl Orders<'_> {
         let mut queued = Vec::new();
         for (i, to) in recipients.iter().enumerate() {
             let (sealed, kept) =
-                smartket_protocol::seal_keeping(self.handle.secret(), to, &message, now_ms())?;
+                smartket_protocol::seal_keeping(self.secret(), to, &message, now_ms())?;
             if i == 0 {
                 file.history.push(Kept {
                     inner: kept.inner,
@@ -389,12 +448,8 @@ impl Orders<'_> {
                 MessageBody::DeliveryJob(Box::new(job.1)),
             )
             .map_err(|e| CheckoutError::Random(e.to_string()))?;
-            let (sealed, kept) = smartket_protocol::seal_keeping(
-                self.handle.secret(),
-                &courier,
-                &message,
-                now_ms(),
-            )?;
+            let (sealed, kept) =
+                smartket_protocol::seal_keeping(self.secret(), &courier, &message, now_ms())?;
             file.history.push(Kept {
                 inner: kept.inner,
                 signature: kept.signature,
@@ -405,9 +460,9 @@ impl Orders<'_> {
             ));
         }
         let replayed = replay(file.party, &file.history)?;
-        self.book.db.save(&file, None, &queued)?;
+        self.inner.db.save(&file, None, &queued)?;
         self.notify(*id, "step");
-        self.book.wake.notify_one();
+        self.inner.wake.notify_one();
         Ok(replayed)
     }
 
@@ -418,7 +473,7 @@ impl Orders<'_> {
         };
         for item in &order.items {
             let Some((record, mut listing)) =
-                basket::current_listing(self.handle.store(), &item.author, &item.key, now_ms())?
+                basket::current_listing(self.store(), &item.author, &item.key, now_ms())?
             else {
                 return Err(OrderError::NotAllowed(format!(
                     "listing {:?} is no longer offered",
@@ -453,11 +508,7 @@ impl Orders<'_> {
             let payload = record
                 .payload
                 .next_revision(now_ms(), smartket_protocol::Body::Listing(listing));
-            match self.handle.publish_payload(payload).await {
-                Ok(crate::ingest::Verdict::Accepted(_)) => {}
-                Ok(other) => return Err(OrderError::Stock(format!("{other:?}"))),
-                Err(e) => return Err(OrderError::Stock(e.to_string())),
-            }
+            self.inner.own.publish(payload).await?;
         }
         Ok(())
     }
@@ -558,7 +609,7 @@ impl Orders<'_> {
             return Vec::new();
         };
         let seller = self.profile_of(&track.parties.seller).ok().flatten();
-        let market = self.handle.markets().iter().find(|m| m.id == file.market);
+        let market = self.inner.markets.iter().find(|m| m.id == file.market);
         payment::Payments::default().parts(&payment::PaymentContext {
             order,
             seller: seller.as_ref(),
@@ -567,7 +618,7 @@ impl Orders<'_> {
     }
 
     fn own_profile(&self) -> Result<Option<smartket_protocol::kinds::Profile>, OrderError> {
-        self.profile_of(&self.handle.author())
+        self.profile_of(&self.author())
     }
 
     /// The current profile of `author`, if this node holds one.
@@ -580,12 +631,10 @@ impl Orders<'_> {
             kind: smartket_protocol::Kind::Profile,
             key: "profile".into(),
         };
-        Ok(
-            match self.handle.store().current(&slot)?.map(|r| r.payload.body) {
-                Some(smartket_protocol::Body::Profile(p)) => Some(p),
-                _ => None,
-            },
-        )
+        Ok(match self.store().current(&slot)?.map(|r| r.payload.body) {
+            Some(smartket_protocol::Body::Profile(p)) => Some(p),
+            _ => None,
+        })
     }
 }
 

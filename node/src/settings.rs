@@ -4,6 +4,7 @@
 //! mid-write leaves the previous settings.
 
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 use crate::data_dir::DataDir;
 
@@ -206,5 +207,47 @@ mod tests {
         };
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("location.lat"), "{err}");
+    }
+}
+
+/// The settings in use, and the file they are kept in: read once at start, replaced as a
+/// whole by [`OwnerSettings::save`].
+pub struct OwnerSettings {
+    dir: PathBuf,
+    current: RwLock<Settings>,
+}
+
+impl OwnerSettings {
+    /// The settings of the data dir `dir` (defaults when it has none yet).
+    pub fn load(dir: &Path) -> Result<OwnerSettings, SettingsError> {
+        Ok(OwnerSettings {
+            dir: dir.to_owned(),
+            current: RwLock::new(Settings::load(dir)?),
+        })
+    }
+
+    /// The settings as last saved.
+    pub fn get(&self) -> Settings {
+        self.current.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Checks the settings, writes them to the data dir and puts them in use: the API's `PUT`
+    /// and the settings page both come here, so both refuse the same values.
+    pub async fn save(&self, settings: Settings) -> Result<(), SettingsError> {
+        settings.validate()?;
+        let dir = self.dir.clone();
+        let path = DataDir::new(&dir).settings();
+        let saved = settings.clone();
+        tokio::task::spawn_blocking(move || saved.save(&dir))
+            .await
+            .map_err(|e| SettingsError::Io {
+                path,
+                source: std::io::Error::other(e),
+            })
+            .and_then(|r| r)?;
+        if let Ok(mut current) = self.current.write() {
+            *current = settings;
+        }
+        Ok(())
     }
 }

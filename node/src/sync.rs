@@ -784,3 +784,9 @@ mod tests {
         );
     }
 }
+
+impl crate::network::Responder for Arc<Syncer> {
+    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        Syncer::serve(self, peer, bytes, reply).await
+    }
+}

@@ -127,8 +127,10 @@ impl Body {
         }
     }
 
-    /// Reads the body of a record of `kind`.
-    pub(crate) fn from_value(kind: Kind, value: ciborium::Value) -> Result<Body, RecordError> {
+    /// Reads the body of a record of `kind` from its CBOR value (the payload decoder's path;
+    /// public for callers that build bodies from another form, e.g. JSON). The kind's field
+    /// rules are checked when a payload holding it is validated or signed.
+    pub fn from_value(kind: Kind, value: ciborium::Value) -> Result<Body, RecordError> {
         fn read<T: serde::de::DeserializeOwned>(
             kind: Kind,
             value: ciborium::Value,

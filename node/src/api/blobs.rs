@@ -48,7 +48,8 @@ pub async fn blobs_create(
     })?;
     let (id, media) = state
         .node
-        .put_blob(body.to_vec())
+        .blobs()
+        .put(body.to_vec())
         .await
         .map_err(|e| match e {
             BlobsError::Store(BlobStoreError::Invalid(invalid)) => match invalid {
@@ -105,7 +106,7 @@ pub async fn blobs_show(
         .map(|a| a.parse())
         .transpose()
         .map_err(|_| ApiError::bad_request("bad_author", "the author is 64 hex characters"))?;
-    let found = state.node.blob(id, author).await.map_err(|e| {
+    let found = state.node.blobs().get(id, author).await.map_err(|e| {
         tracing::error!("API: reading a blob: {e}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ApiState;
 use super::errors::{ApiError, ErrorBody, Json, Path, Query};
-use super::records::{RecordJson, record_json};
 use crate::clock::now_ms;
+use crate::record_json::{RecordJson, record_json};
 
 /// Items per page when the request names no limit.
 const DEFAULT_LIMIT: usize = 50;

@@ -7,16 +7,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use smartket_protocol::AuthorKey;
-use smartket_protocol::messages::{
-    Address, Contact, DeliveryChoice, Money, OrderId, PaymentChoice, Step, Window,
-};
+use smartket_protocol::messages::{Address, Contact, OrderId, PaymentChoice, Step, Window};
 use utoipa::ToSchema;
 
 use super::ApiState;
 use super::errors::{ApiError, ErrorBody, Json, Path};
 use crate::orders::OrderError;
 use crate::orders::basket::{Basket, BasketError};
-use crate::orders::checkout::{CheckoutError, LineChange, SellerChoice};
+use crate::orders::checkout::{CheckoutError, DeliveryRequest, LineChange, SellerRequest};
 use crate::orders::view::{OrderJson, order_json, receipt_json};
 
 impl From<OrderError> for ApiError {
@@ -34,6 +32,9 @@ impl From<OrderError> for ApiError {
             OrderError::Checkout(CheckoutError::Store(e)) => e.into(),
             OrderError::Checkout(e @ CheckoutError::Changed(_)) => {
                 ApiError::new(StatusCode::CONFLICT, "basket_changed", e.to_string())
+            }
+            OrderError::Checkout(e @ CheckoutError::NoOffer { .. }) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_offer", e.to_string())
             }
             OrderError::Checkout(e) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "checkout", e.to_string())
@@ -284,37 +285,6 @@ pub struct Placed {
     pub orders: Vec<String>,
 }
 
-/// The courier's fee for this order under its current offer.
-fn courier_fee(
-    state: &ApiState,
-    courier: &AuthorKey,
-    offer: &str,
-    goods_total: u64,
-) -> Result<Money, ApiError> {
-    let slot = smartket_protocol::Slot {
-        author: *courier,
-        kind: smartket_protocol::Kind::DeliveryOffer,
-        key: offer.to_owned(),
-    };
-    let Some(smartket_protocol::Body::DeliveryOffer(offer)) =
-        state.node.store().current(&slot)?.map(|r| r.payload.body)
-    else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_offer",
-            format!(
-                "courier {} has no delivery offer {offer:?}",
-                courier.to_hex()
-            ),
-        ));
-    };
-    let free = offer.fees.free_above.is_some_and(|f| goods_total >= f);
-    Ok(Money {
-        amount: if free { 0 } else { offer.fees.base },
-        currency: offer.fees.currency,
-    })
-}
-
 /// Places one order per seller in the basket. 409 `basket_changed` when prices changed since
 /// the lines were added (send again with `accept_changes` once the consumer has seen them).
 #[utoipa::path(post, path = "/api/v1/checkout", tag = "orders", request_body = CheckoutInput,
@@ -327,43 +297,29 @@ pub async fn checkout_place(
     Ok((StatusCode::CREATED, Json(place(&state, input).await?)))
 }
 
-/// Checks the basket out with `input` (for the API and the web UI's checkout form).
-pub async fn place(state: &ApiState, input: CheckoutInput) -> Result<Placed, ApiError> {
-    let basket = state.node.orders().basket()?;
-    let subtotals = basket.subtotals();
-    let mut choices = BTreeMap::new();
-    for (seller, choice) in &input.sellers {
-        let seller = key_param("seller", seller)?;
-        let goods: u64 = subtotals
-            .get(&seller)
-            .map(|c| c.values().sum())
-            .unwrap_or(0);
-        let delivery = match &choice.delivery {
-            DeliveryInput::Pickup => DeliveryChoice::Pickup,
+/// Checks the basket out with `input`.
+async fn place(state: &ApiState, input: CheckoutInput) -> Result<Placed, ApiError> {
+    let mut requests = BTreeMap::new();
+    for (seller, choice) in input.sellers {
+        let delivery = match choice.delivery {
+            DeliveryInput::Pickup => DeliveryRequest::Pickup,
             DeliveryInput::Courier {
                 courier,
                 offer,
                 from,
                 to,
-            } => {
-                let courier = key_param("courier", courier)?;
-                DeliveryChoice::Courier {
-                    courier,
-                    offer: offer.clone(),
-                    window: Window {
-                        from: *from,
-                        to: *to,
-                    },
-                    fee: courier_fee(state, &courier, offer, goods)?,
-                }
-            }
+            } => DeliveryRequest::Courier {
+                courier: key_param("courier", &courier)?,
+                offer,
+                window: Window { from, to },
+            },
         };
-        choices.insert(
-            seller,
-            SellerChoice {
+        requests.insert(
+            key_param("seller", &seller)?,
+            SellerRequest {
                 delivery,
-                payment: choice.payment.clone(),
-                note: choice.note.clone(),
+                payment: choice.payment,
+                note: choice.note,
             },
         );
     }
@@ -382,7 +338,7 @@ pub async fn place(state: &ApiState, input: CheckoutInput) -> Result<Placed, Api
     let placed = state
         .node
         .orders()
-        .checkout(&choices, &contact, address.as_ref(), input.accept_changes)
+        .place(&requests, &contact, address.as_ref(), input.accept_changes)
         .await?;
     Ok(Placed {
         orders: placed.iter().map(|id| id.to_hex()).collect(),

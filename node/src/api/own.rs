@@ -1,27 +1,52 @@
-//! The actor's own records, signed here with the node's key: the profile, listings (with stock
-//! changes), delivery offers, attestations and memberships. A change is a new signed revision of
-//! the slot, published to the market; a deletion is a tombstone.
+//! The actor's own records over HTTP: the profile, listings (with stock changes), delivery
+//! offers, attestations and memberships. JSON bodies become protocol bodies here
+//! ([`body_from_json`]); everything else — revisions, lifetimes, signing, publishing — is the
+//! own-records service's ([`crate::own`]), whose typed errors become HTTP answers at this edge.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as JsonValue;
-use smartket_protocol::kinds::{Body, Tombstone};
-use smartket_protocol::record::next_rev;
-use smartket_protocol::{Kind, Payload, Record, Slot};
+use smartket_protocol::Kind;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ApiState;
 use super::catalogue::{Page, market_of, page};
 use super::errors::{self, ApiError, ErrorBody, Json, Path, Query};
-use super::records::{Draft, RecordJson, attestation_key, record_json};
-use crate::clock::now_ms;
-use crate::ingest::{IgnoreReason, Verdict};
+use crate::ingest::Verdict;
+use crate::own::{DAY_MS, PublishError};
+use crate::record_json::{RecordJson, body_from_json, record_json};
 
-/// Lifetime of a revision when the request names none; the node re-signs before expiry.
-const DEFAULT_LIFETIME_DAYS: u64 = 30;
-const DAY_MS: u64 = 24 * 3600 * 1000;
+impl From<PublishError> for ApiError {
+    fn from(e: PublishError) -> ApiError {
+        match e {
+            PublishError::Field { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                e.to_string(),
+            ),
+            PublishError::Refused(e) => e.into(),
+            PublishError::Exists { key } => ApiError::new(
+                StatusCode::CONFLICT,
+                "exists",
+                format!("a record with key {key:?} exists; change it with PUT"),
+            ),
+            PublishError::NotFound { .. } => ApiError::not_found(e.to_string()),
+            PublishError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", e.to_string()),
+            PublishError::Store(_) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "store",
+                "the node's database failed; see the node's log",
+            ),
+        }
+    }
+}
+
+/// A revision's lifetime as the API takes it (days) for the service (ms).
+fn lifetime(days: Option<u64>) -> Option<u64> {
+    days.map(|d| d.saturating_mul(DAY_MS))
+}
 
 /// The outcome of submitting a record.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -80,14 +105,7 @@ pub async fn records_create(
             "a record is sent as application/cbor",
         ));
     }
-    let verdict = state.node.submit_own(body.to_vec()).await.map_err(|e| {
-        tracing::error!("API: submitting a record: {e}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the node could not take the record",
-        )
-    })?;
+    let verdict = state.node.own().submit(body.to_vec()).await;
     Ok(Json(SubmitOutcome::of(&verdict)))
 }
 
@@ -115,7 +133,8 @@ pub async fn own_records_index(
     Ok(Json(
         state
             .node
-            .own_records(kind)
+            .own()
+            .everywhere(kind)
             .iter()
             .map(record_json)
             .collect(),
@@ -129,8 +148,8 @@ pub struct RecordInput {
     /// The market (default: the first one joined).
     #[serde(default)]
     pub market: Option<String>,
-    /// How long this revision lives, in days (default 30, at most 60); the node re-signs it
-    /// before it expires.
+    /// How long this revision lives, in days (at most 60; default: the previous revision's, or
+    /// 30 for a slot's first); the node re-signs it before it expires.
     #[serde(default)]
     pub lifetime_days: Option<u64>,
     /// The kind's fields as in `spec/kinds.md`; byte fields (keys, signatures, blob ids) as hex.
@@ -149,7 +168,8 @@ pub struct CreateInput {
     /// The market (default: the first one joined).
     #[serde(default)]
     pub market: Option<String>,
-    /// How long this revision lives, in days (default 30, at most 60).
+    /// How long this revision lives, in days (default 30, at most 60); the node re-signs it
+    /// before it expires.
     #[serde(default)]
     pub lifetime_days: Option<u64>,
     /// The kind's fields as in `spec/kinds.md`; byte fields as hex.
@@ -182,123 +202,6 @@ impl Collection {
     }
 }
 
-/// The actor's current record of a slot (tombstoned and expired slots are empty).
-pub(crate) fn own_current(
-    state: &ApiState,
-    market: &str,
-    kind: Kind,
-    key: &str,
-) -> Result<Option<Record>, ApiError> {
-    let slot = Slot {
-        author: state.node.author(),
-        kind,
-        key: key.to_owned(),
-    };
-    Ok(state.node.store().current(&slot)?.filter(|r| {
-        r.payload.market == market
-            && r.payload.kind != Kind::Tombstone
-            && r.payload.expires > now_ms()
-    }))
-}
-
-/// Signs and publishes; the store's verdict becomes the answer.
-pub(crate) async fn publish(state: &ApiState, payload: Payload) -> Result<Record, ApiError> {
-    let verdict = state.node.publish_payload(payload).await.map_err(|e| {
-        tracing::error!("API: publishing: {e}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the node could not publish the record",
-        )
-    })?;
-    match verdict {
-        Verdict::Accepted(record) => Ok(record),
-        Verdict::Rejected(e) => Err(e.into()),
-        Verdict::Ignored(IgnoreReason::LocalFailure(e)) => {
-            tracing::error!("API: storing own record: {e}");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "store",
-                "the node's database failed; see the node's log",
-            ))
-        }
-        Verdict::Ignored(_) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "stale",
-            "the slot already holds this or a newer revision",
-        )),
-    }
-}
-
-/// Builds the next revision of a slot from a JSON body, signs and publishes it.
-pub(crate) async fn put_record(
-    state: &ApiState,
-    kind: Kind,
-    key: &str,
-    market: String,
-    lifetime_days: Option<u64>,
-    body: &JsonValue,
-) -> Result<Record, ApiError> {
-    let previous = own_current(state, &market, kind, key)?;
-    let now = now_ms();
-    let rev = previous
-        .as_ref()
-        .map_or(now, |p| next_rev(p.payload.rev, now));
-    let draft = Draft {
-        author: state.node.author(),
-        kind,
-        market: &market,
-        key,
-        created: previous.as_ref().map_or(rev, |p| p.payload.created),
-        rev,
-        lifetime_ms: lifetime_days
-            .unwrap_or(DEFAULT_LIFETIME_DAYS)
-            .saturating_mul(DAY_MS),
-    };
-    let payload = draft.payload(body)?;
-    publish(state, payload).await
-}
-
-/// Publishes `body` as the next revision of one's own slot `key` (or its first), living the
-/// previous revision's lifetime or the default: the typed path the web UI's forms take.
-pub(crate) async fn put_body(
-    state: &ApiState,
-    market: &str,
-    key: &str,
-    body: Body,
-) -> Result<Record, ApiError> {
-    let now = now_ms();
-    let payload = match own_current(state, market, body.kind(), key)? {
-        Some(previous) => previous.payload.next_revision(now, body),
-        None => Payload::new(market, key, now, DEFAULT_LIFETIME_DAYS * DAY_MS, body),
-    };
-    publish(state, payload).await
-}
-
-/// Publishes a tombstone of one's own slot (for an attestation, revokes it); 404 when the slot
-/// holds no current record.
-pub(crate) async fn tombstone(
-    state: &ApiState,
-    market: String,
-    kind: Kind,
-    key: String,
-) -> Result<(), ApiError> {
-    let Some(current) = own_current(state, &market, kind, &key)? else {
-        return Err(ApiError::not_found(format!(
-            "no current record with key {key:?}"
-        )));
-    };
-    let rev = next_rev(current.payload.rev, now_ms());
-    let payload = Payload::new(
-        market,
-        key,
-        rev,
-        smartket_protocol::record::MAX_LIFETIME_MS,
-        Body::Tombstone(Tombstone { target_kind: kind }),
-    );
-    publish(state, payload).await.map(|_| ())
-}
-
 /// `?market=` of the own profile.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MarketQuery {
@@ -314,7 +217,10 @@ pub async fn profile_show(
     Query(query): Query<MarketQuery>,
 ) -> Result<Json<RecordJson>, ApiError> {
     let market = market_of(&state, query.market)?;
-    own_current(&state, &market, Kind::Profile, "profile")?
+    state
+        .node
+        .own()
+        .current(&market, Kind::Profile, "profile")?
         .map(|r| Json(record_json(&r)))
         .ok_or_else(|| ApiError::not_found("no profile published yet in this market"))
 }
@@ -336,15 +242,12 @@ pub async fn profile_update(
             .entry("enc_key")
             .or_insert_with(|| JsonValue::String(state.node.encryption_key().public().to_hex()));
     }
-    let record = put_record(
-        &state,
-        Kind::Profile,
-        "profile",
-        market,
-        input.lifetime_days,
-        &body,
-    )
-    .await?;
+    let body = body_from_json(Kind::Profile, &body).map_err(PublishError::from)?;
+    let record = state
+        .node
+        .own()
+        .put(&market, "profile", body, lifetime(input.lifetime_days))
+        .await?;
     Ok(Json(record_json(&record)))
 }
 
@@ -369,14 +272,7 @@ pub async fn own_index(
     Query(query): Query<CollectionQuery>,
 ) -> Result<Json<Page<RecordJson>>, ApiError> {
     let market = market_of(&state, query.market)?;
-    let mut records: Vec<Record> = state
-        .node
-        .store()
-        .by_author(&market, &state.node.author())?
-        .into_iter()
-        .filter(|r| r.payload.kind == collection.kind())
-        .collect();
-    records.sort_by(|a, b| a.payload.key.cmp(&b.payload.key));
+    let records = state.node.own().in_market(&market, collection.kind())?;
     Ok(Json(
         page(query.offset, query.limit).of(&records, record_json),
     ))
@@ -394,47 +290,14 @@ pub async fn own_create(
     Path(collection): Path<Collection>,
     Json(input): Json<CreateInput>,
 ) -> Result<(StatusCode, Json<RecordJson>), ApiError> {
-    let record = create_own(&state, collection, input).await?;
+    let market = market_of(&state, input.market)?;
+    let body = body_from_json(collection.kind(), &input.body).map_err(PublishError::from)?;
+    let record = state
+        .node
+        .own()
+        .create(&market, input.key, body, lifetime(input.lifetime_days))
+        .await?;
     Ok((StatusCode::CREATED, Json(record_json(&record))))
-}
-
-/// Publishes the first record of a slot in a collection, refusing a slot that holds one: the
-/// API's `POST` and the web UI's creation forms both come here.
-pub(crate) async fn create_own(
-    state: &ApiState,
-    collection: Collection,
-    input: CreateInput,
-) -> Result<Record, ApiError> {
-    let market = market_of(state, input.market)?;
-    let derived = match collection {
-        Collection::Attestations => attestation_key(&input.body),
-        Collection::Memberships => input.body["platform"].as_str().map(str::to_owned),
-        Collection::Listings | Collection::DeliveryOffers => None,
-    };
-    let key = input.key.or(derived).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_field",
-            "invalid field key: required",
-        )
-    })?;
-    if own_current(state, &market, collection.kind(), &key)?.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "exists",
-            format!("a record with key {key:?} exists; change it with PUT"),
-        ));
-    }
-    let record = put_record(
-        state,
-        collection.kind(),
-        &key,
-        market,
-        input.lifetime_days,
-        &input.body,
-    )
-    .await?;
-    Ok(record)
 }
 
 /// One of the actor's own records. Keys containing `/` (attestations) are percent-encoded.
@@ -447,7 +310,10 @@ pub async fn own_show(
     Query(query): Query<MarketQuery>,
 ) -> Result<Json<RecordJson>, ApiError> {
     let market = market_of(&state, query.market)?;
-    own_current(&state, &market, collection.kind(), &key)?
+    state
+        .node
+        .own()
+        .current(&market, collection.kind(), &key)?
         .map(|r| Json(record_json(&r)))
         .ok_or_else(|| ApiError::not_found(format!("no current record with key {key:?}")))
 }
@@ -464,15 +330,12 @@ pub async fn own_update(
     Json(input): Json<RecordInput>,
 ) -> Result<Json<RecordJson>, ApiError> {
     let market = market_of(&state, input.market)?;
-    let record = put_record(
-        &state,
-        collection.kind(),
-        &key,
-        market,
-        input.lifetime_days,
-        &input.body,
-    )
-    .await?;
+    let body = body_from_json(collection.kind(), &input.body).map_err(PublishError::from)?;
+    let record = state
+        .node
+        .own()
+        .put(&market, &key, body, lifetime(input.lifetime_days))
+        .await?;
     Ok(Json(record_json(&record)))
 }
 
@@ -487,7 +350,11 @@ pub async fn own_delete(
     Query(query): Query<MarketQuery>,
 ) -> Result<Response, ApiError> {
     let market = market_of(&state, query.market)?;
-    tombstone(&state, market, collection.kind(), key).await?;
+    state
+        .node
+        .own()
+        .tombstone(&market, collection.kind(), &key)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -517,33 +384,10 @@ pub async fn stock_update(
     Json(input): Json<StockInput>,
 ) -> Result<Json<RecordJson>, ApiError> {
     let market = market_of(&state, input.market)?;
-    let current = own_current(&state, &market, Kind::Listing, &key)?
-        .ok_or_else(|| ApiError::not_found(format!("no current listing with key {key:?}")))?;
-    let Body::Listing(mut listing) = current.payload.body.clone() else {
-        return Err(ApiError::not_found(format!(
-            "no current listing with key {key:?}"
-        )));
-    };
-    match &input.variant {
-        None => listing.stock = input.stock,
-        Some(id) => {
-            let variant = listing
-                .variants
-                .iter_mut()
-                .find(|v| &v.id == id)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_field",
-                        format!("invalid field variant: the listing has no variant {id:?}"),
-                    )
-                })?;
-            variant.stock = input.stock;
-        }
-    }
-    let payload = current
-        .payload
-        .next_revision(now_ms(), Body::Listing(listing));
-    let record = publish(&state, payload).await?;
+    let record = state
+        .node
+        .own()
+        .set_stock(&market, &key, input.variant.as_deref(), input.stock)
+        .await?;
     Ok(Json(record_json(&record)))
 }

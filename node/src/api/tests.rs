@@ -582,7 +582,7 @@ async fn the_served_openapi_document_lists_the_routes() {
 
 /// A seller's listing and profile signed by another key, stored as if they came by gossip.
 fn foreign_seller(node: &TestNode) -> smartket_protocol::AuthorKey {
-    use super::records::Draft;
+    use crate::record_json::Draft;
     use smartket_protocol::{Kind, Record, SecretKey};
     let secret = SecretKey::from_bytes(&[42; 32]);
     let draft = |kind, key| Draft::new(secret.public(), kind, "geneva", key, 86_400_000);

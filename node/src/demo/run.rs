@@ -207,7 +207,8 @@ async fn publish(
     for picture in seed.pictures.values() {
         let bytes = std::fs::read(&picture.path).map_err(io(&picture.path))?;
         handle
-            .put_blob(bytes)
+            .blobs()
+            .put(bytes)
             .await
             .map_err(|e| DemoError::Other(format!("picture {}: {e}", picture.path.display())))?;
     }
@@ -221,11 +222,7 @@ async fn publish(
         let payload = Payload::new(&seed.market, record.key.clone(), now, LIFETIME_MS, body);
         let signed = smartket_protocol::Record::sign(&actor.secret, payload)
             .map_err(|e| DemoError::Other(format!("{}: {e}", actor.slug)))?;
-        match handle
-            .submit_own(signed.to_wire())
-            .await
-            .map_err(|e| DemoError::Other(e.to_string()))?
-        {
+        match handle.own().submit(signed.to_wire()).await {
             Verdict::Accepted(_) | Verdict::Ignored(_) => {}
             Verdict::Rejected(why) => {
                 return Err(DemoError::Other(format!(

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use smartket_protocol::messages::{
-    Address, Contact, DeliveryChoice, Order, OrderId, OrderItem, PaymentChoice,
+    Address, Contact, DeliveryChoice, Money, Order, OrderId, OrderItem, PaymentChoice, Window,
 };
-use smartket_protocol::{AuthorKey, RecipientKeys};
+use smartket_protocol::{AuthorKey, Body, Kind, RecipientKeys, Slot};
 
 use super::basket::{Basket, BasketError, current_listing, price_and_stock};
 use crate::store::{Store, StoreError};
@@ -75,6 +75,94 @@ pub fn recheck(
     Ok(changes)
 }
 
+/// How the consumer wants one seller's goods to come, before the courier's fee is quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryRequest {
+    /// Collected at the seller's.
+    Pickup,
+    /// Brought by `courier` under its delivery offer `offer`, within `window`.
+    Courier {
+        /// The courier.
+        courier: AuthorKey,
+        /// The offer's slot key.
+        offer: String,
+        /// When the consumer wants it.
+        window: Window,
+    },
+}
+
+/// What the consumer chose for one seller's order, as a form or the API sends it.
+#[derive(Debug, Clone)]
+pub struct SellerRequest {
+    /// How the goods come.
+    pub delivery: DeliveryRequest,
+    /// How the consumer pays.
+    pub payment: PaymentChoice,
+    /// A note to the seller.
+    pub note: Option<String>,
+}
+
+/// The courier's fee for `goods_total` under its offer as the store holds it now: the offer's
+/// base fee, or nothing above its free-delivery threshold.
+pub fn courier_fee(
+    store: &Store,
+    courier: &AuthorKey,
+    offer: &str,
+    goods_total: u64,
+) -> Result<Money, CheckoutError> {
+    let slot = Slot {
+        author: *courier,
+        kind: Kind::DeliveryOffer,
+        key: offer.to_owned(),
+    };
+    let Some(Body::DeliveryOffer(found)) = store.current(&slot)?.map(|r| r.payload.body) else {
+        return Err(CheckoutError::NoOffer {
+            courier: *courier,
+            offer: offer.to_owned(),
+        });
+    };
+    let free = found.fees.free_above.is_some_and(|f| goods_total >= f);
+    Ok(Money {
+        amount: if free { 0 } else { found.fees.base },
+        currency: found.fees.currency,
+    })
+}
+
+/// Each seller's choices with the courier's fee quoted from its current offer.
+pub fn quote(
+    store: &Store,
+    basket: &Basket,
+    requests: &BTreeMap<AuthorKey, SellerRequest>,
+) -> Result<BTreeMap<AuthorKey, SellerChoice>, CheckoutError> {
+    let subtotals = basket.subtotals();
+    let mut choices = BTreeMap::new();
+    for (seller, request) in requests {
+        let goods: u64 = subtotals.get(seller).map(|c| c.values().sum()).unwrap_or(0);
+        let delivery = match &request.delivery {
+            DeliveryRequest::Pickup => DeliveryChoice::Pickup,
+            DeliveryRequest::Courier {
+                courier,
+                offer,
+                window,
+            } => DeliveryChoice::Courier {
+                courier: *courier,
+                offer: offer.clone(),
+                window: *window,
+                fee: courier_fee(store, courier, offer, goods)?,
+            },
+        };
+        choices.insert(
+            *seller,
+            SellerChoice {
+                delivery,
+                payment: request.payment.clone(),
+                note: request.note.clone(),
+            },
+        );
+    }
+    Ok(choices)
+}
+
 /// The consumer's choices for one seller's order.
 #[derive(Debug, Clone)]
 pub struct SellerChoice {
@@ -103,6 +191,14 @@ pub enum CheckoutError {
         line: usize,
         /// Why.
         why: String,
+    },
+    /// The courier chosen has no such delivery offer (withdrawn, or never held here).
+    #[error("courier {} has no delivery offer {offer:?}", .courier.to_hex())]
+    NoOffer {
+        /// The courier.
+        courier: AuthorKey,
+        /// The offer's slot key.
+        offer: String,
     },
     /// No choice was given for a seller in the basket.
     #[error("choose delivery and payment for seller {0}")]

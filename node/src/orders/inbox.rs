@@ -24,7 +24,7 @@ fn refused(rule: &str, reason: impl std::fmt::Display) -> Ack {
 
 type Ack = MsgResponse;
 
-impl Orders<'_> {
+impl Orders {
     /// Answers one `/smartket/msg/1` request from `peer`.
     pub async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
         let request = match MsgRequest::decode(&bytes) {
@@ -38,7 +38,7 @@ impl Orders<'_> {
                 return;
             }
         };
-        if request.to_enc != self.handle.encryption_key().public() {
+        if request.to_enc != self.encryption_key().public() {
             let refusal = MsgResponse::Refused {
                 code: RefuseCode::NotForMe,
                 reason: "this node holds no such encryption key".into(),
@@ -62,8 +62,8 @@ impl Orders<'_> {
 
     /// Opens, checks and stores one sealed message (from a peer or a mailbox).
     pub async fn receive(&self, sealed: &[u8]) -> Result<Ack, OrderError> {
-        let me = self.handle.author();
-        let opened = match open(&me, &self.handle.encryption_key(), sealed, &Limits::MESSAGE) {
+        let me = self.author();
+        let opened = match open(&me, &self.encryption_key(), sealed, &Limits::MESSAGE) {
             Ok(opened) => opened,
             Err(e) => {
                 return Ok(MsgResponse::Refused {
@@ -78,15 +78,15 @@ impl Orders<'_> {
                 "sent more than 10 minutes ahead",
             ));
         }
-        let _guard = self.book.write.lock().await;
-        if self.book.db.seen(&opened.from, &opened.id)? {
+        let _guard = self.inner.write.lock().await;
+        if self.inner.db.seen(&opened.from, &opened.id)? {
             return Ok(Ack::Duplicate);
         }
         let ack = self.accept(opened).await?;
         if matches!(ack, Ack::Stored) {
             self.retry_waiting().await?;
         }
-        self.book.wake.notify_one();
+        self.inner.wake.notify_one();
         Ok(ack)
     }
 
@@ -99,12 +99,12 @@ impl Orders<'_> {
         let seen = Some((opened.from, opened.id));
         match &opened.body {
             MessageBody::Order(order) => {
-                if self.book.db.order(&order.order_id)?.is_some() {
-                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                if self.inner.db.order(&order.order_id)?.is_some() {
+                    self.inner.db.mark_seen(&opened.from, &opened.id)?;
                     return Ok(refused("duplicate_order", "an order with this id exists"));
                 }
                 if order.reply_to.author != opened.from {
-                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                    self.inner.db.mark_seen(&opened.from, &opened.id)?;
                     return Ok(refused(
                         "wrong_party",
                         "an order must be signed by its reply_to identity",
@@ -117,7 +117,7 @@ impl Orders<'_> {
                     created_ms: now_ms(),
                     history: vec![kept],
                 };
-                self.book.db.save(&file, seen, &[])?;
+                self.inner.db.save(&file, seen, &[])?;
                 self.notify(order.order_id, "received");
                 if let Some(reason) = self.unfillable(order)? {
                     self.reject(&order.order_id, reason).await?;
@@ -125,8 +125,8 @@ impl Orders<'_> {
                 Ok(Ack::Stored)
             }
             MessageBody::DeliveryJob(job) => {
-                if self.book.db.order(&job.order_id)?.is_some() {
-                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                if self.inner.db.order(&job.order_id)?.is_some() {
+                    self.inner.db.mark_seen(&opened.from, &opened.id)?;
                     return Ok(refused("duplicate_order", "a job for this order exists"));
                 }
                 let file = OrderFile {
@@ -136,28 +136,28 @@ impl Orders<'_> {
                     created_ms: now_ms(),
                     history: vec![kept],
                 };
-                self.book.db.save(&file, seen, &[])?;
+                self.inner.db.save(&file, seen, &[])?;
                 self.notify(job.order_id, "received");
                 Ok(Ack::Stored)
             }
             MessageBody::Transition(t) => self.accept_step(&opened, t, kept).await,
             MessageBody::Chat(chat) => {
                 let Some(id) = chat.order_id else {
-                    self.book.db.mark_seen(&opened.from, &opened.id)?;
+                    self.inner.db.mark_seen(&opened.from, &opened.id)?;
                     return Ok(refused("unsupported", "chat outside an order is not kept"));
                 };
-                match self.book.db.order(&id)? {
+                match self.inner.db.order(&id)? {
                     Some(mut file) => {
                         let track = replay(file.party, &file.history)?;
                         if track.role_of(&opened.from).is_none() {
-                            self.book.db.mark_seen(&opened.from, &opened.id)?;
+                            self.inner.db.mark_seen(&opened.from, &opened.id)?;
                             return Ok(refused("wrong_party", "not a party to this order"));
                         }
                         file.history.push(kept);
-                        self.book.db.save(&file, seen, &[])?;
+                        self.inner.db.save(&file, seen, &[])?;
                         self.notify(id, "chat");
                     }
-                    None => self.book.db.put_waiting(&opened.from, &opened.id, &kept)?,
+                    None => self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?,
                 }
                 Ok(Ack::Stored)
             }
@@ -170,14 +170,14 @@ impl Orders<'_> {
         t: &Transition,
         kept: Kept,
     ) -> Result<Ack, OrderError> {
-        let Some(mut file) = self.book.db.order(&t.order_id)? else {
+        let Some(mut file) = self.inner.db.order(&t.order_id)? else {
             // Before its order (or job): kept aside, applied when that arrives.
-            self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
+            self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?;
             return Ok(Ack::Stored);
         };
         let track = replay(file.party, &file.history)?;
         let Some(role) = track.role_of(&opened.from) else {
-            self.book.db.mark_seen(&opened.from, &opened.id)?;
+            self.inner.db.mark_seen(&opened.from, &opened.id)?;
             return Ok(refused("wrong_party", "not a party to this order"));
         };
         let at_start = track.messages.first().map(|m| m.id) == Some(track.head);
@@ -188,18 +188,18 @@ impl Orders<'_> {
             if matches!(e, TransitionError::BrokenChain { .. }) && !known {
                 // It chains to a step not here yet (messages may overtake each other):
                 // kept aside until that step arrives.
-                self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
+                self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?;
                 return Ok(Ack::Stored);
             }
-            self.book.db.mark_seen(&opened.from, &opened.id)?;
+            self.inner.db.mark_seen(&opened.from, &opened.id)?;
             return Ok(refused(transition_code(&e), e));
         }
         file.history.push(kept);
         if let Err(e) = replay(file.party, &file.history) {
-            self.book.db.mark_seen(&opened.from, &opened.id)?;
+            self.inner.db.mark_seen(&opened.from, &opened.id)?;
             return Ok(refused("out_of_order", e));
         }
-        self.book
+        self.inner
             .db
             .save(&file, Some((opened.from, opened.id)), &[])?;
         self.notify(t.order_id, "step");
@@ -210,7 +210,7 @@ impl Orders<'_> {
     /// as they now can be.
     async fn retry_waiting(&self) -> Result<(), OrderError> {
         loop {
-            let waiting = self.book.db.take_waiting()?;
+            let waiting = self.inner.db.take_waiting()?;
             let before = waiting.len();
             if before == 0 {
                 return Ok(());
@@ -222,13 +222,13 @@ impl Orders<'_> {
                     continue;
                 };
                 let order = opened.body.order_id();
-                if order.is_some_and(|id| self.book.db.order(&id).ok().flatten().is_some()) {
+                if order.is_some_and(|id| self.inner.db.order(&id).ok().flatten().is_some()) {
                     Box::pin(self.accept(opened)).await?;
                 } else {
-                    self.book.db.put_waiting(&opened.from, &opened.id, &kept)?;
+                    self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?;
                 }
             }
-            if self.book.db.waiting_count()? >= before as u64 {
+            if self.inner.db.waiting_count()? >= before as u64 {
                 return Ok(());
             }
         }
@@ -240,13 +240,13 @@ impl Orders<'_> {
         &self,
         order: &smartket_protocol::messages::Order,
     ) -> Result<Option<String>, OrderError> {
-        let me: AuthorKey = self.handle.author();
+        let me: AuthorKey = self.author();
         for item in &order.items {
             if item.author != me {
                 return Ok(Some(format!("{:?} is not one of our listings", item.key)));
             }
             let Some((record, listing)) =
-                current_listing(self.handle.store(), &item.author, &item.key, now_ms())?
+                current_listing(self.store(), &item.author, &item.key, now_ms())?
             else {
                 return Ok(Some(format!("{:?} is no longer offered", item.key)));
             };
@@ -293,5 +293,20 @@ fn transition_code(e: &TransitionError) -> &'static str {
         E::WrongOrder => "wrong_order",
         E::BrokenChain { .. } => "broken_chain",
         _ => "refused",
+    }
+}
+
+/// Mail collected from a cooperative's mailbox goes through the same checks as a direct message.
+impl crate::mailbox::client::Inbox for Orders {
+    async fn receive(&self, sealed: &[u8]) -> Result<MsgResponse, String> {
+        Orders::receive(self, sealed)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl crate::network::Responder for Orders {
+    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        Orders::serve(self, peer, bytes, reply).await
     }
 }

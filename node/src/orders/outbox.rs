@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
 
+use super::Orders;
 use super::db::{DeliveryState, Outgoing, OutgoingKey};
 use crate::clock::now_ms;
-use crate::daemon::Handle;
 use crate::network::{RequestKind, peer_id_of};
 
 /// First retry after a failed attempt; doubled each time up to [`MAX_BACKOFF`].
@@ -20,21 +20,20 @@ const GIVE_UP_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
 const TICK: Duration = Duration::from_secs(1);
 
 /// Runs until the daemon stops: sends what is due, sleeps until woken or the next tick.
-pub async fn run_outbox(handle: Handle) {
+pub async fn run_outbox(orders: Orders) {
     loop {
-        if let Err(e) = send_due(&handle).await {
+        if let Err(e) = send_due(&orders).await {
             tracing::warn!("order outbox: {e}");
         }
-        let _ = tokio::time::timeout(TICK, handle.orders().book.wake.notified()).await;
+        let _ = tokio::time::timeout(TICK, orders.inner.wake.notified()).await;
     }
 }
 
 /// One pass over the queue.
-async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
-    let orders = handle.orders();
+async fn send_due(orders: &Orders) -> Result<(), super::OrderError> {
     let now = now_ms();
     let due: Vec<_> = orders
-        .book
+        .inner
         .db
         .outbox()?
         .into_iter()
@@ -53,7 +52,7 @@ async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
         queue.sort_by_key(|(_, out)| out.created_ms);
         let mut done = Vec::new();
         for (key, out) in queue {
-            let (key, out) = attempt(handle, key, out).await;
+            let (key, out) = attempt(orders, key, out).await;
             let failed = matches!(out.state, DeliveryState::Pending | DeliveryState::InMailbox);
             done.push((key, out));
             if failed {
@@ -63,7 +62,7 @@ async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
         done
     });
     for (key, out) in futures::future::join_all(sends).await.into_iter().flatten() {
-        orders.book.db.update_outgoing(&key, &out)?;
+        orders.inner.db.update_outgoing(&key, &out)?;
         let what = match out.state {
             DeliveryState::Delivered => "delivered",
             DeliveryState::Refused => "refused",
@@ -75,10 +74,10 @@ async fn send_due(handle: &Handle) -> Result<(), super::OrderError> {
 }
 
 /// One direct attempt to deliver `out`; returns it with its new state.
-async fn attempt(handle: &Handle, key: OutgoingKey, mut out: Outgoing) -> (OutgoingKey, Outgoing) {
+async fn attempt(orders: &Orders, key: OutgoingKey, mut out: Outgoing) -> (OutgoingKey, Outgoing) {
+    let client = &orders.inner.client;
     let peer = peer_id_of(&out.to.author);
-    let answer = handle
-        .network()
+    let answer = client
         .request(
             peer,
             RequestKind::Msg,
@@ -115,7 +114,7 @@ async fn attempt(handle: &Handle, key: OutgoingKey, mut out: Outgoing) -> (Outgo
                 .min(MAX_BACKOFF);
             out.next_try_ms = now_ms().saturating_add(backoff.as_millis() as u64);
             if out.state == DeliveryState::Pending
-                && crate::mailbox::client::deposit(handle, &out.to, &out.sealed, out.created_ms)
+                && crate::mailbox::client::deposit(client, &out.to, &out.sealed, out.created_ms)
                     .await
             {
                 out.state = DeliveryState::InMailbox;

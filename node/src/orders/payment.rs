@@ -325,7 +325,7 @@ mod tests {
                   "holder": "Fromagerie des Bossons" },
             ],
         });
-        let payload = crate::api::records::Draft::new(
+        let payload = crate::record_json::Draft::new(
             SecretKey::from_bytes(&[3; 32]).public(),
             smartket_protocol::Kind::Profile,
             "geneva",

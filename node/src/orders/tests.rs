@@ -13,9 +13,9 @@ use smartket_protocol::{
 
 use super::checkout::{CheckoutError, SellerChoice};
 use super::{OrderError, Orders};
-use crate::api::records::Draft;
 use crate::clock::now_ms;
 use crate::daemon::{Daemon, Handle};
+use crate::record_json::Draft;
 use smartket_protocol::mailbox::{MsgResponse, RefuseCode};
 
 struct Seller {
@@ -54,10 +54,7 @@ async fn publish(
         .payload(body)
         .unwrap();
     match secret {
-        None => match handle.publish_payload(payload).await.unwrap() {
-            crate::ingest::Verdict::Accepted(record) => record,
-            other => panic!("{other:?}"),
-        },
+        None => handle.own().publish(payload).await.unwrap(),
         Some(secret) => {
             let record = Record::sign(secret, payload).unwrap();
             handle.store().commit(vec![record.clone()]).unwrap();
@@ -131,7 +128,7 @@ fn refused_for(answer: &MsgResponse, rule: &str) -> bool {
     matches!(answer, MsgResponse::Refused { code: RefuseCode::Invalid, reason } if reason.starts_with(rule))
 }
 
-fn stage(orders: &Orders<'_>, id: &OrderId) -> String {
+fn stage(orders: &Orders, id: &OrderId) -> String {
     let (_, track, _) = orders.get(id).unwrap();
     super::view::stage_name(track.state.stage)
 }

@@ -1053,8 +1053,8 @@ async fn a_running_node_indexes_its_own_listing_within_seconds() {
         fulfilment: vec![pickup("1205")],
     });
     let payload = Payload::new("geneva", "miel", now(), DAY, body);
-    let verdict = handle.publish_payload(payload).await;
-    assert!(matches!(verdict, Ok(Verdict::Accepted(_))), "{verdict:?}");
+    let published = handle.own().publish(payload).await;
+    assert!(published.is_ok(), "{published:?}");
     let query = SearchQuery {
         market: "geneva".into(),
         text: "honey".into(),

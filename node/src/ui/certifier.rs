@@ -15,14 +15,15 @@ use smartket_protocol::kinds::{Attestation, MAX_EVIDENCE_BYTES, MAX_LABEL_BYTES,
 use smartket_protocol::{AuthorKey, Body, Kind, Record};
 
 use super::dates::{date, parse_date};
-use super::form::{Errors, HtmlForm, described_by, error, invalid};
+use super::form::{Errors, HtmlForm, described_by, error, form_status, invalid, publish_status};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::names::actor_name;
 use super::shop::pick;
 use crate::api::ApiState;
-use crate::api::own::{Collection, CreateInput, create_own, tombstone};
 use crate::clock::now_ms;
+use crate::own::PublishError;
+use crate::record_json::body_from_json;
 
 const HERE: &str = "/gestion/attestations";
 const DAY_MS: u64 = 86_400_000;
@@ -124,7 +125,8 @@ fn subjects(state: &ApiState, tr: Tr) -> (Choices, Choices) {
 fn issued_list(state: &ApiState, tr: Tr) -> Markup {
     let mut issued: Vec<(Record, Attestation)> = state
         .node
-        .own_records(Some(Kind::Attestation))
+        .own()
+        .everywhere(Some(Kind::Attestation))
         .into_iter()
         .filter_map(|r| match &r.payload.body {
             Body::Attestation(a) => {
@@ -365,15 +367,16 @@ pub(super) async fn attestation_issue(
         Ok(body) => body,
         Err(errors) => return refused(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
     };
-    let input = CreateInput {
-        key: None,
-        market: None,
-        lifetime_days: None,
-        body,
+    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
+        return refused(Errors::new(), None, StatusCode::SERVICE_UNAVAILABLE);
     };
-    match create_own(&state, Collection::Attestations, input).await {
+    let created = match body_from_json(Kind::Attestation, &body) {
+        Ok(body) => state.node.own().create(&market, None, body, None).await,
+        Err(e) => Err(PublishError::from(e)),
+    };
+    match created {
         Ok(_) => Redirect::to(&format!("{HERE}?notice=issued")).into_response(),
-        Err(e) if e.code() == "exists" => refused(
+        Err(PublishError::Exists { .. }) => refused(
             Errors::from([("label", tr.t("attestation-error-exists"))]),
             None,
             StatusCode::CONFLICT,
@@ -381,14 +384,9 @@ pub(super) async fn attestation_issue(
         Err(e) => {
             let notice = tr.args(
                 "form-refused",
-                &[("reason", FluentValue::from(e.message()))],
+                &[("reason", FluentValue::from(e.to_string()))],
             );
-            let status = if e.status().is_server_error() {
-                e.status()
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            refused(Errors::new(), Some(notice), status)
+            refused(Errors::new(), Some(notice), form_status(&e))
         }
     }
 }
@@ -402,18 +400,26 @@ pub(super) async fn attestation_revoke(
     let tr = choose(None, &headers, &state.settings().languages);
     let market = state.node.markets().first().map(|m| m.id.clone());
     let outcome = match market {
-        Some(market) => tombstone(&state, market, Kind::Attestation, form.key.clone()).await,
-        None => Err(crate::api::errors::ApiError::not_found("no market")),
+        Some(market) => {
+            state
+                .node
+                .own()
+                .tombstone(&market, Kind::Attestation, &form.key)
+                .await
+        }
+        None => Err(PublishError::NotFound {
+            key: form.key.clone(),
+        }),
     };
     match outcome {
         Ok(()) => Redirect::to(&format!("{HERE}?notice=revoked")).into_response(),
         Err(e) => {
             let notice = tr.args(
                 "form-refused",
-                &[("reason", FluentValue::from(e.message()))],
+                &[("reason", FluentValue::from(e.to_string()))],
             );
             (
-                e.status(),
+                publish_status(&e),
                 attestations_page(
                     &state,
                     tr,

@@ -16,16 +16,18 @@ use smartket_protocol::messages::Address;
 use smartket_protocol::{Body, Kind, Record};
 
 use super::dates::{clock, date_time, parse_minutes};
-use super::form::{Errors, HtmlForm, described_by, encode, error, invalid};
+use super::form::{
+    Errors, HtmlForm, described_by, encode, error, form_status, invalid, publish_status,
+};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{pick, price};
 use crate::api::ApiState;
-use crate::api::errors::ApiError;
-use crate::api::own::{Collection, CreateInput, create_own, own_current, put_record, tombstone};
 use crate::money;
 use crate::orders::db::Party;
 use crate::orders::view::stage_name;
+use crate::own::PublishError;
+use crate::record_json::body_from_json;
 
 const HERE: &str = "/gestion/livraison";
 
@@ -371,12 +373,11 @@ fn read(
 }
 
 /// Where a refusal of the node lands on the form: the field its path names.
-fn refused_field(e: &ApiError) -> Option<(&'static str, &'static str)> {
-    if e.code() == "exists" {
+fn refused_field(e: &PublishError) -> Option<(&'static str, &'static str)> {
+    if let PublishError::Exists { .. } = e {
         return Some(("key", "offer-error-exists"));
     }
-    let path = e.message().strip_prefix("invalid field ")?;
-    Some(match path.split(':').next().unwrap_or("") {
+    Some(match e.field()? {
         "key" => ("key", "offer-error-key"),
         p if p.starts_with("body.zones") => ("postcodes", "offer-error-postcodes"),
         p if p.starts_with("body.fees.currency") => ("currency", "offer-error-currency"),
@@ -664,7 +665,7 @@ pub(super) async fn courier_index(
     headers: HeaderMap,
 ) -> Response {
     let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let mut offers = state.node.own_records(Some(Kind::DeliveryOffer));
+    let mut offers = state.node.own().everywhere(Some(Kind::DeliveryOffer));
     offers.sort_by(|a, b| a.payload.key.cmp(&b.payload.key));
     let notice = match q.notice.as_deref() {
         Some("created") => Some(tr.t("offer-created")),
@@ -713,7 +714,11 @@ fn market_id(state: &ApiState) -> Option<String> {
 
 fn current_offer(state: &ApiState, key: &str) -> Option<(Record, DeliveryOffer)> {
     let market = market_id(state)?;
-    let record = own_current(state, &market, Kind::DeliveryOffer, key).ok()??;
+    let record = state
+        .node
+        .own()
+        .current(&market, Kind::DeliveryOffer, key)
+        .ok()??;
     match &record.payload.body {
         Body::DeliveryOffer(offer) => {
             let offer = offer.clone();
@@ -754,24 +759,25 @@ pub(super) async fn offer_edit(
 }
 
 /// The form again with the node's refusal on its field (or above the form).
-fn refused(state: &ApiState, tr: Tr, form: &OfferForm, creating: bool, e: &ApiError) -> Response {
+fn refused(
+    state: &ApiState,
+    tr: Tr,
+    form: &OfferForm,
+    creating: bool,
+    e: &PublishError,
+) -> Response {
     let (errors, notice) = match refused_field(e) {
         Some((field, id)) => (Errors::from([(field, tr.t(id))]), None),
         None => (
             Errors::new(),
             Some(tr.args(
                 "form-refused",
-                &[("reason", FluentValue::from(e.message()))],
+                &[("reason", FluentValue::from(e.to_string()))],
             )),
         ),
     };
-    let status = if e.status().is_server_error() {
-        e.status()
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     (
-        status,
+        form_status(e),
         form_page(state, tr, form, &errors, creating, notice),
     )
         .into_response()
@@ -795,13 +801,20 @@ pub(super) async fn offer_create(
                 .into_response();
         }
     };
-    let input = CreateInput {
-        key: Some(form.key.clone()),
-        market: None,
-        lifetime_days: None,
-        body,
+    let Some(market) = market_id(&state) else {
+        return not_found(tr);
     };
-    match create_own(&state, Collection::DeliveryOffers, input).await {
+    let created = match body_from_json(Kind::DeliveryOffer, &body) {
+        Ok(body) => {
+            state
+                .node
+                .own()
+                .create(&market, Some(form.key.clone()), body, None)
+                .await
+        }
+        Err(e) => Err(PublishError::from(e)),
+    };
+    match created {
         Ok(_) => Redirect::to(&format!("{HERE}?notice=created")).into_response(),
         Err(e) => refused(&state, tr, &form, true, &e),
     }
@@ -832,7 +845,11 @@ pub(super) async fn offer_update(
         }
     };
     let market = record.payload.market.clone();
-    match put_record(&state, Kind::DeliveryOffer, &key, market, None, &body).await {
+    let saved = match body_from_json(Kind::DeliveryOffer, &body) {
+        Ok(body) => state.node.own().put(&market, &key, body, None).await,
+        Err(e) => Err(PublishError::from(e)),
+    };
+    match saved {
         Ok(_) => Redirect::to(&format!("{HERE}?notice=saved")).into_response(),
         Err(e) => refused(&state, tr, &form, false, &e),
     }
@@ -848,12 +865,17 @@ pub(super) async fn offer_delete(
     let Some(market) = market_id(&state) else {
         return not_found(tr);
     };
-    match tombstone(&state, market, Kind::DeliveryOffer, key.clone()).await {
+    match state
+        .node
+        .own()
+        .tombstone(&market, Kind::DeliveryOffer, &key)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("{HERE}?notice=deleted")).into_response(),
-        Err(e) if e.status() == StatusCode::NOT_FOUND => not_found(tr),
+        Err(PublishError::NotFound { .. }) => not_found(tr),
         Err(e) => {
-            tracing::error!("UI: withdrawing offer {key:?}: {}", e.message());
-            (e.status(), not_found(tr)).into_response()
+            tracing::error!("UI: withdrawing offer {key:?}: {e}");
+            (publish_status(&e), not_found(tr)).into_response()
         }
     }
 }

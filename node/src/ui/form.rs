@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::de::DeserializeOwned;
 
+use crate::own::PublishError;
+
 /// A posted `application/x-www-form-urlencoded` form read with `serde_html_form`, so a name
 /// repeated by checkboxes fills a `Vec` (axum's `Form` keeps only one).
 pub(super) struct HtmlForm<T>(pub(super) T);
@@ -58,4 +60,30 @@ pub(super) fn encode(text: &str) -> String {
     serde_html_form::to_string([("x", text)])
         .map(|s| s.trim_start_matches("x=").replace('+', "%20"))
         .unwrap_or_default()
+}
+
+/// The status a page answers with when the own-records service refused a change: the sender's
+/// input (422), a conflict with what the slot holds (409), nothing there (404), or this node's
+/// own failure (500).
+pub(super) fn publish_status(e: &PublishError) -> StatusCode {
+    match e {
+        PublishError::Field { .. } | PublishError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        PublishError::Exists { .. } | PublishError::Stale => StatusCode::CONFLICT,
+        PublishError::NotFound { .. } => StatusCode::NOT_FOUND,
+        PublishError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The status of a form shown again with a refused change on it: the input is at fault
+/// (422) unless this node failed (500).
+pub(super) fn form_status(e: &PublishError) -> StatusCode {
+    match e {
+        PublishError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// The answer of a handler with no form to show a refused change on.
+pub(super) fn publish_refused(e: &PublishError) -> Response {
+    (publish_status(e), e.to_string()).into_response()
 }

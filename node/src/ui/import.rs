@@ -19,7 +19,6 @@ use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::LangQuery;
 use crate::api::ApiState;
-use crate::api::own::{own_current, put_body};
 use crate::listing_rows::{CsvError, CsvLine, Line, read_csv};
 
 const BASE: &str = "/gestion/import";
@@ -203,7 +202,10 @@ pub(super) async fn check(
     let updates = lines
         .iter()
         .filter_map(|l| match &l.outcome {
-            Line::Ready { key, .. } => own_current(&state, &market.id, Kind::Listing, key)
+            Line::Ready { key, .. } => state
+                .node
+                .own()
+                .current(&market.id, Kind::Listing, key)
                 .ok()
                 .flatten()
                 .map(|_| key.clone()),
@@ -411,23 +413,29 @@ async fn publish_all(
     let mut done = 0;
     let mut failed = Vec::new();
     for (key, listing) in listings {
-        let existing = own_current(&state, &market, Kind::Listing, &key)
+        let existing = state
+            .node
+            .own()
+            .current(&market, Kind::Listing, &key)
             .ok()
             .flatten()
             .and_then(|r| match r.payload.body {
                 Body::Listing(l) => Some(l),
                 _ => None,
             });
-        match put_body(
-            &state,
-            &market,
-            &key,
-            Body::Listing(merged(listing, existing)),
-        )
-        .await
+        match state
+            .node
+            .own()
+            .put(
+                &market,
+                &key,
+                Body::Listing(merged(listing, existing)),
+                None,
+            )
+            .await
         {
             Ok(_) => done += 1,
-            Err(e) => failed.push((key, e.message().to_owned())),
+            Err(e) => failed.push((key, e.to_string())),
         }
         if let Ok(mut job) = job.lock() {
             job.stage = Stage::Running { done };

@@ -12,12 +12,11 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{Listing, MAX_IMAGES, Unit};
 use smartket_protocol::{BlobId, Body, Kind, Market};
 
-use super::form::encode;
+use super::form::{encode, publish_refused};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
 use crate::api::ApiState;
-use crate::api::own::{own_current, put_body, tombstone};
 use crate::listing_rows::{FieldError, ListingRow, unit_code};
 
 /// The back office's listing pages live here.
@@ -46,7 +45,10 @@ fn own_listings(state: &ApiState, market: &Market) -> Vec<(String, Listing)> {
 }
 
 fn current(state: &ApiState, market: &Market, key: &str) -> Option<Listing> {
-    own_current(state, &market.id, Kind::Listing, key)
+    state
+        .node
+        .own()
+        .current(&market.id, Kind::Listing, key)
         .ok()
         .flatten()
         .and_then(|r| match r.payload.body {
@@ -75,9 +77,14 @@ async fn republish(
     listing: Listing,
     then: &str,
 ) -> Response {
-    match put_body(state, &market.id, key, Body::Listing(listing)).await {
+    match state
+        .node
+        .own()
+        .put(&market.id, key, Body::Listing(listing), None)
+        .await
+    {
         Ok(_) => Redirect::to(then).into_response(),
-        Err(e) => (e.status(), e.message().to_owned()).into_response(),
+        Err(e) => publish_refused(&e),
     }
 }
 
@@ -535,12 +542,17 @@ pub(super) async fn create(
     };
     match checked {
         Ok((key, listing)) => {
-            match put_body(&state, &market.id, &key, Body::Listing(listing)).await {
+            match state
+                .node
+                .own()
+                .put(&market.id, &key, Body::Listing(listing), None)
+                .await
+            {
                 Ok(_) => Redirect::to(&format!("{BASE}/{}?notice=listing-saved", encode(&key)))
                     .into_response(),
                 Err(e) => again(vec![FieldError {
                     field: "key",
-                    problem: crate::listing_rows::Problem::Protocol(e.message().to_owned()),
+                    problem: crate::listing_rows::Problem::Protocol(e.to_string()),
                 }]),
             }
         }
@@ -609,12 +621,15 @@ pub(super) async fn update(
         ..form.row
     };
     let outcome = match row.to_listing(&market, Some(&listing)) {
-        Ok((key, changed)) => put_body(&state, &market.id, &key, Body::Listing(changed))
+        Ok((key, changed)) => state
+            .node
+            .own()
+            .put(&market.id, &key, Body::Listing(changed), None)
             .await
             .map_err(|e| {
                 vec![FieldError {
                     field: "key",
-                    problem: crate::listing_rows::Problem::Protocol(e.message().to_owned()),
+                    problem: crate::listing_rows::Problem::Protocol(e.to_string()),
                 }]
             }),
         Err(errors) => Err(errors),
@@ -682,9 +697,14 @@ pub(super) async fn delete(State(state): State<ApiState>, Path(key): Path<String
     let Some(market) = market(&state) else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    match tombstone(&state, market.id, Kind::Listing, key).await {
+    match state
+        .node
+        .own()
+        .tombstone(&market.id, Kind::Listing, &key)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("{BASE}?notice=listing-deleted")).into_response(),
-        Err(e) => (e.status(), e.message().to_owned()).into_response(),
+        Err(e) => publish_refused(&e),
     }
 }
 
@@ -721,7 +741,7 @@ pub(super) async fn image_add(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Redirect::to(&format!("{here}?notice=picture-missing")).into_response();
     };
-    let id = match state.node.put_blob(bytes.to_vec()).await {
+    let id = match state.node.blobs().put(bytes.to_vec()).await {
         Ok((id, _)) => id,
         Err(e) => {
             tracing::info!("UI: picture refused: {e}");

@@ -20,7 +20,6 @@ use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::names::actor_name;
 use crate::api::ApiState;
-use crate::api::own::{put_body, tombstone};
 use crate::clock::now_ms;
 
 const HERE: &str = "/gestion/adhesions";
@@ -276,9 +275,14 @@ pub(super) async fn add(
         return refuse(tr.t("membership-bad-signature"));
     }
     let key = membership.slot_key();
-    match put_body(&state, &market, &key, Body::Membership(membership)).await {
+    match state
+        .node
+        .own()
+        .put(&market, &key, Body::Membership(membership), None)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("{HERE}?notice=membership-added")).into_response(),
-        Err(e) => refuse(e.message().to_owned()),
+        Err(e) => refuse(e.to_string()),
     }
 }
 
@@ -290,15 +294,13 @@ pub(super) async fn end(
     let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    match tombstone(
-        &state,
-        market,
-        Kind::Membership,
-        form.other.trim().to_owned(),
-    )
-    .await
+    match state
+        .node
+        .own()
+        .tombstone(&market, Kind::Membership, form.other.trim())
+        .await
     {
         Ok(()) => Redirect::to(&format!("{HERE}?notice=membership-ended")).into_response(),
-        Err(e) => (e.status(), e.message().to_owned()).into_response(),
+        Err(e) => super::form::publish_refused(&e),
     }
 }

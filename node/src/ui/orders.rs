@@ -12,14 +12,15 @@ use fluent_bundle::FluentValue;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use smartket_protocol::kinds::PaymentMeans;
-use smartket_protocol::messages::{OrderId, PaymentChoice};
+use smartket_protocol::messages::{Address, Contact, OrderId, PaymentChoice, Window};
 use smartket_protocol::{AuthorKey, Body, Kind};
 
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
 use crate::api::ApiState;
-use crate::api::orders::{CheckoutInput, ContactInput, DeliveryInput, SellerInput, place};
+use crate::orders::OrderError;
+use crate::orders::checkout::{CheckoutError, DeliveryRequest, SellerRequest};
 use crate::orders::db::Party;
 use crate::orders::payment::PaymentPart;
 use crate::orders::view::order_json;
@@ -174,16 +175,21 @@ fn next_window(slots: &[smartket_protocol::kinds::TimeSlot], now_ms: u64) -> Opt
     })
 }
 
-fn delivery_choice(value: Option<&String>) -> DeliveryInput {
+fn delivery_choice(value: Option<&String>) -> DeliveryRequest {
     let parts: Vec<&str> = value.map(|v| v.split(':').collect()).unwrap_or_default();
     match parts.as_slice() {
-        ["courier", courier, offer, from, to] => DeliveryInput::Courier {
-            courier: (*courier).to_owned(),
-            offer: (*offer).to_owned(),
-            from: from.parse().unwrap_or_default(),
-            to: to.parse().unwrap_or_default(),
+        ["courier", courier, offer, from, to] => match courier.parse() {
+            Ok(courier) => DeliveryRequest::Courier {
+                courier,
+                offer: (*offer).to_owned(),
+                window: Window {
+                    from: from.parse().unwrap_or_default(),
+                    to: to.parse().unwrap_or_default(),
+                },
+            },
+            Err(_) => DeliveryRequest::Pickup,
         },
-        _ => DeliveryInput::Pickup,
+        _ => DeliveryRequest::Pickup,
     }
 }
 
@@ -341,39 +347,42 @@ pub(super) async fn checkout(
     let sellers = form
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("pay-").map(|seller| (seller, v)))
-        .map(|(seller, pay)| {
-            (
-                seller.to_owned(),
-                SellerInput {
-                    delivery: delivery_choice(form.get(&format!("delivery-{seller}"))),
-                    payment: payment_choice(pay),
-                    note: None,
-                },
-            )
+        .filter_map(|(seller, pay)| {
+            let request = SellerRequest {
+                delivery: delivery_choice(form.get(&format!("delivery-{seller}"))),
+                payment: payment_choice(pay),
+                note: None,
+            };
+            seller
+                .parse::<AuthorKey>()
+                .ok()
+                .map(|seller| (seller, request))
         })
         .collect();
-    let input = CheckoutInput {
-        sellers,
-        contact: ContactInput {
-            name: field("name").unwrap_or_default(),
-            phone: field("phone"),
-            email: field("email"),
-        },
-        address: field("street").map(|street| crate::api::orders::AddressInput {
-            lines: vec![street],
-            postcode: field("postcode").unwrap_or_default(),
-            city: field("city").unwrap_or_default(),
-            country: None,
-            notes: None,
-        }),
-        accept_changes: form.contains_key("accept_changes"),
+    let contact = Contact {
+        name: field("name").unwrap_or_default(),
+        phone: field("phone"),
+        email: field("email"),
     };
-    match place(&state, input).await {
+    let address = field("street").map(|street| Address {
+        lines: vec![street],
+        postcode: field("postcode").unwrap_or_default(),
+        city: field("city").unwrap_or_default(),
+        country: "CH".into(),
+        notes: None,
+    });
+    let accept_changes = form.contains_key("accept_changes");
+    match state
+        .node
+        .orders()
+        .place(&sellers, &contact, address.as_ref(), accept_changes)
+        .await
+    {
         Ok(_) => Redirect::to("/commandes").into_response(),
-        Err(e) if e.code() == "basket_changed" => {
+        Err(OrderError::Checkout(CheckoutError::Changed(_))) => {
             basket_page(&state, tr, Some(tr.t("checkout-changed")), true)
         }
-        Err(e) => basket_page(&state, tr, Some(e.message().to_owned()), false),
+        Err(e) => basket_page(&state, tr, Some(e.to_string()), false),
     }
 }
 

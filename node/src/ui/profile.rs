@@ -17,7 +17,6 @@ use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use crate::api::ApiState;
-use crate::api::own::{own_current, put_body};
 
 const HERE: &str = "/gestion/profil";
 
@@ -384,7 +383,10 @@ fn local_currency(state: &ApiState) -> Option<String> {
 
 fn own_profile(state: &ApiState) -> Option<Profile> {
     let market = state.node.markets().first()?.id.clone();
-    match own_current(state, &market, Kind::Profile, "profile")
+    match state
+        .node
+        .own()
+        .current(&market, Kind::Profile, "profile")
         .ok()??
         .payload
         .body
@@ -450,14 +452,13 @@ pub(super) async fn save(
         };
         return render(&state, tr, &form, &[(field, reason(&e))], None);
     }
-    match put_body(&state, &market, "profile", Body::Profile(profile)).await {
+    match state
+        .node
+        .own()
+        .put(&market, "profile", Body::Profile(profile), None)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("{HERE}?notice=saved")).into_response(),
-        Err(e) => render(
-            &state,
-            tr,
-            &form,
-            &[("name_fr", e.message().to_owned())],
-            None,
-        ),
+        Err(e) => render(&state, tr, &form, &[("name_fr", e.to_string())], None),
     }
 }

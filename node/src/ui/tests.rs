@@ -7,9 +7,9 @@ use serde_json::json;
 use tower::ServiceExt;
 
 use super::i18n::Tr;
-use crate::api::records::Draft;
 use crate::api::{ApiState, router};
 use crate::daemon::Daemon;
+use crate::record_json::Draft;
 use smartket_protocol::Kind;
 
 pub(super) const TOKEN: &str = "ui-token";
@@ -41,7 +41,7 @@ pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
         draft(Kind::Profile, "profile").payload(&profile).unwrap(),
         draft(Kind::Listing, "tomme").payload(&listing).unwrap(),
     ] {
-        handle.publish_payload(payload).await.unwrap();
+        handle.own().publish(payload).await.unwrap();
     }
     (dir, daemon, router(state))
 }

@@ -12,7 +12,8 @@ use crate::daemon::Daemon;
 fn own_listing(daemon: &Daemon, key: &str) -> Option<smartket_protocol::kinds::Listing> {
     daemon
         .handle()
-        .own_records(Some(Kind::Listing))
+        .own()
+        .everywhere(Some(Kind::Listing))
         .into_iter()
         .find(|r| r.payload.key == key)
         .and_then(|r| match r.payload.body {
@@ -283,7 +284,7 @@ async fn a_csv_catalogue_is_checked_line_by_line_then_imported_with_its_progress
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     assert!(done.contains("197 annonces publiées"), "{done}");
-    let mine = daemon.handle().own_records(Some(Kind::Listing));
+    let mine = daemon.handle().own().everywhere(Some(Kind::Listing));
     assert_eq!(mine.len(), 198, "197 imported beside the tomme");
     for bad in ["fromage-17", "fromage-88", "fromage-150"] {
         assert!(own_listing(&daemon, bad).is_none(), "{bad} is not imported");
@@ -294,7 +295,10 @@ async fn a_csv_catalogue_is_checked_line_by_line_then_imported_with_its_progress
         StatusCode::SEE_OTHER,
         "a second click imports nothing more"
     );
-    assert_eq!(daemon.handle().own_records(Some(Kind::Listing)).len(), 198);
+    assert_eq!(
+        daemon.handle().own().everywhere(Some(Kind::Listing)).len(),
+        198
+    );
     super::tests::get_until(&app, "/recherche?q=alpage", "197 résultats").await;
     daemon.shutdown().await;
 }
@@ -328,7 +332,8 @@ async fn the_profile_is_published_from_its_form_keeping_the_node_s_key() {
     assert_eq!(location.as_deref(), Some("/gestion/profil?notice=saved"));
     let profile = daemon
         .handle()
-        .own_records(Some(Kind::Profile))
+        .own()
+        .everywhere(Some(Kind::Profile))
         .into_iter()
         .find_map(|r| match r.payload.body {
             RecordBody::Profile(p) => Some(p),
@@ -391,7 +396,8 @@ async fn a_platform_countersigns_a_membership_that_the_member_then_adds_and_ends
     assert!(
         member
             .handle()
-            .own_records(Some(Kind::Membership))
+            .own()
+            .everywhere(Some(Kind::Membership))
             .is_empty()
     );
 
@@ -404,7 +410,14 @@ async fn a_platform_countersigns_a_membership_that_the_member_then_adds_and_ends
         location.as_deref(),
         Some("/gestion/adhesions?notice=membership-added")
     );
-    assert_eq!(member.handle().own_records(Some(Kind::Membership)).len(), 1);
+    assert_eq!(
+        member
+            .handle()
+            .own()
+            .everywhere(Some(Kind::Membership))
+            .len(),
+        1
+    );
     let (_, page, _) = get(&member_app, "/gestion/adhesions", true, None).await;
     assert!(page.contains("publier des annonces pour moi"), "{page}");
 
@@ -418,7 +431,8 @@ async fn a_platform_countersigns_a_membership_that_the_member_then_adds_and_ends
     assert!(
         member
             .handle()
-            .own_records(Some(Kind::Membership))
+            .own()
+            .everywhere(Some(Kind::Membership))
             .is_empty()
     );
     platform.shutdown().await;

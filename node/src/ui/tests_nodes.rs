@@ -121,7 +121,12 @@ async fn a_courier_creates_changes_and_withdraws_a_delivery_offer_from_the_forms
         "{page}"
     );
     assert!(page.contains("value=\"1204, 1\""), "{page}");
-    assert!(handle.own_records(Some(Kind::DeliveryOffer)).is_empty());
+    assert!(
+        handle
+            .own()
+            .everywhere(Some(Kind::DeliveryOffer))
+            .is_empty()
+    );
 
     let (status, to, page) = post_form(&app, "/gestion/livraison/nouvelle", OFFER).await;
     assert_eq!(
@@ -132,7 +137,7 @@ async fn a_courier_creates_changes_and_withdraws_a_delivery_offer_from_the_forms
         ),
         "{page}"
     );
-    let offers = handle.own_records(Some(Kind::DeliveryOffer));
+    let offers = handle.own().everywhere(Some(Kind::DeliveryOffer));
     let RecordBody::DeliveryOffer(offer) = &offers[0].payload.body else {
         panic!("not an offer");
     };
@@ -181,7 +186,7 @@ async fn a_courier_creates_changes_and_withdraws_a_delivery_offer_from_the_forms
             Some("/gestion/livraison?notice=saved")
         )
     );
-    let offers = handle.own_records(Some(Kind::DeliveryOffer));
+    let offers = handle.own().everywhere(Some(Kind::DeliveryOffer));
     assert!(
         matches!(&offers[0].payload.body,
             RecordBody::DeliveryOffer(o) if o.fees.base == 950 && o.slots.len() == 2),
@@ -196,7 +201,12 @@ async fn a_courier_creates_changes_and_withdraws_a_delivery_offer_from_the_forms
             Some("/gestion/livraison?notice=deleted")
         )
     );
-    assert!(handle.own_records(Some(Kind::DeliveryOffer)).is_empty());
+    assert!(
+        handle
+            .own()
+            .everywhere(Some(Kind::DeliveryOffer))
+            .is_empty()
+    );
     let (_, list, _) = get(&app, "/gestion/livraison", true, None).await;
     assert!(list.contains("Aucune offre publiée."), "{list}");
     let (status, _, _) = get(&app, "/gestion/livraison/velo", true, None).await;
@@ -272,7 +282,7 @@ async fn the_job_board_shows_where_to_collect_and_deliver_and_links_the_order() 
 
 #[tokio::test]
 async fn a_certifier_issues_a_label_that_counts_once_trusted_and_revokes_it() {
-    use crate::api::records::Draft;
+    use crate::record_json::Draft;
     let (_dir, daemon, app) = node().await;
     let handle = daemon.handle();
     // A seller's listing, as gossip would have brought it: labels one gives oneself never count.
@@ -307,7 +317,7 @@ async fn a_certifier_issues_a_label_that_counts_once_trusted_and_revokes_it() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("id=\"label-error\""), "{page}");
-    assert!(handle.own_records(Some(Kind::Attestation)).is_empty());
+    assert!(handle.own().everywhere(Some(Kind::Attestation)).is_empty());
 
     let (status, to, page) = post_form(
         &app,
@@ -323,7 +333,7 @@ async fn a_certifier_issues_a_label_that_counts_once_trusted_and_revokes_it() {
         ),
         "{page}"
     );
-    let issued = handle.own_records(Some(Kind::Attestation));
+    let issued = handle.own().everywhere(Some(Kind::Attestation));
     assert_eq!(issued.len(), 1);
     assert!(
         matches!(&issued[0].payload.body, RecordBody::Attestation(a) if a.label == "bio"),
@@ -362,7 +372,7 @@ async fn a_certifier_issues_a_label_that_counts_once_trusted_and_revokes_it() {
             Some("/gestion/attestations?notice=revoked")
         )
     );
-    assert!(handle.own_records(Some(Kind::Attestation)).is_empty());
+    assert!(handle.own().everywhere(Some(Kind::Attestation)).is_empty());
     let (_, page, _) = get(&app, "/gestion/attestations", true, None).await;
     assert!(page.contains("Aucun label délivré."), "{page}");
     daemon.shutdown().await;

@@ -5,7 +5,7 @@ use serde_json::json;
 use smartket_protocol::Kind;
 
 use super::tests::{get, get_until, node};
-use crate::api::records::{Draft, attestation_key};
+use crate::record_json::{Draft, attestation_key};
 
 #[tokio::test]
 async fn an_offer_names_its_labels_issuers_and_links_the_seller_s_page() {
@@ -27,7 +27,7 @@ async fn an_offer_names_its_labels_issuers_and_links_the_seller_s_page() {
     )
     .payload(&attestation)
     .unwrap();
-    handle.publish_payload(payload).await.unwrap();
+    handle.own().publish(payload).await.unwrap();
 
     let page = get_until(&app, &format!("/annonce/{me}/tomme"), "grta").await;
     assert!(

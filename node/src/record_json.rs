@@ -10,7 +10,7 @@ use ciborium::Value as Cbor;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as JsonValue;
 use smartket_protocol::record::PROTOCOL_VERSION;
-use smartket_protocol::{AuthorKey, Kind, Payload, Record, RecordError};
+use smartket_protocol::{AuthorKey, Body, Kind, Payload, Record, RecordError};
 use utoipa::ToSchema;
 
 /// A record as the API shows it.
@@ -171,6 +171,22 @@ pub fn attestation_key(body: &JsonValue) -> Option<String> {
     cbor.deserialized::<smartket_protocol::kinds::Attestation>()
         .ok()
         .map(|a| a.slot_key())
+}
+
+/// Reads a JSON body of `kind` (byte fields as hex) as the protocol's body, through the
+/// decoder records from the network go through. The kind's field rules are checked when the
+/// record is signed.
+pub fn body_from_json(kind: Kind, body: &JsonValue) -> Result<Body, RecordError> {
+    if !body.is_object() {
+        return Err(RecordError::field("body", "must be a JSON object"));
+    }
+    let value = json_to_cbor(
+        body,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &byte_fields(kind, body),
+    )?;
+    Body::from_value(kind, value)
 }
 
 /// What a signed payload is built from.

@@ -1,0 +1,150 @@
+//! Network events to the services that own them (Lighthouse's router is the model): gossip to
+//! the ingest pipeline in batches, then its verdicts back to gossipsub; each protocol's inbound
+//! requests to its [`Responder`]; a new peer to the services that act on one.
+//!
+//! ```text
+//! NetworkEvent ─▶ GossipRecord ─▶ batch per market ─▶ Ingest ─▶ Accept / Ignore / Reject
+//!              ─▶ InboundRequest{Sync|Blob|Msg|Mailbox} ─▶ Syncer | Blobs | Orders | Mailbox
+//!              ─▶ PeerConnected ─▶ own records retried, mail collected, sync on connect
+//! ```
+//!
+//! Verdicts follow the ingest pipeline's rule: only bytes that are invalid whoever looks at
+//! them are rejected (the forwarder is penalised); refusals that depend on this node — its
+//! clock, its state, its disk — are ignored.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use libp2p::PeerId;
+use smartket_protocol::mailbox::{MailboxResponse, RefuseCode};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::background::Background;
+use crate::blobs::Blobs;
+use crate::ingest::{Ingest, Source, Verdict};
+use crate::mailbox::Mailbox;
+use crate::mailbox::client::Collector;
+use crate::network::{Client, MessageHandle, NetworkEvent, RequestKind, Responder, Validation};
+use crate::orders::Orders;
+use crate::own::OwnRecords;
+use crate::sync::Syncer;
+
+/// How many gossip records are verified and committed together.
+const GOSSIP_BATCH: usize = 64;
+
+/// What the router hands events to.
+pub(super) struct Router {
+    pub(super) ingest: Ingest,
+    pub(super) client: Client,
+    pub(super) own: OwnRecords,
+    pub(super) sync: Arc<Syncer>,
+    pub(super) blobs: Arc<Blobs>,
+    pub(super) orders: Orders,
+    pub(super) mailbox: Option<Arc<Mailbox>>,
+    pub(super) collector: Collector<Orders>,
+    /// Answers and sessions run here, so shutdown stops them.
+    pub(super) background: Background,
+}
+
+impl Router {
+    /// Runs until the network's event channel closes.
+    pub(super) async fn run(self, mut events: mpsc::Receiver<NetworkEvent>) {
+        while let Some(event) = events.recv().await {
+            let mut batch = Vec::new();
+            let mut next = Some(event);
+            while let Some(event) = next.take() {
+                match event {
+                    NetworkEvent::GossipRecord {
+                        market,
+                        data,
+                        message_id,
+                        ..
+                    } => batch.push((market, data, message_id)),
+                    NetworkEvent::PeerConnected(peer) => self.on_connected(peer).await,
+                    NetworkEvent::InboundRequest {
+                        peer,
+                        kind,
+                        bytes,
+                        reply,
+                    } => self.on_request(peer, kind, bytes, reply),
+                    other => tracing::debug!(?other, "network event"),
+                }
+                if batch.len() < GOSSIP_BATCH {
+                    next = events.try_recv().ok();
+                }
+            }
+            self.ingest_gossip(batch).await;
+        }
+    }
+
+    async fn on_connected(&self, peer: PeerId) {
+        tracing::debug!(%peer, "peer connected");
+        self.own.retry_unpublished().await;
+        let collector = self.collector.clone();
+        self.background.spawn(async move {
+            collector.collect_from(peer).await;
+        });
+        let sync = Arc::clone(&self.sync);
+        self.background
+            .spawn(async move { sync.on_connected(peer).await });
+    }
+
+    fn on_request(
+        &self,
+        peer: PeerId,
+        kind: RequestKind,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
+        match kind {
+            RequestKind::Sync => self.answer(&self.sync, peer, bytes, reply),
+            RequestKind::Blob => self.answer(&self.blobs, peer, bytes, reply),
+            RequestKind::Msg => self.answer(&self.orders, peer, bytes, reply),
+            RequestKind::Mailbox => match &self.mailbox {
+                Some(mailbox) => self.answer(mailbox, peer, bytes, reply),
+                None => {
+                    let refusal = MailboxResponse::Refused {
+                        code: RefuseCode::NoMailbox,
+                        reason: "this node keeps no mailboxes".into(),
+                    };
+                    let _ = reply.send(refusal.encode());
+                }
+            },
+        }
+    }
+
+    fn answer<R: Responder>(
+        &self,
+        responder: &R,
+        peer: PeerId,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
+        let responder = responder.clone();
+        self.background
+            .spawn(async move { responder.serve(peer, bytes, reply).await });
+    }
+
+    /// Ingests a batch of gossip, market by market, and reports each verdict to gossipsub.
+    async fn ingest_gossip(&self, batch: Vec<(String, Vec<u8>, MessageHandle)>) {
+        let mut by_market: BTreeMap<String, Vec<(Vec<u8>, MessageHandle)>> = BTreeMap::new();
+        for (market, data, id) in batch {
+            by_market.entry(market).or_default().push((data, id));
+        }
+        for (market, items) in by_market {
+            let (wires, ids): (Vec<_>, Vec<_>) = items.into_iter().unzip();
+            let verdicts = self
+                .ingest
+                .ingest_async(Source::Gossip, market, wires)
+                .await;
+            for (verdict, id) in verdicts.into_iter().zip(ids) {
+                let result = match verdict {
+                    Verdict::Accepted(_) => Validation::Accept,
+                    Verdict::Rejected(e) if e.blames_sender() => Validation::Reject,
+                    Verdict::Ignored(_) | Verdict::Rejected(_) => Validation::Ignore,
+                };
+                let _ = self.client.report_validation(id, result).await;
+            }
+        }
+    }
+}
