@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use smartket_node::api::{ApiState, router};
 use smartket_node::config::Config;
 use smartket_node::daemon::Daemon;
 
@@ -58,8 +57,9 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let token = "bench-token".to_owned();
-    let state = ApiState::new(handle.clone(), dir, token.clone(), addr).unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let access = smartket_node::http::access(addr, token.clone()).unwrap();
+    let app = smartket_node::http::router(handle.clone(), access);
+    tokio::spawn(async move { axum::serve(listener, app).await });
 
     let market_query = smartket_node::search::SearchQuery {
         market: MARKET.into(),

@@ -182,7 +182,7 @@ async fn main() {
     for _ in 0..100 {
         let sealed = sealed_order(&c_secret, reply, &away, &away_item);
         let now = smartket_node::clock::now_ms();
-        assert!(smartket_node::mailbox::client::deposit(&c, &away, &sealed, now).await);
+        assert!(smartket_node::mailbox::client::deposit(c.network(), &away, &sealed, now).await);
     }
     assert_eq!(k.status().await.mailbox.unwrap().waiting, 100);
     let seller = start(&away_dir, "producer").await;

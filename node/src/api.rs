@@ -1,9 +1,11 @@
-//! The node's local HTTP API: JSON under `/api/v1`, used by the web UI, the CLI and scripts.
+//! The node's local HTTP API: JSON under `/api/v1`, used by the CLI, scripts and the web UI's
+//! live parts. It knows nothing of the web UI; [`crate::http`] serves both behind one guard.
 //!
 //! ```text
 //! request ─▶ auth::guard (Host, Origin, token or session) ─▶ body limit of the route group
 //!         ─▶ node (info, status, settings, sync)   ─▶ Handle
-//!         ─▶ own (the actor's records, signed here) ─▶ Handle::publish_payload ─▶ ingest
+//!         ─▶ own (the actor's records, signed here) ─▶ OwnRecords ─▶ ingest
+//!         ─▶ orders (basket, checkout, steps)       ─▶ Orders
 //!         ─▶ catalogue (reads)                      ─▶ Store
 //!         ─▶ events (SSE)                           ◀─ StoreEvent broadcast
 //! ```
@@ -22,9 +24,7 @@ pub mod orders;
 pub mod own;
 pub mod search;
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,10 +36,10 @@ use utoipa_axum::routes;
 use smartket_protocol::blob::MAX_BLOB_BYTES;
 
 use crate::daemon::Handle;
-use crate::settings::{Settings, SettingsError};
+use crate::settings::Settings;
 
 pub use crate::record_json::{RecordJson, record_json};
-pub use auth::SESSION_COOKIE;
+pub use auth::{Access, AccessError, SESSION_COOKIE};
 pub use node::SyncStarted;
 pub use own::SubmitOutcome;
 
@@ -50,68 +50,22 @@ const MAX_JSON_BODY: usize = 64 * 1024;
 /// Largest body of routes that take none.
 const MAX_EMPTY_BODY: usize = 1024;
 
-/// Why the API could not be set up.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ApiSetupError {
-    /// The settings file.
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
-    /// The system's random source (for the one-time login token).
-    #[error("random source: {0}")]
-    Random(String),
-}
-
-/// What the API needs to answer.
+/// What the API's handlers answer from: the running node's services.
 #[derive(Clone)]
 pub struct ApiState {
     /// The running node.
     pub node: Handle,
-    /// The bearer token.
-    pub token: String,
-    /// The address the API is served on (for the Host and Origin checks).
-    pub addr: SocketAddr,
-    /// The data dir (settings file).
-    data_dir: PathBuf,
-    /// The owner's settings, as last saved.
-    settings: Arc<RwLock<Settings>>,
-    /// The one-time login token and the sessions opened with it.
-    sessions: Arc<auth::Sessions>,
-    /// The web UI's CSV imports: files checked and imports under way.
-    pub(crate) imports: Arc<crate::ui::import::Imports>,
 }
 
 impl ApiState {
-    /// The API state of `node`, whose data dir is `data_dir`, served on `addr`.
-    pub fn new(
-        node: Handle,
-        data_dir: &Path,
-        token: String,
-        addr: SocketAddr,
-    ) -> Result<ApiState, ApiSetupError> {
-        Ok(ApiState {
-            node,
-            token,
-            addr,
-            data_dir: data_dir.to_owned(),
-            settings: Arc::new(RwLock::new(Settings::load(data_dir)?)),
-            sessions: Arc::new(
-                auth::Sessions::new().map_err(|e| ApiSetupError::Random(e.to_string()))?,
-            ),
-            imports: Arc::default(),
-        })
+    /// The API of `node`.
+    pub fn new(node: Handle) -> ApiState {
+        ApiState { node }
     }
 
-    /// The link that logs a browser in once (`http://ADDR/login?token=…`); `None` once used.
-    pub fn login_link(&self) -> Option<String> {
-        self.sessions
-            .one_time_token()
-            .map(|t| format!("http://{}/login?token={t}", self.addr))
-    }
-
-    /// The owner's settings (trusted issuers, location, languages), for the search index too.
+    /// The owner's settings (trusted issuers, location, languages), as last saved.
     pub fn settings(&self) -> Settings {
-        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+        self.node.settings().get()
     }
 }
 
@@ -168,8 +122,9 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     routes().split_for_parts().1
 }
 
-/// Builds every route in one place: the guarded API, and the login link outside the guard.
-pub fn router(state: ApiState) -> Router {
+/// The API's routes with their OpenAPI document at `/api/v1/openapi.json`, behind `access`'s
+/// guard, and the login link outside it.
+pub fn router(state: ApiState, access: Access) -> Router {
     let (api, document) = routes().split_for_parts();
     let document = Arc::new(document);
     let api = api
@@ -182,15 +137,12 @@ pub fn router(state: ApiState) -> Router {
         )
         .fallback(errors::no_route)
         .method_not_allowed_fallback(errors::wrong_method)
-        .layer(middleware::from_fn_with_state(state.clone(), auth::guard));
-    let pages =
-        crate::ui::routes().layer(middleware::from_fn_with_state(state.clone(), auth::guard));
+        .layer(middleware::from_fn_with_state(access.clone(), auth::guard))
+        .with_state(state);
     Router::new()
         .route("/login", get(auth::login))
-        .merge(crate::ui::public_routes())
-        .merge(pages)
+        .with_state(access)
         .merge(api)
-        .with_state(state)
 }
 
 #[cfg(test)]

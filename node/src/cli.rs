@@ -13,7 +13,7 @@ use smartket_protocol::{AuthorKey, Body, Kind, Record, SecretKey};
 use crate::api::{RecordJson, SubmitOutcome};
 use crate::clock::now_ms;
 use crate::config::{self, Addr, Config, MarketEntry, Overrides};
-use crate::daemon::{self, Daemon, Status};
+use crate::daemon::{Daemon, Status};
 use crate::data_dir::DataDir;
 use crate::identity;
 use crate::ingest::{Ingest, Source};
@@ -282,7 +282,6 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     // Registered before anything starts: a Ctrl-C that arrives while the node is still coming
     // up must stop it cleanly, not kill it by the signal's default action.
     let stop = StopSignal::register().context("installing the Ctrl-C handler")?;
-    let token = identity::ensure_api_token(dir)?;
     let api_addr = config.api.listen;
     if !api_addr.ip().is_loopback() {
         eprintln!(
@@ -293,29 +292,26 @@ async fn run_node(dir: &Path, flags: &Overrides) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(api_addr)
         .await
         .map_err(|e| port_error("API", &api_addr.to_string(), e))?;
-    let api_addr = listener.local_addr()?;
     let daemon = Daemon::start(dir, config).await?;
     let handle = daemon.handle();
-    let state = crate::api::ApiState::new(handle.clone(), dir, token, api_addr)?;
-    let login = state.login_link();
-    let router = crate::api::router(state);
-    let api_task = tokio::spawn(async move { axum::serve(listener, router).await });
+    let served = crate::http::serve(dir, handle.clone(), listener).await?;
+    let api_addr = served.addr;
     println!("smartket node {} running", handle.author());
     println!("  peer id  {}", handle.peer_id());
     let addr_file = dir.join(API_ADDR_FILE);
     std::fs::write(&addr_file, api_addr.to_string())
         .with_context(|| format!("writing {}", addr_file.display()))?;
     println!("  API      http://{api_addr}/api/v1/status");
-    if let Some(login) = login {
+    if let Some(login) = served.access.login_link() {
         println!("  login    {login}");
     }
-    for addr in wait_for_listen_addrs(&handle).await {
+    for addr in handle.listen_addrs().await {
         println!("  listen   {addr}/p2p/{}", handle.peer_id());
     }
     println!("Press Ctrl-C to stop.");
     stop.wait().await;
     println!("Stopping…");
-    api_task.abort();
+    served.stop();
     let _ = std::fs::remove_file(&addr_file);
     daemon.shutdown().await;
     println!("Stopped cleanly.");
@@ -364,17 +360,6 @@ impl StopSignal {
 
 /// The swarm reports its listen addresses a moment after start; wait for them (bounded) so the
 /// addresses printed are the real ones, with the ports the OS chose.
-async fn wait_for_listen_addrs(handle: &daemon::Handle) -> Vec<libp2p::Multiaddr> {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let addrs = handle.network().listen_addrs().await.unwrap_or_default();
-        if !addrs.is_empty() || tokio::time::Instant::now() > deadline {
-            return addrs;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
 fn port_error(what: &str, addr: &str, e: std::io::Error) -> anyhow::Error {
     if e.kind() == std::io::ErrorKind::AddrInUse {
         anyhow::anyhow!(

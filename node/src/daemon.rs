@@ -337,6 +337,19 @@ impl Handle {
         self.inner.ingest.subscribe()
     }
 
+    /// The addresses the node listens on, waiting up to five seconds for the first (the OS
+    /// picks a port asked as 0 a moment after start); empty when none came.
+    pub async fn listen_addrs(&self) -> Vec<Multiaddr> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let addrs = self.inner.client.listen_addrs().await.unwrap_or_default();
+            if !addrs.is_empty() || tokio::time::Instant::now() > deadline {
+                return addrs;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// The network client.
     pub fn network(&self) -> &Client {
         &self.inner.client
@@ -383,6 +396,12 @@ impl Handle {
             scope,
             until,
         )
+    }
+
+    /// Runs `task` among the node's background tasks, so that shutdown stops it (a CSV import
+    /// under way, for one).
+    pub fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.inner.background.spawn(task);
     }
 
     /// Starts syncing with every connected peer in the background unless a run is going;

@@ -12,6 +12,7 @@ pub mod config;
 pub mod daemon;
 pub mod data_dir;
 pub mod demo;
+pub mod http;
 pub mod identity;
 pub mod ingest;
 pub mod listing_rows;

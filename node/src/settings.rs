@@ -174,42 +174,6 @@ impl Settings {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_survive_a_save_and_load() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
-        let settings = Settings {
-            trusted_issuers: vec!["ab".repeat(32)],
-            location: Some(Location {
-                lat: 46.2,
-                lon: 6.14,
-                postcode: Some("1205".into()),
-            }),
-            languages: vec!["fr".into(), "en".into()],
-        };
-        settings.save(dir.path()).unwrap();
-        assert_eq!(Settings::load(dir.path()).unwrap(), settings);
-    }
-
-    #[test]
-    fn an_out_of_range_latitude_is_refused_with_its_field() {
-        let settings = Settings {
-            location: Some(Location {
-                lat: 91.0,
-                lon: 6.0,
-                postcode: None,
-            }),
-            ..Settings::default()
-        };
-        let err = settings.validate().unwrap_err().to_string();
-        assert!(err.contains("location.lat"), "{err}");
-    }
-}
-
 /// The settings in use, and the file they are kept in: read once at start, replaced as a
 /// whole by [`OwnerSettings::save`].
 pub struct OwnerSettings {
@@ -249,5 +213,41 @@ impl OwnerSettings {
             *current = settings;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_a_save_and_load() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
+        let settings = Settings {
+            trusted_issuers: vec!["ab".repeat(32)],
+            location: Some(Location {
+                lat: 46.2,
+                lon: 6.14,
+                postcode: Some("1205".into()),
+            }),
+            languages: vec!["fr".into(), "en".into()],
+        };
+        settings.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), settings);
+    }
+
+    #[test]
+    fn an_out_of_range_latitude_is_refused_with_its_field() {
+        let settings = Settings {
+            location: Some(Location {
+                lat: 91.0,
+                lon: 6.0,
+                postcode: None,
+            }),
+            ..Settings::default()
+        };
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("location.lat"), "{err}");
     }
 }

@@ -320,6 +320,27 @@ impl Store {
         })
     }
 
+    /// The current attestations about `subject` in `market` from every issuer (only those
+    /// valid at `now_ms` when `only_valid`).
+    pub fn attestations_about(
+        &self,
+        market: &str,
+        subject: &smartket_protocol::kinds::Subject,
+        only_valid: bool,
+        now_ms: u64,
+    ) -> Result<Vec<Record>, StoreError> {
+        Ok(self
+            .current_in_market(market, Some(Kind::Attestation))?
+            .into_iter()
+            .filter(|r| match &r.payload.body {
+                smartket_protocol::Body::Attestation(a) => {
+                    &a.subject == subject && (!only_valid || a.is_valid_at(now_ms))
+                }
+                _ => false,
+            })
+            .collect())
+    }
+
     /// A market's current, unexpired records of one kind, or of every kind but tombstones, in
     /// (rev, id) order.
     pub fn current_in_market(

@@ -762,6 +762,12 @@ fn asked_for(wire: &[u8], asked: &[RecordId]) -> bool {
         .unwrap_or(false)
 }
 
+impl crate::network::Responder for Arc<Syncer> {
+    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        Syncer::serve(self, peer, bytes, reply).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -782,11 +788,5 @@ mod tests {
             Running::claim(&set, a).is_some(),
             "the claim ends with its session"
         );
-    }
-}
-
-impl crate::network::Responder for Arc<Syncer> {
-    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        Syncer::serve(self, peer, bytes, reply).await
     }
 }

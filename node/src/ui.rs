@@ -37,7 +37,7 @@ mod courier;
 mod dates;
 mod form;
 pub mod i18n;
-pub(crate) mod import;
+mod import;
 mod layout;
 mod listings;
 mod memberships;
@@ -64,7 +64,10 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use smartket_protocol::blob::MAX_BLOB_BYTES;
 
-use crate::api::ApiState;
+use std::sync::Arc;
+
+use crate::daemon::Handle;
+use crate::settings::Settings;
 
 const STYLE: &str = include_str!("../../web-ui/static/style.css");
 const SCRIPT: &str = include_str!("../../web-ui/static/app.js");
@@ -89,8 +92,32 @@ async fn script() -> impl IntoResponse {
     )
 }
 
-/// The UI's routes (guarded by the caller with the API's guard).
-pub fn routes() -> Router<ApiState> {
+/// What the pages answer from: the running node's services, and the CSV imports under way.
+#[derive(Clone)]
+pub struct UiState {
+    /// The running node.
+    pub(crate) node: Handle,
+    /// The web UI's CSV imports: files checked and imports under way.
+    imports: Arc<import::Imports>,
+}
+
+impl UiState {
+    /// The pages of `node`.
+    pub fn new(node: Handle) -> UiState {
+        UiState {
+            node,
+            imports: Arc::default(),
+        }
+    }
+
+    /// The owner's settings, as last saved.
+    pub(crate) fn settings(&self) -> Settings {
+        self.node.settings().get()
+    }
+}
+
+/// The UI's pages (the caller puts them behind the API's guard).
+pub fn routes(state: UiState) -> Router {
     Router::new()
         .route("/", get(shop::home))
         .route("/recherche", get(shop::search))
@@ -173,13 +200,14 @@ pub fn routes() -> Router<ApiState> {
         )
         .route("/etat", get(status::status_show))
         .route("/etat/synchroniser", post(status::sync_start))
+        .with_state(state)
 }
 
 /// The largest catalogue file accepted (5 000 listings of long descriptions fit).
 const MAX_CSV_BYTES: usize = 8 * 1024 * 1024;
 
 /// The stylesheet, served without a session (the login page needs it too).
-pub fn public_routes() -> Router<ApiState> {
+pub fn public_routes() -> Router {
     Router::new()
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))

@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -20,11 +20,60 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::ApiState;
 use super::errors::{ApiError, Query};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "smartket_session";
+
+/// Why access to the node could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccessError {
+    /// The system's random source (for the one-time login token).
+    #[error("random source: {0}")]
+    Random(String),
+}
+
+/// What the guard and the login link check requests against: the address the node is served
+/// on, the bearer token, and the login sessions. Cheap to clone.
+#[derive(Clone)]
+pub struct Access {
+    addr: SocketAddr,
+    token: String,
+    sessions: Arc<Sessions>,
+    /// What a browser that is not logged in sees instead of a page (the web UI's own page, so
+    /// that this module knows nothing of the UI).
+    not_logged_in: fn(&HeaderMap) -> Response,
+}
+
+impl Access {
+    /// Access to a node served on `addr` with bearer `token`; browsers without a session see
+    /// `not_logged_in`.
+    pub fn new(
+        addr: SocketAddr,
+        token: String,
+        not_logged_in: fn(&HeaderMap) -> Response,
+    ) -> Result<Access, AccessError> {
+        Ok(Access {
+            addr,
+            token,
+            sessions: Arc::new(Sessions::new().map_err(|e| AccessError::Random(e.to_string()))?),
+            not_logged_in,
+        })
+    }
+
+    /// The address the node is served on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The link that logs a browser in once (`http://ADDR/login?token=…`); `None` once used.
+    pub fn login_link(&self) -> Option<String> {
+        self.sessions
+            .one_time_token()
+            .map(|t| format!("http://{}/login?token={t}", self.addr))
+    }
+}
 
 /// The login state: the one-time token of the link `smartket run` prints, and the sessions
 /// opened with it. Sessions live in memory only: a restarted node prints a new link.
@@ -157,8 +206,8 @@ fn session_of(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, value)| value)
 }
 
-/// The checks every API route passes first.
-pub async fn guard(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+/// The checks every API route and page passes first.
+pub async fn guard(State(state): State<Access>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if !host_allowed(state.addr, headers) {
         return forbidden_host();
@@ -179,7 +228,7 @@ pub async fn guard(State(state): State<ApiState>, request: Request, next: Next) 
     let session = session_of(headers).is_some_and(|s| state.sessions.is_open(s));
     if !bearer && !session {
         if !request.uri().path().starts_with("/api/") {
-            return crate::ui::not_logged_in(request.headers());
+            return (state.not_logged_in)(request.headers());
         }
         return ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -214,7 +263,7 @@ pub struct LoginQuery {
     )
 )]
 pub async fn login(
-    State(state): State<ApiState>,
+    State(state): State<Access>,
     headers: HeaderMap,
     Query(query): Query<LoginQuery>,
 ) -> Response {

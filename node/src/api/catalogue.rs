@@ -267,27 +267,6 @@ pub struct SubjectQuery {
     limit: Option<usize>,
 }
 
-/// The current attestations about `subject` from every issuer (only those valid now when
-/// `only_valid`).
-pub(crate) fn attestations_about(
-    state: &ApiState,
-    market: &str,
-    subject: &Subject,
-    only_valid: bool,
-) -> Result<Vec<Record>, crate::store::StoreError> {
-    let now = now_ms();
-    Ok(state
-        .node
-        .store()
-        .current_in_market(market, Some(Kind::Attestation))?
-        .into_iter()
-        .filter(|r| match &r.payload.body {
-            Body::Attestation(a) => &a.subject == subject && (!only_valid || a.is_valid_at(now)),
-            _ => false,
-        })
-        .collect())
-}
-
 /// Current attestations about an actor or a listing, from every issuer (the client decides which
 /// issuers it trusts; `GET /api/v1/settings` lists the owner's).
 #[utoipa::path(get, path = "/api/v1/attestations", tag = "catalogue", params(SubjectQuery),
@@ -302,7 +281,12 @@ pub async fn attestations_index(
         Some(key) => Subject::Listing { author, key },
         None => Subject::Actor { key: author },
     };
-    let attestations = attestations_about(&state, &market, &subject, query.valid.unwrap_or(true))?;
+    let attestations = state.node.store().attestations_about(
+        &market,
+        &subject,
+        query.valid.unwrap_or(true),
+        now_ms(),
+    )?;
     Ok(Json(
         page(query.offset, query.limit).of(&attestations, record_json),
     ))

@@ -100,7 +100,10 @@ pub async fn settings_update(
     State(state): State<ApiState>,
     Json(settings): Json<Settings>,
 ) -> Result<Json<Settings>, ApiError> {
-    save_settings(&state, settings.clone())
+    state
+        .node
+        .settings()
+        .save(settings.clone())
         .await
         .map_err(|e| match e {
             SettingsError::Invalid { .. } => ApiError::new(
@@ -118,29 +121,6 @@ pub async fn settings_update(
             }
         })?;
     Ok(Json(settings))
-}
-
-/// Checks the settings, writes them to the data dir and puts them in use: the API's `PUT` and
-/// the settings page both come here, so both refuse the same values.
-pub(crate) async fn save_settings(
-    state: &ApiState,
-    settings: Settings,
-) -> Result<(), SettingsError> {
-    settings.validate()?;
-    let data_dir = state.data_dir.clone();
-    let path = crate::data_dir::DataDir::new(&data_dir).settings();
-    let saved = settings.clone();
-    tokio::task::spawn_blocking(move || saved.save(&data_dir))
-        .await
-        .map_err(|e| SettingsError::Io {
-            path,
-            source: std::io::Error::other(e),
-        })
-        .and_then(|r| r)?;
-    if let Ok(mut current) = state.settings.write() {
-        *current = settings;
-    }
-    Ok(())
 }
 
 /// Answer to `POST /api/v1/sync`.

@@ -11,7 +11,7 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use super::{ApiState, router};
+use super::Access;
 use crate::daemon::Daemon;
 use crate::settings::Settings;
 
@@ -20,7 +20,7 @@ const TOKEN: &str = "test-token";
 struct TestNode {
     dir: tempfile::TempDir,
     daemon: Daemon,
-    state: ApiState,
+    access: Access,
     router: Router,
 }
 
@@ -28,12 +28,12 @@ impl TestNode {
     async fn start() -> TestNode {
         let (dir, daemon) = crate::daemon::test_daemon().await;
         let addr: SocketAddr = "127.0.0.1:8417".parse().unwrap();
-        let state = ApiState::new(daemon.handle(), dir.path(), TOKEN.into(), addr).unwrap();
-        let router = router(state.clone());
+        let access = crate::http::access(addr, TOKEN.into()).unwrap();
+        let router = crate::http::router(daemon.handle(), access.clone());
         TestNode {
             dir,
             daemon,
-            state,
+            access,
             router,
         }
     }
@@ -140,10 +140,13 @@ async fn a_foreign_origin_cannot_change_state_but_the_node_s_own_pages_can() {
     let (status, _, body) = node.send(put("https://evil.example")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(error_code(&body), "forbidden_origin");
-    assert_eq!(node.state.settings(), Settings::default());
+    assert_eq!(node.daemon.handle().settings().get(), Settings::default());
     let (status, _, _) = node.send(put("http://127.0.0.1:8417")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(node.state.settings().languages, vec!["fr".to_owned()]);
+    assert_eq!(
+        node.daemon.handle().settings().get().languages,
+        vec!["fr".to_owned()]
+    );
     node.stop().await;
 }
 
@@ -223,7 +226,7 @@ async fn unknown_ids_and_routes_answer_404_in_the_error_shape() {
 #[tokio::test]
 async fn the_login_link_opens_a_session_once_and_never_again() {
     let node = TestNode::start().await;
-    let link = node.state.login_link().unwrap();
+    let link = node.access.login_link().unwrap();
     let path = link.strip_prefix("http://127.0.0.1:8417").unwrap();
     let login = || {
         Request::get(path)
@@ -246,12 +249,12 @@ async fn the_login_link_opens_a_session_once_and_never_again() {
         .unwrap();
     let (status, _, body) = node.send(with_cookie).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["author"], node.state.node.author().to_hex());
+    assert_eq!(body["author"], node.daemon.handle().author().to_hex());
 
     let (status, _, body) = node.send(login()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(&body), "login_token_used");
-    assert!(node.state.login_link().is_none());
+    assert!(node.access.login_link().is_none());
 
     let forged = Request::get("/api/v1/node")
         .header(header::HOST, "127.0.0.1:8417")
@@ -268,7 +271,7 @@ async fn the_login_link_opens_a_session_once_and_never_again() {
 #[tokio::test]
 async fn a_listing_goes_through_create_read_stock_update_and_delete() {
     let node = TestNode::start().await;
-    let me = node.state.node.author().to_hex();
+    let me = node.daemon.handle().author().to_hex();
     let create = json!({ "key": "tomates", "body": listing_body("Tomates", 450) });
     let (status, created) = node
         .call(Method::POST, "/api/v1/own/listings", Some(create.clone()))
@@ -373,12 +376,12 @@ async fn the_profile_is_published_with_the_node_s_encryption_key() {
         .call(Method::PUT, "/api/v1/own/profile", Some(profile))
         .await;
     assert_eq!(status, StatusCode::OK, "{published}");
-    let enc_key = node.state.node.encryption_key().public().to_hex();
+    let enc_key = node.daemon.handle().encryption_key().public().to_hex();
     assert_eq!(published["body"]["enc_key"], enc_key);
     let (status, shown) = node.get("/api/v1/own/profile").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(shown["id"], published["id"]);
-    let me = node.state.node.author().to_hex();
+    let me = node.daemon.handle().author().to_hex();
     let (_, seller) = node.get(&format!("/api/v1/sellers/{me}")).await;
     assert_eq!(seller["profile"]["id"], published["id"]);
     node.stop().await;
@@ -598,7 +601,7 @@ fn foreign_seller(node: &TestNode) -> smartket_protocol::AuthorKey {
     .into_iter()
     .map(|payload| Record::sign(&secret, payload).unwrap())
     .collect();
-    node.state.node.store().commit(records).unwrap();
+    node.daemon.handle().store().commit(records).unwrap();
     secret.public()
 }
 
@@ -644,7 +647,7 @@ async fn search_counts_labels_from_the_settings_trusted_issuers_and_measures_fro
     let (_, untrusted) = node.get("/api/v1/search?q=tomme&labels=organic").await;
     assert_eq!(untrusted["total"], 0);
 
-    let me = node.state.node.author().to_hex();
+    let me = node.daemon.handle().author().to_hex();
     let settings = json!({ "trusted_issuers": [me],
         "location": { "lat": 46.2010, "lon": 6.1460, "postcode": "1204" } });
     let (status, saved) = node

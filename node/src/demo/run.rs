@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use smartket_protocol::kinds::Profile;
 use smartket_protocol::{Body, Kind, Payload};
-use tokio::task::JoinHandle;
 
 use super::seed::{Seed, SeedActor, SeedError, SeedRole, demo_secret};
-use crate::api::{ApiState, router};
 use crate::config::Config;
 use crate::daemon::{Daemon, Handle, StartError};
+use crate::http::{self, Served};
 use crate::identity;
 use crate::ingest::Verdict;
 use crate::settings::{Location, Settings};
@@ -62,7 +61,7 @@ pub struct DemoNode {
     /// Its API address.
     pub api: std::net::SocketAddr,
     daemon: Daemon,
-    server: JoinHandle<()>,
+    server: Served,
 }
 
 /// The running demo.
@@ -137,49 +136,27 @@ async fn start_node(
         })
 }
 
-/// Serves `daemon`'s API on `port` (or any free port when it is taken).
-async fn serve(
-    dir: &Path,
-    handle: Handle,
-    port: u16,
-) -> Result<(ApiState, std::net::SocketAddr, JoinHandle<()>), DemoError> {
+/// Serves `handle`'s API and web UI on `port` (or any free port when it is taken).
+async fn serve(dir: &Path, handle: Handle, port: u16) -> Result<Served, DemoError> {
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         Ok(listener) => listener,
         Err(_) => tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .map_err(|e| DemoError::Other(format!("binding an API port: {e}")))?,
     };
-    let addr = listener
-        .local_addr()
-        .map_err(|e| DemoError::Other(format!("API address: {e}")))?;
-    let token = identity::ensure_api_token(dir).map_err(|e| DemoError::Other(e.to_string()))?;
-    let state = ApiState::new(handle, dir, token, addr)
-        .map_err(|e| DemoError::Other(format!("API: {e}")))?;
-    let app = router(state.clone());
-    let server = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::warn!("demo API stopped: {e}");
-        }
-    });
-    Ok((state, addr, server))
+    http::serve(dir, handle, listener)
+        .await
+        .map_err(|e| DemoError::Other(format!("API: {e}")))
 }
 
+/// The cooperative's first listen address, to give the others as their bootstrap node.
 async fn listen_addr(handle: &Handle) -> Result<String, DemoError> {
-    for _ in 0..100 {
-        if let Some(addr) = handle
-            .network()
-            .listen_addrs()
-            .await
-            .ok()
-            .and_then(|a| a.into_iter().next())
-        {
-            return Ok(format!("{addr}/p2p/{}", handle.peer_id()));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    match handle.listen_addrs().await.into_iter().next() {
+        Some(addr) => Ok(format!("{addr}/p2p/{}", handle.peer_id())),
+        None => Err(DemoError::Other(
+            "the cooperative has no listen address".into(),
+        )),
     }
-    Err(DemoError::Other(
-        "the cooperative has no listen address".into(),
-    ))
 }
 
 /// Publishes `actor`'s records (and stores its pictures) through `handle`, signed with the
@@ -269,13 +246,13 @@ pub async fn start(
     )
     .await?;
     let bootstrap = vec![listen_addr(&coop.handle()).await?];
-    let (state, api, server) = serve(&coop_dir, coop.handle(), base_port).await?;
+    let server = serve(&coop_dir, coop.handle(), base_port).await?;
     nodes.push(DemoNode {
         slug: COOPERATIVE.into(),
         role: "cooperative".into(),
         name: "Coopérative du marché".into(),
-        login: state.login_link(),
-        api,
+        login: server.access.login_link(),
+        api: server.addr,
         daemon: coop,
         server,
     });
@@ -328,13 +305,13 @@ pub async fn start(
             0 => 0,
             base => base.saturating_add(nodes.len() as u16),
         };
-        let (state, api, server) = serve(&dir, handle, port).await?;
+        let server = serve(&dir, handle, port).await?;
         nodes.push(DemoNode {
             slug: actor.slug.clone(),
             role: role.into(),
             name,
-            login: state.login_link(),
-            api,
+            login: server.access.login_link(),
+            api: server.addr,
             daemon,
             server,
         });
@@ -347,7 +324,7 @@ impl Demo {
     /// Stops every node: the APIs, then the daemons (each closes its databases).
     pub async fn shutdown(self) {
         for node in self.nodes.into_iter().rev() {
-            node.server.abort();
+            node.server.stop();
             node.daemon.shutdown().await;
         }
     }

@@ -141,7 +141,7 @@ async fn a_replayed_order_is_a_duplicate_and_a_reused_order_id_is_refused() {
     let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
     let orders = handle.orders();
     assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
-    assert_eq!(stage(&orders, &order.order_id), "placed");
+    assert_eq!(stage(orders, &order.order_id), "placed");
     // The same bytes again (a replay, or the mailbox copy after the direct one).
     assert_eq!(
         orders.receive(&sealed).await.unwrap(),
@@ -215,7 +215,7 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
             ..
         }
     ));
-    assert_eq!(stage(&orders, &order.order_id), "placed");
+    assert_eq!(stage(orders, &order.order_id), "placed");
     // The consumer may cancel before acceptance; after that nothing moves.
     let (cancel_id, cancel) = consumer.seal_to(
         &handle,
@@ -227,7 +227,7 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
         ),
     );
     assert_eq!(orders.receive(&cancel).await.unwrap(), MsgResponse::Stored);
-    assert_eq!(stage(&orders, &order.order_id), "cancelled");
+    assert_eq!(stage(orders, &order.order_id), "cancelled");
     let (_, late) = consumer.seal_to(&handle, step(cancel_id, Step::Completed));
     let answer = orders.receive(&late).await.unwrap();
     assert!(

@@ -14,13 +14,13 @@ use smartket_protocol::kinds::common::{validate_ident, validate_url};
 use smartket_protocol::kinds::{Attestation, MAX_EVIDENCE_BYTES, MAX_LABEL_BYTES, Subject};
 use smartket_protocol::{AuthorKey, Body, Kind, Record};
 
+use super::UiState;
 use super::dates::{date, parse_date};
 use super::form::{Errors, HtmlForm, described_by, error, form_status, invalid, publish_status};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::names::actor_name;
 use super::shop::pick;
-use crate::api::ApiState;
 use crate::clock::now_ms;
 use crate::own::PublishError;
 use crate::record_json::body_from_json;
@@ -63,7 +63,7 @@ pub(super) struct RevokeForm {
 }
 
 /// The title of a listing slot in the reader's language, when the store holds it.
-fn listing_title(state: &ApiState, tr: Tr, author: &AuthorKey, key: &str) -> Option<String> {
+fn listing_title(state: &UiState, tr: Tr, author: &AuthorKey, key: &str) -> Option<String> {
     match super::names::current_body(state, author, Kind::Listing, key)? {
         Body::Listing(l) => Some(pick(&l.title, tr).to_owned()),
         _ => None,
@@ -71,7 +71,7 @@ fn listing_title(state: &ApiState, tr: Tr, author: &AuthorKey, key: &str) -> Opt
 }
 
 /// Who or what a label is about, for people.
-fn subject_name(state: &ApiState, tr: Tr, subject: &Subject) -> String {
+fn subject_name(state: &UiState, tr: Tr, subject: &Subject) -> String {
     match subject {
         Subject::Actor { key } => actor_name(state, tr, key),
         Subject::Listing { author, key } => {
@@ -85,7 +85,7 @@ fn subject_name(state: &ApiState, tr: Tr, subject: &Subject) -> String {
 type Choices = Vec<(String, String)>;
 
 /// The actors and listings the subject list offers.
-fn subjects(state: &ApiState, tr: Tr) -> (Choices, Choices) {
+fn subjects(state: &UiState, tr: Tr) -> (Choices, Choices) {
     let (mut actors, mut listings) = (Vec::new(), Vec::new());
     let store = state.node.store();
     for market in state.node.markets() {
@@ -122,7 +122,7 @@ fn subjects(state: &ApiState, tr: Tr) -> (Choices, Choices) {
     (actors, listings)
 }
 
-fn issued_list(state: &ApiState, tr: Tr) -> Markup {
+fn issued_list(state: &UiState, tr: Tr) -> Markup {
     let mut issued: Vec<(Record, Attestation)> = state
         .node
         .own()
@@ -175,7 +175,7 @@ fn issued_list(state: &ApiState, tr: Tr) -> Markup {
     }
 }
 
-fn issue_form(state: &ApiState, tr: Tr, form: &IssueForm, errors: &Errors) -> Markup {
+fn issue_form(state: &UiState, tr: Tr, form: &IssueForm, errors: &Errors) -> Markup {
     let (actors, listings) = subjects(state, tr);
     let field = |name: &'static str, label: String, value: &str, help: Option<String>| {
         html! {
@@ -241,7 +241,7 @@ fn issue_form(state: &ApiState, tr: Tr, form: &IssueForm, errors: &Errors) -> Ma
 }
 
 fn attestations_page(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &IssueForm,
     errors: &Errors,
@@ -267,7 +267,7 @@ fn attestations_page(
 
 /// The labels issued, and the form to issue one.
 pub(super) async fn attestations_index(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -351,7 +351,7 @@ fn read(tr: Tr, form: &IssueForm, now: u64) -> Result<JsonValue, Errors> {
 
 /// Issues a label and shows the list with it.
 pub(super) async fn attestation_issue(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<IssueForm>,
 ) -> Response {
@@ -393,7 +393,7 @@ pub(super) async fn attestation_issue(
 
 /// Revokes a label: a tombstone of its slot.
 pub(super) async fn attestation_revoke(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<RevokeForm>,
 ) -> Response {

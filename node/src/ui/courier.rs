@@ -15,6 +15,7 @@ use smartket_protocol::kinds::{DeliveryOffer, TimeSlot, Weekday};
 use smartket_protocol::messages::Address;
 use smartket_protocol::{Body, Kind, Record};
 
+use super::UiState;
 use super::dates::{clock, date_time, parse_minutes};
 use super::form::{
     Errors, HtmlForm, described_by, encode, error, form_status, invalid, publish_status,
@@ -22,7 +23,6 @@ use super::form::{
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{pick, price};
-use crate::api::ApiState;
 use crate::money;
 use crate::orders::db::Party;
 use crate::orders::view::stage_name;
@@ -86,7 +86,7 @@ struct OfferForm {
     extras: [String; 7],
 }
 
-fn currency_digits(state: &ApiState, code: &str) -> Option<u8> {
+fn currency_digits(state: &UiState, code: &str) -> Option<u8> {
     state
         .node
         .markets()
@@ -97,13 +97,13 @@ fn currency_digits(state: &ApiState, code: &str) -> Option<u8> {
         .map(|c| c.digits)
 }
 
-fn amount_text(state: &ApiState, amount: u64, currency: &str) -> String {
+fn amount_text(state: &UiState, amount: u64, currency: &str) -> String {
     money::plain(amount, currency_digits(state, currency).unwrap_or(2))
 }
 
 impl OfferForm {
     /// An empty offer in the market's base currency, delivering weekdays by cargo bike.
-    fn blank(state: &ApiState) -> OfferForm {
+    fn blank(state: &UiState) -> OfferForm {
         let currency = state
             .node
             .markets()
@@ -122,7 +122,7 @@ impl OfferForm {
         }
     }
 
-    fn of(state: &ApiState, key: &str, offer: &DeliveryOffer) -> OfferForm {
+    fn of(state: &UiState, key: &str, offer: &DeliveryOffer) -> OfferForm {
         let mut form = OfferForm::blank(state);
         form.key = key.to_owned();
         form.note_fr = offer.note.get("fr").cloned().unwrap_or_default();
@@ -227,7 +227,7 @@ fn extra_slots(offer: Option<&DeliveryOffer>, day: Weekday) -> Vec<TimeSlot> {
 /// The offer's body, as `spec/kinds.md` spells it, or the fields the form got wrong. Zones
 /// drawn as circles (through the API) are kept as they were: the form edits postcodes only.
 fn read(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &OfferForm,
     creating: bool,
@@ -410,7 +410,7 @@ fn text_field(
 }
 
 fn form_body(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &OfferForm,
     errors: &Errors,
@@ -542,7 +542,7 @@ fn frame(tr: Tr, title: String, here: &str, chosen: bool) -> Frame<'_> {
 }
 
 fn form_page(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &OfferForm,
     errors: &Errors,
@@ -568,7 +568,7 @@ fn address_line(address: &Address) -> String {
 }
 
 /// The jobs of orders this node delivers, newest first.
-fn job_board(state: &ApiState, tr: Tr) -> Markup {
+fn job_board(state: &UiState, tr: Tr) -> Markup {
     let jobs: Vec<_> = state
         .node
         .orders()
@@ -610,7 +610,7 @@ fn job_board(state: &ApiState, tr: Tr) -> Markup {
     }
 }
 
-fn offer_summary(state: &ApiState, tr: Tr, record: &Record) -> Markup {
+fn offer_summary(state: &UiState, tr: Tr, record: &Record) -> Markup {
     let key = &record.payload.key;
     let Body::DeliveryOffer(offer) = &record.payload.body else {
         return html! {};
@@ -660,7 +660,7 @@ fn offer_summary(state: &ApiState, tr: Tr, record: &Record) -> Markup {
 
 /// The job board and the offers.
 pub(super) async fn courier_index(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -693,7 +693,7 @@ pub(super) async fn courier_index(
 
 /// An empty offer form.
 pub(super) async fn offer_new(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -708,11 +708,11 @@ pub(super) async fn offer_new(
     )
 }
 
-fn market_id(state: &ApiState) -> Option<String> {
+fn market_id(state: &UiState) -> Option<String> {
     state.node.markets().first().map(|m| m.id.clone())
 }
 
-fn current_offer(state: &ApiState, key: &str) -> Option<(Record, DeliveryOffer)> {
+fn current_offer(state: &UiState, key: &str) -> Option<(Record, DeliveryOffer)> {
     let market = market_id(state)?;
     let record = state
         .node
@@ -739,7 +739,7 @@ fn not_found(tr: Tr) -> Response {
 
 /// One offer's form, filled in.
 pub(super) async fn offer_edit(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
@@ -760,7 +760,7 @@ pub(super) async fn offer_edit(
 
 /// The form again with the node's refusal on its field (or above the form).
 fn refused(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &OfferForm,
     creating: bool,
@@ -785,7 +785,7 @@ fn refused(
 
 /// Publishes a new offer.
 pub(super) async fn offer_create(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
 ) -> Response {
@@ -822,7 +822,7 @@ pub(super) async fn offer_create(
 
 /// Publishes a new revision of an offer.
 pub(super) async fn offer_update(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     headers: HeaderMap,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
@@ -857,7 +857,7 @@ pub(super) async fn offer_update(
 
 /// Withdraws an offer (a tombstone of its slot).
 pub(super) async fn offer_delete(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> Response {

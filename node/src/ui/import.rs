@@ -15,10 +15,10 @@ use maud::{Markup, html};
 use smartket_protocol::kinds::Listing;
 use smartket_protocol::{Body, Kind};
 
+use super::UiState;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::LangQuery;
-use crate::api::ApiState;
 use crate::listing_rows::{CsvError, CsvLine, Line, read_csv};
 
 const BASE: &str = "/gestion/import";
@@ -26,7 +26,7 @@ const BASE: &str = "/gestion/import";
 /// Checked files a seller has not imported yet and imports under way, by id. Only the last few
 /// are kept: a check nobody imports is forgotten.
 #[derive(Debug, Default)]
-pub(crate) struct Imports {
+pub(super) struct Imports {
     jobs: Mutex<HashMap<String, Arc<Mutex<Job>>>>,
     order: Mutex<Vec<String>>,
 }
@@ -134,7 +134,7 @@ fn upload_form(tr: Tr, error: Option<String>) -> Markup {
 
 /// The page to choose a file.
 pub(super) async fn start(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -149,7 +149,7 @@ pub(super) async fn start(
 
 /// Reads and checks the uploaded file, then shows what would be imported and what not.
 pub(super) async fn check(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
     mut multipart: Multipart,
@@ -296,7 +296,7 @@ fn refused_table(tr: Tr, lines: &[CsvLine]) -> Markup {
 
 /// A checked file (its errors, the button to import), an import's progress, or its outcome.
 pub(super) async fn show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
@@ -362,7 +362,7 @@ pub(super) async fn show(
 }
 
 /// Starts publishing the ready lines of a checked file; the page then shows the progress.
-pub(super) async fn run(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
+pub(super) async fn run(State(state): State<UiState>, Path(id): Path<String>) -> Response {
     let Some(job) = state.imports.get(&id) else {
         return Redirect::to(&format!("{BASE}/{id}")).into_response();
     };
@@ -385,7 +385,8 @@ pub(super) async fn run(State(state): State<ApiState>, Path(id): Path<String>) -
             })
             .collect()
     };
-    tokio::spawn(publish_all(state, market, listings, job));
+    let node = state.node.clone();
+    node.spawn(publish_all(state, market, listings, job));
     Redirect::to(&format!("{BASE}/{id}")).into_response()
 }
 
@@ -405,7 +406,7 @@ fn merged(row: Listing, existing: Option<Listing>) -> Listing {
 }
 
 async fn publish_all(
-    state: ApiState,
+    state: UiState,
     market: String,
     listings: Vec<(String, Listing)>,
     job: Arc<Mutex<Job>>,

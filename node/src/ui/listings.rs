@@ -12,22 +12,22 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{Listing, MAX_IMAGES, Unit};
 use smartket_protocol::{BlobId, Body, Kind, Market};
 
+use super::UiState;
 use super::form::{encode, publish_refused};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
-use crate::api::ApiState;
 use crate::listing_rows::{FieldError, ListingRow, unit_code};
 
 /// The back office's listing pages live here.
 const BASE: &str = "/gestion/annonces";
 
-fn market(state: &ApiState) -> Option<Market> {
+fn market(state: &UiState) -> Option<Market> {
     state.node.markets().first().cloned()
 }
 
 /// The node's own current listings in its first market, by key.
-fn own_listings(state: &ApiState, market: &Market) -> Vec<(String, Listing)> {
+fn own_listings(state: &UiState, market: &Market) -> Vec<(String, Listing)> {
     let mut listings: Vec<(String, Listing)> = state
         .node
         .store()
@@ -44,7 +44,7 @@ fn own_listings(state: &ApiState, market: &Market) -> Vec<(String, Listing)> {
     listings
 }
 
-fn current(state: &ApiState, market: &Market, key: &str) -> Option<Listing> {
+fn current(state: &UiState, market: &Market, key: &str) -> Option<Listing> {
     state
         .node
         .own()
@@ -59,7 +59,7 @@ fn current(state: &ApiState, market: &Market, key: &str) -> Option<Listing> {
 
 /// The market and the current listing `key`, or the page saying which is missing.
 fn found(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     key: &str,
     here: &str,
@@ -71,7 +71,7 @@ fn found(
 
 /// Publishes a changed listing, then goes to `then`.
 async fn republish(
-    state: &ApiState,
+    state: &UiState,
     market: &Market,
     key: &str,
     listing: Listing,
@@ -115,7 +115,7 @@ pub(super) struct ListQuery {
 
 /// The list: each listing with its price, stock (changeable in place) and actions.
 pub(super) async fn index(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -284,7 +284,7 @@ struct FormPage<'a> {
     notice: Option<String>,
 }
 
-fn form_page(state: &ApiState, tr: Tr, here: &str, f: FormPage<'_>) -> Response {
+fn form_page(state: &UiState, tr: Tr, here: &str, f: FormPage<'_>) -> Response {
     let Some(market) = market(state) else {
         return no_market(tr);
     };
@@ -425,7 +425,7 @@ pub(super) struct ListingForm {
 
 /// The form for a new listing, empty or as a copy of `?from=`.
 pub(super) async fn new_form(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -453,7 +453,7 @@ pub(super) async fn new_form(
 
 /// A copy of a listing under a new key, with its pictures: the form, filled in.
 pub(super) async fn duplicate_form(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
@@ -497,7 +497,7 @@ pub(super) async fn duplicate_form(
 
 /// Creates a listing from the form; the form comes back with every error otherwise.
 pub(super) async fn create(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
     Form(form): Form<ListingForm>,
@@ -569,7 +569,7 @@ pub(super) struct EditQuery {
 
 /// The edit form of one listing, with its pictures.
 pub(super) async fn edit_form(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     Query(q): Query<EditQuery>,
     headers: HeaderMap,
@@ -604,7 +604,7 @@ pub(super) async fn edit_form(
 
 /// Saves the edit form as the listing's next revision.
 pub(super) async fn update(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
@@ -661,7 +661,7 @@ pub(super) struct StockForm {
 
 /// Changes a listing's stock from the list (empty: not tracked).
 pub(super) async fn stock(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     headers: HeaderMap,
     Form(form): Form<StockForm>,
@@ -693,7 +693,7 @@ pub(super) async fn stock(
 }
 
 /// Deletes a listing (a tombstone of its slot).
-pub(super) async fn delete(State(state): State<ApiState>, Path(key): Path<String>) -> Response {
+pub(super) async fn delete(State(state): State<UiState>, Path(key): Path<String>) -> Response {
     let Some(market) = market(&state) else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
@@ -710,7 +710,7 @@ pub(super) async fn delete(State(state): State<ApiState>, Path(key): Path<String
 
 /// Stores an uploaded picture and adds it to the listing.
 pub(super) async fn image_add(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     headers: HeaderMap,
     mut multipart: Multipart,
@@ -769,7 +769,7 @@ pub(super) struct ImageForm {
 
 /// Takes a picture off a listing.
 pub(super) async fn image_remove(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(key): Path<String>,
     headers: HeaderMap,
     Form(form): Form<ImageForm>,

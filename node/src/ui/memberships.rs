@@ -14,12 +14,12 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{Membership, Scope};
 use smartket_protocol::{AuthorKey, Body, Kind, Signature};
 
+use super::UiState;
 use super::dates::date;
 use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::names::actor_name;
-use crate::api::ApiState;
 use crate::clock::now_ms;
 
 const HERE: &str = "/gestion/adhesions";
@@ -48,7 +48,7 @@ fn scopes_of(names: &[String]) -> Vec<Scope> {
 }
 
 /// Memberships in the store: those this node gave (as member) and those naming it (platform).
-fn memberships(state: &ApiState, market: &str) -> (Vec<Membership>, Vec<(AuthorKey, Membership)>) {
+fn memberships(state: &UiState, market: &str) -> (Vec<Membership>, Vec<(AuthorKey, Membership)>) {
     let me = state.node.author();
     let now = now_ms();
     let all = state
@@ -102,7 +102,7 @@ fn scope_boxes(tr: Tr, prefix: &str) -> Markup {
 }
 
 fn render(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     notice: Option<Markup>,
     error: Option<String>,
@@ -172,7 +172,7 @@ fn render(
 
 /// The memberships page.
 pub(super) async fn show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<MembershipForm>,
     headers: HeaderMap,
 ) -> Response {
@@ -185,7 +185,7 @@ pub(super) async fn show(
 }
 
 /// The page again with why the form was refused.
-fn refused(state: &ApiState, tr: Tr, why: String) -> Response {
+fn refused(state: &UiState, tr: Tr, why: String) -> Response {
     render(state, tr, None, Some(why), StatusCode::UNPROCESSABLE_ENTITY)
 }
 
@@ -205,7 +205,7 @@ fn other_and_scope(tr: Tr, form: &MembershipForm) -> Result<(AuthorKey, Vec<Scop
 
 /// The platform's side: countersigns a member's membership and shows what to hand over.
 pub(super) async fn countersign(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
@@ -243,7 +243,7 @@ pub(super) async fn countersign(
 
 /// The member's side: publishes a membership with the platform's countersignature.
 pub(super) async fn add(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
@@ -288,7 +288,7 @@ pub(super) async fn add(
 
 /// The member's side: ends a membership (a tombstone of its slot).
 pub(super) async fn end(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
     let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {

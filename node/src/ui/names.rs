@@ -4,13 +4,13 @@
 use smartket_protocol::kinds::Profile;
 use smartket_protocol::{AuthorKey, Body, Kind, Slot};
 
+use super::UiState;
 use super::i18n::Tr;
 use super::shop::pick;
-use crate::api::ApiState;
 
 /// The body of a slot's current record, when the store holds one.
 pub(super) fn current_body(
-    state: &ApiState,
+    state: &UiState,
     author: &AuthorKey,
     kind: Kind,
     key: &str,
@@ -24,7 +24,7 @@ pub(super) fn current_body(
 }
 
 /// The author's current profile, when the store holds one.
-pub(super) fn profile(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
+pub(super) fn profile(state: &UiState, author: &AuthorKey) -> Option<Profile> {
     match current_body(state, author, Kind::Profile, "profile")? {
         Body::Profile(p) => Some(p),
         _ => None,
@@ -32,7 +32,7 @@ pub(super) fn profile(state: &ApiState, author: &AuthorKey) -> Option<Profile> {
 }
 
 /// The author's name, or the first 12 characters of its key.
-pub(super) fn actor_name(state: &ApiState, tr: Tr, author: &AuthorKey) -> String {
+pub(super) fn actor_name(state: &UiState, tr: Tr, author: &AuthorKey) -> String {
     profile(state, author)
         .map(|p| pick(&p.name, tr).to_owned())
         .filter(|n| !n.is_empty())

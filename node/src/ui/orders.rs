@@ -15,10 +15,10 @@ use smartket_protocol::kinds::PaymentMeans;
 use smartket_protocol::messages::{Address, Contact, OrderId, PaymentChoice, Window};
 use smartket_protocol::{AuthorKey, Body, Kind};
 
+use super::UiState;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
 use super::shop::{LangQuery, pick, price};
-use crate::api::ApiState;
 use crate::orders::OrderError;
 use crate::orders::checkout::{CheckoutError, DeliveryRequest, SellerRequest};
 use crate::orders::db::Party;
@@ -35,7 +35,7 @@ pub(super) struct AddForm {
 
 /// Adds an offer to the basket, then shows the basket.
 pub(super) async fn basket_add(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Form(form): Form<AddForm>,
 ) -> Response {
     let Ok(author) = form.author.parse::<AuthorKey>() else {
@@ -60,7 +60,7 @@ pub(super) struct RemoveForm {
 
 /// Removes one line, then shows the basket.
 pub(super) async fn basket_remove(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Form(form): Form<RemoveForm>,
 ) -> Response {
     let _ = state
@@ -109,7 +109,7 @@ fn payment_options(
 
 /// Courier offers serving the user's postcode, as (form value, label): the value names the
 /// courier, the offer and the window of its next slot.
-pub(super) fn courier_options(state: &ApiState, tr: Tr) -> Vec<(String, String)> {
+pub(super) fn courier_options(state: &UiState, tr: Tr) -> Vec<(String, String)> {
     let settings = state.settings();
     let Some(postcode) = settings.location.and_then(|l| l.postcode) else {
         return Vec::new();
@@ -211,7 +211,7 @@ fn payment_choice(value: &str) -> PaymentChoice {
 
 /// A line's title in the reader's language, from the listing as it is now (the title kept
 /// with the line when it is gone).
-fn line_title(state: &ApiState, tr: Tr, line: &crate::orders::basket::BasketLine) -> String {
+fn line_title(state: &UiState, tr: Tr, line: &crate::orders::basket::BasketLine) -> String {
     crate::orders::basket::current_listing(
         state.node.store(),
         &line.author,
@@ -227,7 +227,7 @@ fn line_title(state: &ApiState, tr: Tr, line: &crate::orders::basket::BasketLine
 /// Whether every line of `seller` in the basket may be picked up, and whether every one may
 /// be delivered by a courier: only the ways all of them allow are offered.
 fn ways(
-    state: &ApiState,
+    state: &UiState,
     basket: &crate::orders::basket::Basket,
     seller: &AuthorKey,
 ) -> (bool, bool) {
@@ -252,7 +252,7 @@ fn ways(
     )
 }
 
-fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
+fn basket_page(state: &UiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
     let basket = state.node.orders().basket().unwrap_or_default();
     let subtotals = basket.subtotals();
     let couriers = courier_options(state, tr);
@@ -328,7 +328,7 @@ fn basket_page(state: &ApiState, tr: Tr, notice: Option<String>, changed: bool) 
 
 /// The basket with the checkout form.
 pub(super) async fn basket_show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -338,7 +338,7 @@ pub(super) async fn basket_show(
 
 /// Places the orders; back to the basket with the reason when that cannot be done.
 pub(super) async fn checkout(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
@@ -434,7 +434,7 @@ pub(super) struct StepForm {
 
 /// Makes a step from an order's page, then shows the order again.
 pub(super) async fn order_step(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(id): Path<String>,
     Form(form): Form<StepForm>,
 ) -> Response {
@@ -474,7 +474,7 @@ pub(super) async fn order_step(
 /// The orders this node sells or delivers, newest first: the seller's inbox and the courier's
 /// jobs.
 pub(super) async fn manage_index(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -507,7 +507,7 @@ pub(super) async fn manage_index(
 
 /// The consumer's orders, newest first.
 pub(super) async fn orders_index(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -536,7 +536,7 @@ pub(super) async fn orders_index(
     page(Frame::plain(tr, tr.t("orders-title"), "/commandes"), body)
 }
 
-fn payment_line(state: &ApiState, tr: Tr, part: &PaymentPart) -> Markup {
+fn payment_line(state: &UiState, tr: Tr, part: &PaymentPart) -> Markup {
     match part {
         PaymentPart::InPerson {
             how,
@@ -572,7 +572,7 @@ fn payment_line(state: &ApiState, tr: Tr, part: &PaymentPart) -> Markup {
 
 /// One order: its status (live), steps, how to pay.
 pub(super) async fn order_show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,

@@ -13,10 +13,10 @@ use smartket_protocol::kinds::{
 };
 use smartket_protocol::{Body, Kind, Payload, RecordError};
 
+use super::UiState;
 use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
-use crate::api::ApiState;
 
 const HERE: &str = "/gestion/profil";
 
@@ -298,7 +298,7 @@ fn input(
 }
 
 fn render(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &ProfileForm,
     errors: &[(&str, String)],
@@ -372,7 +372,7 @@ fn render(
         .into_response()
 }
 
-fn local_currency(state: &ApiState) -> Option<String> {
+fn local_currency(state: &UiState) -> Option<String> {
     state
         .node
         .markets()
@@ -381,7 +381,7 @@ fn local_currency(state: &ApiState) -> Option<String> {
         .map(|c| c.code.clone())
 }
 
-fn own_profile(state: &ApiState) -> Option<Profile> {
+fn own_profile(state: &UiState) -> Option<Profile> {
     let market = state.node.markets().first()?.id.clone();
     match state
         .node
@@ -405,7 +405,7 @@ pub(super) struct ProfileQuery {
 
 /// The profile form, filled with the current profile.
 pub(super) async fn show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<ProfileQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -422,7 +422,7 @@ pub(super) async fn show(
 
 /// Publishes the profile from the form, or shows the form again with its errors.
 pub(super) async fn save(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<ProfileForm>,
 ) -> Response {

@@ -10,23 +10,28 @@ use maud::{Markup, html};
 use smartket_protocol::kinds::{PaymentMeans, Subject};
 use smartket_protocol::{AuthorKey, Body};
 
+use super::UiState;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
 use super::names::{actor_name, profile};
 use super::shop::{LangQuery, grid, pick, query_base};
-use crate::api::ApiState;
-use crate::api::catalogue::attestations_about;
 
 /// The labels attested about any of `subjects`, each with its issuer; those from an issuer the
 /// user trusts are marked, the others said to be unverified.
-pub(super) fn labels(state: &ApiState, tr: Tr, subjects: &[Subject]) -> Markup {
+pub(super) fn labels(state: &UiState, tr: Tr, subjects: &[Subject]) -> Markup {
     let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
         return html! {};
     };
     let trusted = state.settings().trusted_issuers;
     let mut found: Vec<(String, AuthorKey)> = subjects
         .iter()
-        .flat_map(|s| attestations_about(state, &market, s, true).unwrap_or_default())
+        .flat_map(|s| {
+            state
+                .node
+                .store()
+                .attestations_about(&market, s, true, crate::clock::now_ms())
+                .unwrap_or_default()
+        })
         .filter_map(|r| match r.payload.body {
             Body::Attestation(a) => Some((a.label, r.payload.author)),
             _ => None,
@@ -79,7 +84,7 @@ fn payment_line(tr: Tr, means: &PaymentMeans) -> String {
 
 /// A seller's page: profile, labels, payment means and every current offer.
 pub(super) async fn show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path(author): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,

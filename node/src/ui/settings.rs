@@ -13,13 +13,12 @@ use serde::Deserialize;
 use smartket_protocol::kinds::Role;
 use smartket_protocol::{AuthorKey, Body, Kind};
 
+use super::UiState;
 use super::form::{Errors, HtmlForm, described_by, error, invalid};
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
 use super::names::actor_name;
 use super::shop::pick;
-use crate::api::ApiState;
-use crate::api::node::save_settings;
 use crate::settings::{Location, Settings, SettingsError};
 
 /// The orders of languages the page offers; empty follows the browser.
@@ -71,7 +70,7 @@ impl SettingsForm {
 
 /// Issuers worth offering: every author of an attestation in the joined markets, every
 /// certifier and platform with a profile, and those already trusted; by name.
-fn known_issuers(state: &ApiState, tr: Tr, trusted: &[String]) -> Vec<(String, String)> {
+fn known_issuers(state: &UiState, tr: Tr, trusted: &[String]) -> Vec<(String, String)> {
     let mut keys: BTreeSet<AuthorKey> = trusted.iter().filter_map(|k| k.parse().ok()).collect();
     for market in state.node.markets() {
         let store = state.node.store();
@@ -102,7 +101,7 @@ fn known_issuers(state: &ApiState, tr: Tr, trusted: &[String]) -> Vec<(String, S
     out
 }
 
-fn body(state: &ApiState, tr: Tr, form: &SettingsForm, errors: &Errors, saved: bool) -> Markup {
+fn body(state: &UiState, tr: Tr, form: &SettingsForm, errors: &Errors, saved: bool) -> Markup {
     let issuers = known_issuers(state, tr, &form.issuer);
     html! {
         h1 { (tr.t("settings-title")) }
@@ -179,7 +178,7 @@ fn body(state: &ApiState, tr: Tr, form: &SettingsForm, errors: &Errors, saved: b
 }
 
 fn settings_page(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     form: &SettingsForm,
     errors: &Errors,
@@ -198,7 +197,7 @@ fn settings_page(
 
 /// The settings as they are.
 pub(super) async fn settings_show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<SettingsQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -294,7 +293,7 @@ fn read(tr: Tr, form: &SettingsForm) -> Result<Settings, Errors> {
 
 /// Saves the settings and shows them again, or shows the form with what was refused.
 pub(super) async fn settings_save(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<SettingsForm>,
 ) -> Response {
@@ -310,7 +309,7 @@ pub(super) async fn settings_save(
         Ok(settings) => settings,
         Err(errors) => return refused(errors),
     };
-    match save_settings(&state, settings).await {
+    match state.node.settings().save(settings).await {
         Ok(()) => Redirect::to("/parametres?saved=1").into_response(),
         Err(SettingsError::Invalid { .. }) => {
             refused(Errors::from([("languages", tr.t("form-has-errors"))]))

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{Fulfilment, Listing, Subject, Unit};
 use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 
+use super::UiState;
 use super::form::encode;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
-use crate::api::ApiState;
 use crate::clock::now_ms;
 use crate::money;
 use crate::search::{Filters, Hit, SearchQuery, SearchResults, Sort};
@@ -29,7 +29,7 @@ pub(super) struct LangQuery {
     pub(super) lang: Option<String>,
 }
 
-fn market(state: &ApiState) -> Option<&Market> {
+fn market(state: &UiState) -> Option<&Market> {
     state.node.markets().first()
 }
 
@@ -41,7 +41,7 @@ pub(super) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) ->
 }
 
 /// A price in the market's conventions.
-pub(super) fn price(state: &ApiState, amount: u64, currency: &str) -> String {
+pub(super) fn price(state: &UiState, amount: u64, currency: &str) -> String {
     let known = market(state).and_then(|m| m.currencies.iter().find(|c| c.code == currency));
     match known {
         Some(c) => money::format(amount, currency, c.digits, c.local),
@@ -57,14 +57,14 @@ fn unit(tr: Tr, unit: &Unit) -> String {
     tr.t(&format!("unit-{name}"))
 }
 
-fn category_name(state: &ApiState, tr: Tr, code: &str) -> String {
+fn category_name(state: &UiState, tr: Tr, code: &str) -> String {
     market(state)
         .and_then(|m| m.category(code))
         .map(|c| pick(&c.name, tr).to_owned())
         .unwrap_or_else(|| code.to_owned())
 }
 
-pub(super) fn query_base(state: &ApiState, tr: Tr) -> SearchQuery {
+pub(super) fn query_base(state: &UiState, tr: Tr) -> SearchQuery {
     let settings = state.settings();
     SearchQuery {
         market: market(state).map(|m| m.id.clone()).unwrap_or_default(),
@@ -79,7 +79,7 @@ pub(super) fn query_base(state: &ApiState, tr: Tr) -> SearchQuery {
     }
 }
 
-fn image_of(state: &ApiState, hit: &Hit) -> Option<String> {
+fn image_of(state: &UiState, hit: &Hit) -> Option<String> {
     let id = hit.id.parse().ok()?;
     let record = state.node.store().get(&id).ok()??;
     match &record.payload.body {
@@ -91,7 +91,7 @@ fn image_of(state: &ApiState, hit: &Hit) -> Option<String> {
     }
 }
 
-fn card(state: &ApiState, tr: Tr, hit: &Hit) -> Markup {
+fn card(state: &UiState, tr: Tr, hit: &Hit) -> Markup {
     let href = format!("/annonce/{}/{}", hit.author, hit.key);
     html! {
         article.card {
@@ -116,7 +116,7 @@ fn card(state: &ApiState, tr: Tr, hit: &Hit) -> Markup {
     }
 }
 
-pub(super) fn grid(state: &ApiState, tr: Tr, hits: &[Hit]) -> Markup {
+pub(super) fn grid(state: &UiState, tr: Tr, hits: &[Hit]) -> Markup {
     html! {
         ul.grid {
             @for hit in hits { li { (card(state, tr, hit)) } }
@@ -131,7 +131,7 @@ fn search_failed(tr: Tr, e: impl std::fmt::Display) -> Markup {
 
 /// The home page: search, categories, newest offers.
 pub(super) async fn home(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
@@ -217,7 +217,7 @@ pub(super) struct SearchParams {
 
 /// The results page with its facets.
 pub(super) async fn search(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
@@ -275,7 +275,7 @@ pub(super) async fn search(
 }
 
 fn results_body(
-    state: &ApiState,
+    state: &UiState,
     tr: Tr,
     p: &SearchParams,
     results: &SearchResults,
@@ -447,7 +447,7 @@ fn fulfilment_lines(tr: Tr, listing: &Listing) -> Vec<String> {
 
 /// One offer.
 pub(super) async fn listing(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Path((author, key)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,

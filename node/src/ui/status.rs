@@ -9,12 +9,12 @@ use fluent_bundle::FluentValue;
 use maud::{Markup, html};
 use smartket_protocol::kinds::Kind;
 
+use super::UiState;
 use super::dates::date_time;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
 use super::names::profile;
 use super::shop::{LangQuery, pick};
-use crate::api::ApiState;
 use crate::daemon::Status;
 
 /// A peer as the page shows it: its id, and its actor's name when a profile is known.
@@ -24,7 +24,7 @@ struct PeerRow {
     score: Option<f64>,
 }
 
-async fn peers(state: &ApiState, tr: Tr) -> Option<Vec<PeerRow>> {
+async fn peers(state: &UiState, tr: Tr) -> Option<Vec<PeerRow>> {
     let peers = state.node.network().peers().await.ok()?;
     Some(
         peers
@@ -109,7 +109,7 @@ fn mailbox_section(tr: Tr, status: &Status, outbox: Option<(usize, usize)>) -> M
 
 /// The node's status.
 pub(super) async fn status_show(
-    State(state): State<ApiState>,
+    State(state): State<UiState>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -187,7 +187,7 @@ pub(super) async fn status_show(
 }
 
 /// Starts a catch-up sync with every connected peer, then shows its progress.
-pub(super) async fn sync_start(State(state): State<ApiState>) -> Response {
+pub(super) async fn sync_start(State(state): State<UiState>) -> Response {
     state.node.start_sync();
     Redirect::to("/etat").into_response()
 }

@@ -7,7 +7,6 @@ use serde_json::json;
 use tower::ServiceExt;
 
 use super::i18n::Tr;
-use crate::api::{ApiState, router};
 use crate::daemon::Daemon;
 use crate::record_json::Draft;
 use smartket_protocol::Kind;
@@ -16,13 +15,7 @@ pub(super) const TOKEN: &str = "ui-token";
 
 pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     let (dir, daemon) = crate::daemon::test_daemon().await;
-    let state = ApiState::new(
-        daemon.handle(),
-        dir.path(),
-        TOKEN.into(),
-        "127.0.0.1:8417".parse().unwrap(),
-    )
-    .unwrap();
+    let access = crate::http::access("127.0.0.1:8417".parse().unwrap(), TOKEN.into()).unwrap();
     let handle = daemon.handle();
     let draft = |kind, key| Draft::new(handle.author(), kind, "geneva", key, 86_400_000);
     let profile = json!({ "roles": ["producer"], "legal_form": "individual",
@@ -43,7 +36,8 @@ pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     ] {
         handle.own().publish(payload).await.unwrap();
     }
-    (dir, daemon, router(state))
+    let app = crate::http::router(daemon.handle(), access);
+    (dir, daemon, app)
 }
 
 pub(super) async fn get(
