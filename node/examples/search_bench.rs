@@ -12,19 +12,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "../src/search/fixtures.rs"]
+mod fixtures;
+
 use std::time::{Duration, Instant};
 
 use smartket_node::ingest::StoreEvent;
 use smartket_node::search::{Filters, SearchIndex, SearchQuery, Sort};
 use smartket_node::store::Store;
 use smartket_protocol::kinds::{
-    Attestation, DeliveryOffer, Fees, Fulfilment, GeoPoint, LegalForm, Listing, MultiText,
-    PROFILE_KEY, ParcelLimits, PaymentMeans, Price, Profile, Role, ServicePlace, ServiceTerms,
-    Subject, TimeSlot, Unit, Vehicle, Weekday, Zone,
+    Fulfilment, GeoPoint, Listing, PROFILE_KEY, PaymentMeans, Price, Role, Subject, Unit, Zone,
 };
 use smartket_protocol::market::Market;
 use smartket_protocol::record::Payload;
 use smartket_protocol::{Body, Record, SecretKey};
+
+use fixtures::{delivery_offer, profile, text};
 
 const SELLERS: usize = 800;
 const COURIERS: usize = 6;
@@ -355,13 +358,6 @@ fn secret(tag: &str, i: usize) -> SecretKey {
     SecretKey::from_bytes(blake3::hash(format!("{tag}{i}").as_bytes()).as_bytes())
 }
 
-fn text(pairs: &[(&str, String)]) -> MultiText {
-    pairs
-        .iter()
-        .map(|(l, t)| ((*l).to_owned(), t.clone()))
-        .collect()
-}
-
 fn point(rng: &mut Rng) -> GeoPoint {
     GeoPoint {
         lat_e4: 461_500 + rng.below(1500) as i32,
@@ -377,7 +373,7 @@ fn sign(secret: &SecretKey, key: &str, rev: u64, lifetime: u64, body: Body) -> R
     Record::sign(secret, Payload::new("geneva", key, rev, lifetime, body)).expect("valid record")
 }
 
-fn profile(rng: &mut Rng, i: usize) -> Body {
+fn seller(rng: &mut Rng, i: usize) -> Body {
     let roles = match rng.below(4) {
         0 => vec![Role::Producer],
         1 => vec![Role::Producer, Role::Shop],
@@ -406,22 +402,7 @@ fn profile(rng: &mut Rng, i: usize) -> Body {
         "Cave",
     ];
     let name = format!("{} {} {}", rng.pick(&kind), rng.pick(PLACES), i);
-    Body::Profile(Profile {
-        roles,
-        legal_form: LegalForm::Company,
-        company_id: None,
-        name: text(&[("fr", name)]),
-        description: MultiText::new(),
-        address: None,
-        postcode: Some(postcode(rng)),
-        point: Some(point(rng)),
-        hours: Vec::new(),
-        contact: None,
-        logo: None,
-        payment,
-        enc_key: [7; 32],
-        languages: vec!["fr".into()],
-    })
+    profile(&name, roles, &postcode(rng), point(rng), payment)
 }
 
 fn listing(rng: &mut Rng) -> Listing {
@@ -440,12 +421,8 @@ fn listing(rng: &mut Rng) -> Listing {
         "fr",
         format!("{fr} produit à {place}, vente directe du producteur. Qualité {qfr}."),
     )]);
-    let service = category.starts_with("services").then(|| ServiceTerms {
-        duration_min: 60,
-        places: vec![ServicePlace::AtSeller],
-    });
     let mut fulfilment = Vec::new();
-    if service.is_none() {
+    if !category.starts_with("services") {
         if rng.chance(70) {
             fulfilment.push(Fulfilment::Pickup {
                 place: "À la ferme".into(),
@@ -466,32 +443,19 @@ fn listing(rng: &mut Rng) -> Listing {
             });
         }
     }
-    Listing {
-        title,
-        description,
-        category: category.into(),
-        price: Price {
-            amount: 100 + rng.below(9900) as u64,
-            currency: if rng.chance(5) {
-                "LEM".into()
-            } else {
-                "CHF".into()
-            },
-            unit: Unit::Piece,
-        },
-        local_share_pct: None,
-        variants: Vec::new(),
-        stock: if rng.chance(30) {
-            Some(rng.below(20) as u32)
+    let price = Price {
+        amount: 100 + rng.below(9900) as u64,
+        currency: if rng.chance(5) {
+            "LEM".into()
         } else {
-            None
+            "CHF".into()
         },
-        images: Vec::new(),
-        origin: None,
-        fulfilment,
-        lead_time_h: None,
-        service,
-        on_behalf_of: None,
+        unit: Unit::Piece,
+    };
+    let stock = rng.chance(30).then(|| rng.below(20) as u32);
+    Listing {
+        description,
+        ..fixtures::listing(title, category, price, stock, fulfilment)
     }
 }
 
@@ -499,43 +463,15 @@ fn courier(rng: &mut Rng) -> Body {
     let mut postcodes: Vec<String> = (0..10 + rng.below(20)).map(|_| postcode(rng)).collect();
     postcodes.sort();
     postcodes.dedup();
-    Body::DeliveryOffer(DeliveryOffer {
-        zones: vec![Zone {
-            postcodes,
-            center: None,
-            radius_m: None,
-        }],
-        fees: Fees {
-            currency: "CHF".into(),
-            base: 900,
-            per_km: None,
-            per_kg: None,
-            free_above: None,
-        },
-        slots: vec![TimeSlot {
-            day: Weekday::Fri,
-            start: 600,
-            end: 900,
-        }],
-        vehicle: Vehicle::CargoBike,
-        limits: ParcelLimits {
-            max_weight_g: 50_000,
-            max_length_cm: 100,
-            max_width_cm: 60,
-            max_height_cm: 60,
-        },
-        note: MultiText::new(),
-    })
+    delivery_offer(vec![Zone {
+        postcodes,
+        center: None,
+        radius_m: None,
+    }])
 }
 
 fn attestation(issuer: &SecretKey, subject: Subject, label: &str, now: u64) -> Record {
-    let body = Attestation {
-        subject,
-        label: label.into(),
-        valid_from: now - 30 * DAY,
-        valid_until: now + 300 * DAY,
-        evidence: None,
-    };
+    let body = fixtures::attestation(subject, label, now - 30 * DAY, now + 300 * DAY);
     sign(
         issuer,
         &body.slot_key(),
@@ -613,7 +549,7 @@ fn main() {
             PROFILE_KEY,
             now - DAY,
             30 * DAY,
-            profile(&mut rng, i),
+            seller(&mut rng, i),
         ));
         if rng.chance(30) {
             setup.push(attestation(
@@ -661,13 +597,15 @@ fn main() {
     );
 
     let search_dir = dir.path().join("search");
-    let index = SearchIndex::open(
-        &search_dir,
-        store.clone(),
-        std::slice::from_ref(&market),
-        &mut |_| {},
-    )
-    .expect("index");
+    let open_index = || {
+        SearchIndex::open(
+            &search_dir,
+            store.clone(),
+            std::slice::from_ref(&market),
+            &mut |_| {},
+        )
+    };
+    let index = open_index().expect("index");
 
     // Bulk sync: the store commits a batch, the indexer applies its events as one commit.
     let (mut store_time, mut index_time) = (Duration::ZERO, Duration::ZERO);
@@ -692,13 +630,7 @@ fn main() {
 
     std::fs::remove_dir_all(&search_dir).expect("delete index");
     let t = Instant::now();
-    let index = SearchIndex::open(
-        &search_dir,
-        store.clone(),
-        std::slice::from_ref(&market),
-        &mut |_| {},
-    )
-    .expect("rebuild");
+    let index = open_index().expect("rebuild");
     let rebuild = t.elapsed();
     println!(
         "rebuild from the store: {:.1} s = {:.0} listings/s",

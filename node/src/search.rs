@@ -54,6 +54,8 @@ mod analyzers;
 mod document;
 mod facets;
 mod feed;
+#[cfg(test)]
+mod fixtures;
 mod geo;
 mod indexer;
 mod labels;
@@ -63,6 +65,18 @@ mod rebuild;
 mod schema;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_filters;
+#[cfg(test)]
+mod tests_queries;
+#[cfg(test)]
+mod tests_rebuild;
+#[cfg(test)]
+mod tests_sorting;
+#[cfg(test)]
+mod tests_text;
+#[cfg(test)]
+mod tests_updates;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
