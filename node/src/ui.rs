@@ -40,6 +40,7 @@ pub mod i18n;
 mod import;
 mod layout;
 mod listings;
+mod market;
 mod memberships;
 mod names;
 mod orders;
@@ -52,6 +53,8 @@ mod status;
 mod tests;
 #[cfg(test)]
 mod tests_back_office;
+#[cfg(test)]
+mod tests_markets;
 #[cfg(test)]
 mod tests_nodes;
 #[cfg(test)]

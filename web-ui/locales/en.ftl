@@ -6,6 +6,7 @@ search-placeholder = cheese, bread, bike…
 search-button = Search
 nav-shop = Shop
 language = Language
+market = Market
 home-title = The local market, with no middleman
 home-lead = { $sellers } sellers and { $listings } offers from the region, right on your computer.
 categories = Categories

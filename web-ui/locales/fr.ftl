@@ -6,6 +6,7 @@ search-placeholder = fromage, pain, vélo…
 search-button = Rechercher
 nav-shop = Boutique
 language = Langue
+market = Marché
 home-title = Le marché local, sans intermédiaire
 home-lead = { $sellers } vendeurs et { $listings } offres de la région, directement sur votre ordinateur.
 categories = Catégories

@@ -4,7 +4,7 @@
 //! record the API would have published, and a revoked one is a tombstone of its slot.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -17,8 +17,9 @@ use smartket_protocol::{AuthorKey, Body, Kind, Record};
 use super::UiState;
 use super::dates::{date, parse_date};
 use super::form::{Errors, HtmlForm, described_by, error, form_status, invalid, publish_status};
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, manage_nav, page};
+use super::market::InMarket;
 use super::names::actor_name;
 use super::shop::pick;
 use crate::clock::now_ms;
@@ -261,6 +262,7 @@ fn attestations_page(
         query: "",
         here: HERE,
         chosen,
+        market: None,
     };
     page(frame, body)
 }
@@ -268,10 +270,9 @@ fn attestations_page(
 /// The labels issued, and the form to issue one.
 pub(super) async fn attestations_index(
     State(state): State<UiState>,
+    tr: Tr,
     Query(q): Query<PageQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let notice = match q.notice.as_deref() {
         Some("issued") => Some(tr.t("attestation-issued")),
         Some("revoked") => Some(tr.t("attestation-revoked")),
@@ -352,10 +353,10 @@ fn read(tr: Tr, form: &IssueForm, now: u64) -> Result<JsonValue, Errors> {
 /// Issues a label and shows the list with it.
 pub(super) async fn attestation_issue(
     State(state): State<UiState>,
-    headers: HeaderMap,
+    tr: Tr,
+    m: InMarket,
     HtmlForm(form): HtmlForm<IssueForm>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let refused = |errors: Errors, notice: Option<String>, status: StatusCode| {
         (
             status,
@@ -367,9 +368,7 @@ pub(super) async fn attestation_issue(
         Ok(body) => body,
         Err(errors) => return refused(errors, None, StatusCode::UNPROCESSABLE_ENTITY),
     };
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return refused(Errors::new(), None, StatusCode::SERVICE_UNAVAILABLE);
-    };
+    let market = m.id().to_owned();
     let created = match body_from_json(Kind::Attestation, &body) {
         Ok(body) => state.node.own().create(&market, None, body, None).await,
         Err(e) => Err(PublishError::from(e)),
@@ -394,23 +393,15 @@ pub(super) async fn attestation_issue(
 /// Revokes a label: a tombstone of its slot.
 pub(super) async fn attestation_revoke(
     State(state): State<UiState>,
-    headers: HeaderMap,
+    tr: Tr,
+    m: InMarket,
     HtmlForm(form): HtmlForm<RevokeForm>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
-    let market = state.node.markets().first().map(|m| m.id.clone());
-    let outcome = match market {
-        Some(market) => {
-            state
-                .node
-                .own()
-                .tombstone(&market, Kind::Attestation, &form.key)
-                .await
-        }
-        None => Err(PublishError::NotFound {
-            key: form.key.clone(),
-        }),
-    };
+    let outcome = state
+        .node
+        .own()
+        .tombstone(m.id(), Kind::Attestation, &form.key)
+        .await;
     match outcome {
         Ok(()) => Redirect::to(&format!("{HERE}?notice=revoked")).into_response(),
         Err(e) => {

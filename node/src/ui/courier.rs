@@ -4,7 +4,7 @@
 //! page publishes exactly what the API would.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -13,15 +13,16 @@ use serde_json::{Value as JsonValue, json};
 use smartket_protocol::kinds::common::{MAX_ZONE_POSTCODES, validate_postcodes};
 use smartket_protocol::kinds::{DeliveryOffer, TimeSlot, Weekday};
 use smartket_protocol::messages::Address;
-use smartket_protocol::{Body, Kind, Record};
+use smartket_protocol::{Body, Kind, Market, Record};
 
 use super::UiState;
 use super::dates::{clock, date_time, parse_minutes};
 use super::form::{
     Errors, HtmlForm, described_by, encode, error, form_status, invalid, publish_status,
 };
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, manage_nav, page};
+use super::market::InMarket;
 use super::shop::{pick, price};
 use crate::money;
 use crate::orders::db::Party;
@@ -86,13 +87,13 @@ struct OfferForm {
     extras: [String; 7],
 }
 
+/// A currency's decimals, from whichever joined market names it.
 fn currency_digits(state: &UiState, code: &str) -> Option<u8> {
     state
         .node
         .markets()
-        .first()?
-        .currencies
         .iter()
+        .flat_map(|m| &m.currencies)
         .find(|c| c.code == code)
         .map(|c| c.digits)
 }
@@ -103,15 +104,9 @@ fn amount_text(state: &UiState, amount: u64, currency: &str) -> String {
 
 impl OfferForm {
     /// An empty offer in the market's base currency, delivering weekdays by cargo bike.
-    fn blank(state: &UiState) -> OfferForm {
-        let currency = state
-            .node
-            .markets()
-            .first()
-            .map(|m| m.base_currency.clone())
-            .unwrap_or_else(|| "CHF".into());
+    fn blank(market: &Market) -> OfferForm {
         OfferForm {
-            currency,
+            currency: market.base_currency.clone(),
             vehicle: "cargo_bike".into(),
             weight_kg: "30".into(),
             length_cm: "80".into(),
@@ -122,8 +117,8 @@ impl OfferForm {
         }
     }
 
-    fn of(state: &UiState, key: &str, offer: &DeliveryOffer) -> OfferForm {
-        let mut form = OfferForm::blank(state);
+    fn of(state: &UiState, market: &Market, key: &str, offer: &DeliveryOffer) -> OfferForm {
+        let mut form = OfferForm::blank(market);
         form.key = key.to_owned();
         form.note_fr = offer.note.get("fr").cloned().unwrap_or_default();
         form.note_en = offer.note.get("en").cloned().unwrap_or_default();
@@ -422,12 +417,12 @@ fn form_body(
     } else {
         format!("{HERE}/{}", encode(&form.key))
     };
-    let currencies: Vec<String> = state
-        .node
-        .markets()
-        .first()
-        .map(|m| m.currencies.iter().map(|c| c.code.clone()).collect())
-        .unwrap_or_default();
+    let mut currencies: Vec<String> = Vec::new();
+    for currency in state.node.markets().iter().flat_map(|m| &m.currencies) {
+        if !currencies.contains(&currency.code) {
+            currencies.push(currency.code.clone());
+        }
+    }
     html! {
         (manage_nav(tr, HERE))
         h1 { @if creating { (tr.t("offer-new")) } @else { (tr.args("offer-edit", &[("key", FluentValue::from(form.key.as_str()))])) } }
@@ -538,6 +533,7 @@ fn frame(tr: Tr, title: String, here: &str, chosen: bool) -> Frame<'_> {
         query: "",
         here,
         chosen,
+        market: None,
     }
 }
 
@@ -661,10 +657,9 @@ fn offer_summary(state: &UiState, tr: Tr, record: &Record) -> Markup {
 /// The job board and the offers.
 pub(super) async fn courier_index(
     State(state): State<UiState>,
+    tr: Tr,
     Query(q): Query<ListQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let mut offers = state.node.own().everywhere(Some(Kind::DeliveryOffer));
     offers.sort_by(|a, b| a.payload.key.cmp(&b.payload.key));
     let notice = match q.notice.as_deref() {
@@ -692,32 +687,22 @@ pub(super) async fn courier_index(
 }
 
 /// An empty offer form.
-pub(super) async fn offer_new(
-    State(state): State<UiState>,
-    Query(q): Query<ListQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn offer_new(State(state): State<UiState>, tr: Tr, m: InMarket) -> Response {
     form_page(
         &state,
         tr,
-        &OfferForm::blank(&state),
+        &OfferForm::blank(&m.market),
         &Errors::new(),
         true,
         None,
     )
 }
 
-fn market_id(state: &UiState) -> Option<String> {
-    state.node.markets().first().map(|m| m.id.clone())
-}
-
-fn current_offer(state: &UiState, key: &str) -> Option<(Record, DeliveryOffer)> {
-    let market = market_id(state)?;
+fn current_offer(state: &UiState, market: &str, key: &str) -> Option<(Record, DeliveryOffer)> {
     let record = state
         .node
         .own()
-        .current(&market, Kind::DeliveryOffer, key)
+        .current(market, Kind::DeliveryOffer, key)
         .ok()??;
     match &record.payload.body {
         Body::DeliveryOffer(offer) => {
@@ -740,16 +725,15 @@ fn not_found(tr: Tr) -> Response {
 /// One offer's form, filled in.
 pub(super) async fn offer_edit(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    Query(q): Query<ListQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    match current_offer(&state, &key) {
+    match current_offer(&state, m.id(), &key) {
         Some((_, offer)) => form_page(
             &state,
             tr,
-            &OfferForm::of(&state, &key, &offer),
+            &OfferForm::of(&state, &m.market, &key, &offer),
             &Errors::new(),
             false,
             None,
@@ -786,10 +770,10 @@ fn refused(
 /// Publishes a new offer.
 pub(super) async fn offer_create(
     State(state): State<UiState>,
-    headers: HeaderMap,
+    tr: Tr,
+    m: InMarket,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let form = OfferForm::posted(&fields);
     let body = match read(&state, tr, &form, true, None) {
         Ok(body) => body,
@@ -801,15 +785,13 @@ pub(super) async fn offer_create(
                 .into_response();
         }
     };
-    let Some(market) = market_id(&state) else {
-        return not_found(tr);
-    };
+    let market = m.id();
     let created = match body_from_json(Kind::DeliveryOffer, &body) {
         Ok(body) => {
             state
                 .node
                 .own()
-                .create(&market, Some(form.key.clone()), body, None)
+                .create(market, Some(form.key.clone()), body, None)
                 .await
         }
         Err(e) => Err(PublishError::from(e)),
@@ -823,12 +805,12 @@ pub(super) async fn offer_create(
 /// Publishes a new revision of an offer.
 pub(super) async fn offer_update(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    headers: HeaderMap,
     HtmlForm(fields): HtmlForm<Vec<(String, String)>>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
-    let Some((record, previous)) = current_offer(&state, &key) else {
+    let Some((record, previous)) = current_offer(&state, m.id(), &key) else {
         return not_found(tr);
     };
     let mut form = OfferForm::posted(&fields);
@@ -858,17 +840,15 @@ pub(super) async fn offer_update(
 /// Withdraws an offer (a tombstone of its slot).
 pub(super) async fn offer_delete(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
-    let Some(market) = market_id(&state) else {
-        return not_found(tr);
-    };
+    let market = m.id();
     match state
         .node
         .own()
-        .tombstone(&market, Kind::DeliveryOffer, &key)
+        .tombstone(market, Kind::DeliveryOffer, &key)
         .await
     {
         Ok(()) => Redirect::to(&format!("{HERE}?notice=deleted")).into_response(),

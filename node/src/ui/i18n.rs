@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
@@ -127,4 +129,29 @@ pub fn choose(query: Option<&str>, headers: &HeaderMap, settings: &[String]) -> 
         }
     }
     Tr::new(LANGUAGES[0])
+}
+
+/// The language of the page a request asks for (see [`choose`]), as an extractor: handlers
+/// take `tr: Tr`. A form posting its language in its body chooses with that instead.
+impl FromRequestParts<super::UiState> for Tr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::UiState,
+    ) -> Result<Tr, Self::Rejection> {
+        /// `?lang=`, whatever else the query holds.
+        #[derive(serde::Deserialize)]
+        struct Asked {
+            lang: Option<String>,
+        }
+        let asked = axum::extract::Query::<Asked>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|q| q.0.lang);
+        Ok(choose(
+            asked.as_deref(),
+            &parts.headers,
+            &state.settings().languages,
+        ))
+    }
 }

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -16,9 +16,9 @@ use smartket_protocol::kinds::Listing;
 use smartket_protocol::{Body, Kind};
 
 use super::UiState;
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, manage_nav, page};
-use super::shop::LangQuery;
+use super::market::InMarket;
 use crate::listing_rows::{CsvError, CsvLine, Line, read_csv};
 
 const BASE: &str = "/gestion/import";
@@ -133,12 +133,7 @@ fn upload_form(tr: Tr, error: Option<String>) -> Markup {
 }
 
 /// The page to choose a file.
-pub(super) async fn start(
-    State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn start(State(_state): State<UiState>, tr: Tr) -> Response {
     let body = html! {
         (manage_nav(tr, BASE))
         h1 { (tr.t("manage-import")) }
@@ -150,11 +145,10 @@ pub(super) async fn start(
 /// Reads and checks the uploaded file, then shows what would be imported and what not.
 pub(super) async fn check(
     State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    tr: Tr,
+    m: InMarket,
     mut multipart: Multipart,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let refuse = |message: String| {
         let body = html! {
             (manage_nav(tr, BASE))
@@ -192,9 +186,7 @@ pub(super) async fn check(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return refuse(tr.t("import-no-file"));
     };
-    let Some(market) = state.node.markets().first().cloned() else {
-        return refuse(tr.t("no-market"));
-    };
+    let market = m.market.clone();
     let lines = match read_csv(&bytes, &market) {
         Ok(lines) => lines,
         Err(e) => return refuse(csv_error(tr, &e)),
@@ -295,13 +287,7 @@ fn refused_table(tr: Tr, lines: &[CsvLine]) -> Markup {
 }
 
 /// A checked file (its errors, the button to import), an import's progress, or its outcome.
-pub(super) async fn show(
-    State(state): State<UiState>,
-    Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn show(State(state): State<UiState>, tr: Tr, Path(id): Path<String>) -> Response {
     let here = format!("{BASE}/{id}");
     let Some(job) = state.imports.get(&id) else {
         let body = html! {
@@ -362,13 +348,15 @@ pub(super) async fn show(
 }
 
 /// Starts publishing the ready lines of a checked file; the page then shows the progress.
-pub(super) async fn run(State(state): State<UiState>, Path(id): Path<String>) -> Response {
+pub(super) async fn run(
+    State(state): State<UiState>,
+    m: InMarket,
+    Path(id): Path<String>,
+) -> Response {
     let Some(job) = state.imports.get(&id) else {
         return Redirect::to(&format!("{BASE}/{id}")).into_response();
     };
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
+    let market = m.id().to_owned();
     let listings: Vec<(String, Listing)> = {
         let Ok(mut job) = job.lock() else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -6,6 +6,8 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use super::i18n::{LANGUAGES, Tr, choose};
+use super::market::{InMarket, remember, switcher};
+use smartket_protocol::Market;
 
 /// What the page around a page needs.
 pub(super) struct Frame<'a> {
@@ -19,6 +21,8 @@ pub(super) struct Frame<'a> {
     pub here: &'a str,
     /// Whether the language was chosen by `?lang=` (then remembered in a cookie).
     pub chosen: bool,
+    /// The page's market and the markets joined, for the header's switcher.
+    pub market: Option<(&'a InMarket, &'a [Market])>,
 }
 
 impl<'a> Frame<'a> {
@@ -30,7 +34,14 @@ impl<'a> Frame<'a> {
             query: "",
             here,
             chosen: false,
+            market: None,
         }
+    }
+
+    /// The same page, about `market` among the `joined` ones.
+    pub(super) fn in_market(mut self, market: &'a InMarket, joined: &'a [Market]) -> Frame<'a> {
+        self.market = Some((market, joined));
+        self
     }
 }
 
@@ -79,6 +90,9 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             li { a href="/etat" { (tr.t("nav-status")) } }
                         }
                     }
+                    @if let Some((market, joined)) = frame.market {
+                        (switcher(tr, frame.here, market.id(), joined))
+                    }
                     div.lang role="group" aria-label=(tr.t("language")) {
                         @for lang in LANGUAGES {
                             @if lang == tr.lang() {
@@ -94,13 +108,18 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
         }
     };
     let mut response = Html(markup.into_string()).into_response();
+    if let Some((market, _)) = frame.market.filter(|(m, _)| m.picked)
+        && let Some(value) = remember(market.id())
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
     if frame.chosen {
         let cookie = format!(
             "lang={}; Path=/; Max-Age=31536000; SameSite=Strict",
             tr.lang()
         );
         if let Ok(value) = cookie.parse() {
-            response.headers_mut().insert(header::SET_COOKIE, value);
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     response
@@ -141,13 +160,7 @@ pub fn not_logged_in(headers: &HeaderMap) -> Response {
         h1 { (tr.t("not-logged-in-title")) }
         p.notice { (tr.t("not-logged-in")) }
     };
-    let frame = Frame {
-        tr,
-        title: tr.t("not-logged-in-title"),
-        query: "",
-        here: "/",
-        chosen: false,
-    };
+    let frame = Frame::plain(tr, tr.t("not-logged-in-title"), "/");
     (StatusCode::UNAUTHORIZED, page(frame, body)).into_response()
 }
 

@@ -4,7 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -14,17 +14,14 @@ use smartket_protocol::{BlobId, Body, Kind, Market};
 
 use super::UiState;
 use super::form::{encode, publish_refused};
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, manage_nav, page};
-use super::shop::{LangQuery, pick, price};
+use super::market::InMarket;
+use super::shop::{pick, price};
 use crate::listing_rows::{FieldError, ListingRow, unit_code};
 
 /// The back office's listing pages live here.
 const BASE: &str = "/gestion/annonces";
-
-fn market(state: &UiState) -> Option<Market> {
-    state.node.markets().first().cloned()
-}
 
 /// The node's own current listings in its first market, by key.
 fn own_listings(state: &UiState, market: &Market) -> Vec<(String, Listing)> {
@@ -61,12 +58,12 @@ fn current(state: &UiState, market: &Market, key: &str) -> Option<Listing> {
 fn found(
     state: &UiState,
     tr: Tr,
+    market: &Market,
     key: &str,
     here: &str,
 ) -> Result<(Market, Listing), Box<Response>> {
-    let market = market(state).ok_or_else(|| Box::new(no_market(tr)))?;
-    let listing = current(state, &market, key).ok_or_else(|| Box::new(not_found(tr, here)))?;
-    Ok((market, listing))
+    let listing = current(state, market, key).ok_or_else(|| Box::new(not_found(tr, here)))?;
+    Ok((market.clone(), listing))
 }
 
 /// Publishes a changed listing, then goes to `then`.
@@ -97,15 +94,6 @@ fn not_found(tr: Tr, here: &str) -> Response {
         .into_response()
 }
 
-fn no_market(tr: Tr) -> Response {
-    let body = html! { p.notice { (tr.t("no-market")) } };
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        page(Frame::plain(tr, tr.t("manage-listings"), BASE), body),
-    )
-        .into_response()
-}
-
 /// `?notice=` after a change, said once at the top of the list.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ListQuery {
@@ -116,13 +104,11 @@ pub(super) struct ListQuery {
 /// The list: each listing with its price, stock (changeable in place) and actions.
 pub(super) async fn index(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Query(q): Query<ListQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let Some(market) = market(&state) else {
-        return no_market(tr);
-    };
+    let market = m.market.clone();
     let listings = own_listings(&state, &market);
     let notice = q
         .notice
@@ -182,6 +168,7 @@ pub(super) async fn index(
             query: "",
             here: BASE,
             chosen: q.lang.is_some(),
+            market: None,
         },
         body,
     )
@@ -272,6 +259,8 @@ fn select(
 
 /// Where the form posts and what it shows around the fields.
 struct FormPage<'a> {
+    /// The market the listing is in (its categories, units and currencies).
+    market: &'a Market,
     title: String,
     action: String,
     row: &'a ListingRow,
@@ -284,10 +273,8 @@ struct FormPage<'a> {
     notice: Option<String>,
 }
 
-fn form_page(state: &UiState, tr: Tr, here: &str, f: FormPage<'_>) -> Response {
-    let Some(market) = market(state) else {
-        return no_market(tr);
-    };
+fn form_page(tr: Tr, here: &str, f: FormPage<'_>) -> Response {
+    let market = f.market;
     let categories: Vec<(String, String)> = market
         .category_codes()
         .into_iter()
@@ -424,22 +411,18 @@ pub(super) struct ListingForm {
 }
 
 /// The form for a new listing, empty or as a copy of `?from=`.
-pub(super) async fn new_form(
-    State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn new_form(tr: Tr, m: InMarket) -> Response {
+    let market = m.market;
     let row = ListingRow {
         unit: "piece".into(),
         ..ListingRow::default()
     };
     let here = format!("{BASE}/nouvelle");
     form_page(
-        &state,
         tr,
         &here,
         FormPage {
+            market: &market,
             title: tr.t("listing-new"),
             action: here.clone(),
             row: &row,
@@ -454,13 +437,12 @@ pub(super) async fn new_form(
 /// A copy of a listing under a new key, with its pictures: the form, filled in.
 pub(super) async fn duplicate_form(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/{}/dupliquer", encode(&key));
-    let (market, listing) = match found(&state, tr, &key, &here) {
+    let (market, listing) = match found(&state, tr, &m.market, &key, &here) {
         Ok(found) => found,
         Err(page) => return *page,
     };
@@ -477,10 +459,10 @@ pub(super) async fn duplicate_form(
         ..ListingRow::of(&key, &listing, &market)
     };
     form_page(
-        &state,
         tr,
         &here,
         FormPage {
+            market: &market,
             title: tr.args(
                 "listing-duplicate-of",
                 &[("title", FluentValue::from(pick(&listing.title, tr)))],
@@ -498,15 +480,12 @@ pub(super) async fn duplicate_form(
 /// Creates a listing from the form; the form comes back with every error otherwise.
 pub(super) async fn create(
     State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    tr: Tr,
+    m: InMarket,
     Form(form): Form<ListingForm>,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/nouvelle");
-    let Some(market) = market(&state) else {
-        return no_market(tr);
-    };
+    let market = m.market.clone();
     let source = form
         .from
         .as_deref()
@@ -526,10 +505,10 @@ pub(super) async fn create(
         });
     let again = |errors: Vec<FieldError>| {
         form_page(
-            &state,
             tr,
             &here,
             FormPage {
+                market: &market,
                 title: tr.t("listing-new"),
                 action: here.clone(),
                 row: &form.row,
@@ -563,20 +542,19 @@ pub(super) async fn create(
 /// `?notice=` after a change on the edit page.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct EditQuery {
-    lang: Option<String>,
     notice: Option<String>,
 }
 
 /// The edit form of one listing, with its pictures.
 pub(super) async fn edit_form(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
     Query(q): Query<EditQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", encode(&key));
-    let (market, listing) = match found(&state, tr, &key, &here) {
+    let (market, listing) = match found(&state, tr, &m.market, &key, &here) {
         Ok(found) => found,
         Err(page) => return *page,
     };
@@ -587,10 +565,10 @@ pub(super) async fn edit_form(
         .filter(|n| n.starts_with("listing-") || n.starts_with("picture-"))
         .map(|n| tr.t(n));
     form_page(
-        &state,
         tr,
         &here,
         FormPage {
+            market: &market,
             title: pick(&listing.title, tr).to_owned(),
             action: here.clone(),
             row: &row,
@@ -605,14 +583,13 @@ pub(super) async fn edit_form(
 /// Saves the edit form as the listing's next revision.
 pub(super) async fn update(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
     Form(form): Form<ListingForm>,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", encode(&key));
-    let (market, listing) = match found(&state, tr, &key, &here) {
+    let (market, listing) = match found(&state, tr, &m.market, &key, &here) {
         Ok(found) => found,
         Err(page) => return *page,
     };
@@ -637,10 +614,10 @@ pub(super) async fn update(
     match outcome {
         Ok(_) => Redirect::to(&format!("{here}?notice=listing-saved")).into_response(),
         Err(errors) => form_page(
-            &state,
             tr,
             &here,
             FormPage {
+                market: &market,
                 title: pick(&listing.title, tr).to_owned(),
                 action: here.clone(),
                 row: &row,
@@ -662,13 +639,13 @@ pub(super) struct StockForm {
 /// Changes a listing's stock from the list (empty: not tracked).
 pub(super) async fn stock(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    headers: HeaderMap,
     Form(form): Form<StockForm>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let here = BASE.to_owned();
-    let (market, mut listing) = match found(&state, tr, &key, &here) {
+    let (market, mut listing) = match found(&state, tr, &m.market, &key, &here) {
         Ok(found) => found,
         Err(page) => return *page,
     };
@@ -693,10 +670,12 @@ pub(super) async fn stock(
 }
 
 /// Deletes a listing (a tombstone of its slot).
-pub(super) async fn delete(State(state): State<UiState>, Path(key): Path<String>) -> Response {
-    let Some(market) = market(&state) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
+pub(super) async fn delete(
+    State(state): State<UiState>,
+    m: InMarket,
+    Path(key): Path<String>,
+) -> Response {
+    let market = m.market;
     match state
         .node
         .own()
@@ -711,13 +690,13 @@ pub(super) async fn delete(State(state): State<UiState>, Path(key): Path<String>
 /// Stores an uploaded picture and adds it to the listing.
 pub(super) async fn image_add(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", encode(&key));
-    let (market, mut listing) = match found(&state, tr, &key, &here) {
+    let (market, mut listing) = match found(&state, tr, &m.market, &key, &here) {
         Ok(found) => found,
         Err(page) => return *page,
     };
@@ -770,13 +749,13 @@ pub(super) struct ImageForm {
 /// Takes a picture off a listing.
 pub(super) async fn image_remove(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(key): Path<String>,
-    headers: HeaderMap,
     Form(form): Form<ImageForm>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let here = format!("{BASE}/{}", encode(&key));
-    let (market, mut listing) = match found(&state, tr, &key, &here) {
+    let (market, mut listing) = match found(&state, tr, &m.market, &key, &here) {
         Ok(found) => found,
         Err(page) => return *page,
     };

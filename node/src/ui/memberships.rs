@@ -19,6 +19,7 @@ use super::dates::date;
 use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
+use super::market::InMarket;
 use super::names::actor_name;
 use crate::clock::now_ms;
 
@@ -104,14 +105,12 @@ fn scope_boxes(tr: Tr, prefix: &str) -> Markup {
 fn render(
     state: &UiState,
     tr: Tr,
+    market: &str,
     notice: Option<Markup>,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let (given, members) = memberships(state, &market);
+    let (given, members) = memberships(state, market);
     let body = html! {
         (manage_nav(tr, HERE))
         h1 { (tr.t("manage-memberships")) }
@@ -173,20 +172,27 @@ fn render(
 /// The memberships page.
 pub(super) async fn show(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Query(q): Query<MembershipForm>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let notice = q
         .notice
         .filter(|n| n.starts_with("membership-"))
         .map(|n| html! { (tr.t(&n)) });
-    render(&state, tr, notice, None, StatusCode::OK)
+    render(&state, tr, m.id(), notice, None, StatusCode::OK)
 }
 
 /// The page again with why the form was refused.
-fn refused(state: &UiState, tr: Tr, why: String) -> Response {
-    render(state, tr, None, Some(why), StatusCode::UNPROCESSABLE_ENTITY)
+fn refused(state: &UiState, tr: Tr, market: &str, why: String) -> Response {
+    render(
+        state,
+        tr,
+        market,
+        None,
+        Some(why),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 /// The other side's key and the scopes ticked, or why not.
@@ -206,20 +212,19 @@ fn other_and_scope(tr: Tr, form: &MembershipForm) -> Result<(AuthorKey, Vec<Scop
 /// The platform's side: countersigns a member's membership and shows what to hand over.
 pub(super) async fn countersign(
     State(state): State<UiState>,
+    m: InMarket,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
     let tr = choose(form.lang.as_deref(), &headers, &state.settings().languages);
-    let refuse = |why: String| refused(&state, tr, why);
+    let refuse = |why: String| refused(&state, tr, m.id(), why);
     let (member, scope) = match other_and_scope(tr, &form) {
         Ok(found) => found,
         Err(why) => return refuse(why),
     };
     let days: u64 = form.days.trim().parse().unwrap_or(365).clamp(1, 730);
     let until = now_ms().saturating_add(days * DAY_MS);
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
+    let market = m.id().to_owned();
     match state
         .node
         .countersign_membership(&market, &member, &scope, until)
@@ -235,7 +240,7 @@ pub(super) async fn countersign(
                     dt { (tr.t("membership-signature")) } dd { code.wrap #countersignature { (signature.to_hex()) } }
                 }
             };
-            render(&state, tr, Some(notice), None, StatusCode::OK)
+            render(&state, tr, m.id(), Some(notice), None, StatusCode::OK)
         }
         Err(e) => refuse(e.to_string()),
     }
@@ -244,11 +249,12 @@ pub(super) async fn countersign(
 /// The member's side: publishes a membership with the platform's countersignature.
 pub(super) async fn add(
     State(state): State<UiState>,
+    m: InMarket,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
     let tr = choose(form.lang.as_deref(), &headers, &state.settings().languages);
-    let refuse = |why: String| refused(&state, tr, why);
+    let refuse = |why: String| refused(&state, tr, m.id(), why);
     let (platform, scope) = match other_and_scope(tr, &form) {
         Ok(found) => found,
         Err(why) => return refuse(why),
@@ -259,9 +265,7 @@ pub(super) async fn add(
     let Ok(platform_sig) = form.signature.trim().parse::<Signature>() else {
         return refuse(tr.t("membership-bad-signature"));
     };
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
+    let market = m.id().to_owned();
     let membership = Membership {
         platform,
         scope,
@@ -289,11 +293,10 @@ pub(super) async fn add(
 /// The member's side: ends a membership (a tombstone of its slot).
 pub(super) async fn end(
     State(state): State<UiState>,
+    m: InMarket,
     HtmlForm(form): HtmlForm<MembershipForm>,
 ) -> Response {
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
+    let market = m.id().to_owned();
     match state
         .node
         .own()

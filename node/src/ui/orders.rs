@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, PreEscaped, html};
@@ -16,9 +16,9 @@ use smartket_protocol::messages::{Address, Contact, OrderId, PaymentChoice, Wind
 use smartket_protocol::{AuthorKey, Body, Kind};
 
 use super::UiState;
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, manage_nav, page};
-use super::shop::{LangQuery, pick, price};
+use super::shop::{pick, price};
 use crate::orders::OrderError;
 use crate::orders::checkout::{CheckoutError, DeliveryRequest, SellerRequest};
 use crate::orders::db::Party;
@@ -109,19 +109,21 @@ fn payment_options(
 
 /// Courier offers serving the user's postcode, as (form value, label): the value names the
 /// courier, the offer and the window of its next slot.
-pub(super) fn courier_options(state: &UiState, tr: Tr) -> Vec<(String, String)> {
+pub(super) fn courier_options(state: &UiState, tr: Tr, markets: &[&str]) -> Vec<(String, String)> {
     let settings = state.settings();
     let Some(postcode) = settings.location.and_then(|l| l.postcode) else {
         return Vec::new();
     };
-    let Some(market) = state.node.markets().first() else {
-        return Vec::new();
-    };
-    let offers = state
-        .node
-        .store()
-        .current_in_market(&market.id, Some(Kind::DeliveryOffer))
-        .unwrap_or_default();
+    let offers: Vec<_> = markets
+        .iter()
+        .flat_map(|market| {
+            state
+                .node
+                .store()
+                .current_in_market(market, Some(Kind::DeliveryOffer))
+                .unwrap_or_default()
+        })
+        .collect();
     let now = crate::clock::now_ms();
     offers
         .into_iter()
@@ -255,7 +257,10 @@ fn ways(
 fn basket_page(state: &UiState, tr: Tr, notice: Option<String>, changed: bool) -> Response {
     let basket = state.node.orders().basket().unwrap_or_default();
     let subtotals = basket.subtotals();
-    let couriers = courier_options(state, tr);
+    let mut markets: Vec<&str> = basket.lines.iter().map(|l| l.market.as_str()).collect();
+    markets.sort_unstable();
+    markets.dedup();
+    let couriers = courier_options(state, tr, &markets);
     let body = html! {
         h1 { (tr.t("basket-title")) }
         @if let Some(notice) = &notice { p.notice role="alert" { (notice) } }
@@ -327,22 +332,16 @@ fn basket_page(state: &UiState, tr: Tr, notice: Option<String>, changed: bool) -
 }
 
 /// The basket with the checkout form.
-pub(super) async fn basket_show(
-    State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn basket_show(State(state): State<UiState>, tr: Tr) -> Response {
     basket_page(&state, tr, None, false)
 }
 
 /// Places the orders; back to the basket with the reason when that cannot be done.
 pub(super) async fn checkout(
     State(state): State<UiState>,
-    headers: HeaderMap,
+    tr: Tr,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let field = |name: &str| form.get(name).filter(|v| !v.trim().is_empty()).cloned();
     let sellers = form
         .iter()
@@ -473,12 +472,7 @@ pub(super) async fn order_step(
 
 /// The orders this node sells or delivers, newest first: the seller's inbox and the courier's
 /// jobs.
-pub(super) async fn manage_index(
-    State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn manage_index(State(state): State<UiState>, tr: Tr) -> Response {
     let handled: Vec<_> = state
         .node
         .orders()
@@ -506,12 +500,7 @@ pub(super) async fn manage_index(
 }
 
 /// The consumer's orders, newest first.
-pub(super) async fn orders_index(
-    State(state): State<UiState>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
+pub(super) async fn orders_index(State(state): State<UiState>, tr: Tr) -> Response {
     let orders = state.node.orders();
     let mine: Vec<_> = orders
         .list()
@@ -573,11 +562,9 @@ fn payment_line(state: &UiState, tr: Tr, part: &PaymentPart) -> Markup {
 /// One order: its status (live), steps, how to pay.
 pub(super) async fn order_show(
     State(state): State<UiState>,
+    tr: Tr,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("/commandes/{id}");
     let order_id = hex::decode(&id)
         .ok()

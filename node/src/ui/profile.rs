@@ -11,12 +11,13 @@ use serde::Deserialize;
 use smartket_protocol::kinds::{
     Address, Contact, LegalForm, PaymentMeans, Profile, Role, normalize_iban, validate_iban,
 };
-use smartket_protocol::{Body, Kind, Payload, RecordError};
+use smartket_protocol::{Body, Kind, Market, Payload, RecordError};
 
 use super::UiState;
 use super::form::HtmlForm;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, manage_nav, page};
+use super::market::InMarket;
 
 const HERE: &str = "/gestion/profil";
 
@@ -298,13 +299,13 @@ fn input(
 }
 
 fn render(
-    state: &UiState,
+    market: &Market,
     tr: Tr,
     form: &ProfileForm,
     errors: &[(&str, String)],
     notice: Option<String>,
 ) -> Response {
-    let local = local_currency(state);
+    let local = local_currency(market);
     let role_error = errors.iter().find(|(f, _)| *f == "role");
     let body = html! {
         (manage_nav(tr, HERE))
@@ -372,21 +373,19 @@ fn render(
         .into_response()
 }
 
-fn local_currency(state: &UiState) -> Option<String> {
-    state
-        .node
-        .markets()
-        .first()
-        .and_then(|m| m.currencies.iter().find(|c| c.local))
+fn local_currency(market: &Market) -> Option<String> {
+    market
+        .currencies
+        .iter()
+        .find(|c| c.local)
         .map(|c| c.code.clone())
 }
 
-fn own_profile(state: &UiState) -> Option<Profile> {
-    let market = state.node.markets().first()?.id.clone();
+fn own_profile(state: &UiState, market: &str) -> Option<Profile> {
     match state
         .node
         .own()
-        .current(&market, Kind::Profile, "profile")
+        .current(market, Kind::Profile, "profile")
         .ok()??
         .payload
         .body
@@ -399,43 +398,41 @@ fn own_profile(state: &UiState) -> Option<Profile> {
 /// `?notice=saved` after saving.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ProfileQuery {
-    lang: Option<String>,
     notice: Option<String>,
 }
 
 /// The profile form, filled with the current profile.
 pub(super) async fn show(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Query(q): Query<ProfileQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let form = own_profile(&state)
+    let form = own_profile(&state, m.id())
         .map(|p| ProfileForm::of(&p))
         .unwrap_or_default();
     let notice = q
         .notice
         .filter(|n| n == "saved")
         .map(|_| tr.t("profile-saved"));
-    render(&state, tr, &form, &[], notice)
+    render(&m.market, tr, &form, &[], notice)
 }
 
 /// Publishes the profile from the form, or shows the form again with its errors.
 pub(super) async fn save(
     State(state): State<UiState>,
+    m: InMarket,
     headers: HeaderMap,
     HtmlForm(form): HtmlForm<ProfileForm>,
 ) -> Response {
     let tr = choose(form.lang.as_deref(), &headers, &state.settings().languages);
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let keep = own_profile(&state);
+    let market = m.id().to_owned();
+    let keep = own_profile(&state, &market);
     let enc_key = state.node.encryption_key().public().0;
-    let local = local_currency(&state);
+    let local = local_currency(&m.market);
     let profile = match form.to_profile(keep.as_ref(), enc_key, local.as_deref(), tr) {
         Ok(p) => p,
-        Err(errors) => return render(&state, tr, &form, &errors, None),
+        Err(errors) => return render(&m.market, tr, &form, &errors, None),
     };
     let checked = Payload::new(
         market.clone(),
@@ -450,7 +447,7 @@ pub(super) async fn save(
             RecordError::InvalidField { field, .. } => form_field(field),
             _ => "name_fr",
         };
-        return render(&state, tr, &form, &[(field, reason(&e))], None);
+        return render(&m.market, tr, &form, &[(field, reason(&e))], None);
     }
     match state
         .node
@@ -459,6 +456,6 @@ pub(super) async fn save(
         .await
     {
         Ok(_) => Redirect::to(&format!("{HERE}?notice=saved")).into_response(),
-        Err(e) => render(&state, tr, &form, &[("name_fr", e.to_string())], None),
+        Err(e) => render(&m.market, tr, &form, &[("name_fr", e.to_string())], None),
     }
 }

@@ -2,8 +2,8 @@
 //! their labels and offers) and the labels of an actor or an offer with who issued them, so a
 //! consumer can judge a label by its issuer.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -11,17 +11,15 @@ use smartket_protocol::kinds::{PaymentMeans, Subject};
 use smartket_protocol::{AuthorKey, Body};
 
 use super::UiState;
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, page};
+use super::market::InMarket;
 use super::names::{actor_name, profile};
-use super::shop::{LangQuery, grid, pick, query_base};
+use super::shop::{grid, pick, query_base};
 
 /// The labels attested about any of `subjects`, each with its issuer; those from an issuer the
 /// user trusts are marked, the others said to be unverified.
-pub(super) fn labels(state: &UiState, tr: Tr, subjects: &[Subject]) -> Markup {
-    let Some(market) = state.node.markets().first().map(|m| m.id.clone()) else {
-        return html! {};
-    };
+pub(super) fn labels(state: &UiState, tr: Tr, market: &str, subjects: &[Subject]) -> Markup {
     let trusted = state.settings().trusted_issuers;
     let mut found: Vec<(String, AuthorKey)> = subjects
         .iter()
@@ -29,7 +27,7 @@ pub(super) fn labels(state: &UiState, tr: Tr, subjects: &[Subject]) -> Markup {
             state
                 .node
                 .store()
-                .attestations_about(&market, s, true, crate::clock::now_ms())
+                .attestations_about(market, s, true, crate::clock::now_ms())
                 .unwrap_or_default()
         })
         .filter_map(|r| match r.payload.body {
@@ -85,11 +83,10 @@ fn payment_line(tr: Tr, means: &PaymentMeans) -> String {
 /// A seller's page: profile, labels, payment means and every current offer.
 pub(super) async fn show(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Path(author): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("/vendeur/{author}");
     let found = author
         .parse::<AuthorKey>()
@@ -104,7 +101,7 @@ pub(super) async fn show(
             .into_response();
     };
     let name = pick(&profile.name, tr).to_owned();
-    let mut query = query_base(&state, tr);
+    let mut query = query_base(&state, tr, m.id());
     query.filters.sellers = vec![author.to_hex()];
     query.limit = 200;
     let offers = state.node.search(query).await;
@@ -117,7 +114,7 @@ pub(super) async fn show(
                 h1 { (name) }
             }
             p.lead { (pick(&profile.description, tr)) }
-            (labels(&state, tr, &[Subject::Actor { key: author }]))
+            (labels(&state, tr, m.id(), &[Subject::Actor { key: author }]))
             dl.facts {
                 @if let Some(a) = &profile.address {
                     dt { (tr.t("seller-address")) }
@@ -147,5 +144,8 @@ pub(super) async fn show(
             }
         }
     };
-    page(Frame::plain(tr, name, &here), body)
+    page(
+        Frame::plain(tr, name, &here).in_market(&m, state.node.markets()),
+        body,
+    )
 }

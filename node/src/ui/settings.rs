@@ -191,6 +191,7 @@ fn settings_page(
         query: "",
         here: "/parametres",
         chosen,
+        market: None,
     };
     page(frame, body(state, tr, form, errors, saved))
 }
@@ -294,10 +295,9 @@ fn read(tr: Tr, form: &SettingsForm) -> Result<Settings, Errors> {
 /// Saves the settings and shows them again, or shows the form with what was refused.
 pub(super) async fn settings_save(
     State(state): State<UiState>,
-    headers: HeaderMap,
+    tr: Tr,
     HtmlForm(form): HtmlForm<SettingsForm>,
 ) -> Response {
-    let tr = choose(None, &headers, &state.settings().languages);
     let refused = |errors: Errors| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -327,6 +327,7 @@ pub(super) async fn settings_save(
                 query: "",
                 here: "/parametres",
                 chosen: false,
+                market: None,
             };
             (StatusCode::INTERNAL_SERVER_ERROR, page(frame, markup)).into_response()
         }

@@ -1,7 +1,7 @@
 //! The consumer's shop: home, search with facets, one offer.
 
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -11,8 +11,9 @@ use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 
 use super::UiState;
 use super::form::encode;
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, page};
+use super::market::InMarket;
 use crate::clock::now_ms;
 use crate::money;
 use crate::search::{Filters, Hit, SearchQuery, SearchResults, Sort};
@@ -29,8 +30,9 @@ pub(super) struct LangQuery {
     pub(super) lang: Option<String>,
 }
 
-fn market(state: &UiState) -> Option<&Market> {
-    state.node.markets().first()
+/// A joined market by id (a record's, for the pages of one record).
+fn market_of<'a>(state: &'a UiState, id: &str) -> Option<&'a Market> {
+    state.node.markets().iter().find(|m| m.id == id)
 }
 
 pub(super) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
@@ -42,7 +44,13 @@ pub(super) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) ->
 
 /// A price in the market's conventions.
 pub(super) fn price(state: &UiState, amount: u64, currency: &str) -> String {
-    let known = market(state).and_then(|m| m.currencies.iter().find(|c| c.code == currency));
+    // A currency's conventions are its own, whichever joined market names it.
+    let known = state
+        .node
+        .markets()
+        .iter()
+        .flat_map(|m| &m.currencies)
+        .find(|c| c.code == currency);
     match known {
         Some(c) => money::format(amount, currency, c.digits, c.local),
         None => money::format(amount, currency, 2, false),
@@ -57,17 +65,17 @@ fn unit(tr: Tr, unit: &Unit) -> String {
     tr.t(&format!("unit-{name}"))
 }
 
-fn category_name(state: &UiState, tr: Tr, code: &str) -> String {
-    market(state)
+fn category_name(market: Option<&Market>, tr: Tr, code: &str) -> String {
+    market
         .and_then(|m| m.category(code))
         .map(|c| pick(&c.name, tr).to_owned())
         .unwrap_or_else(|| code.to_owned())
 }
 
-pub(super) fn query_base(state: &UiState, tr: Tr) -> SearchQuery {
+pub(super) fn query_base(state: &UiState, tr: Tr, market: &str) -> SearchQuery {
     let settings = state.settings();
     SearchQuery {
-        market: market(state).map(|m| m.id.clone()).unwrap_or_default(),
+        market: market.to_owned(),
         text: String::new(),
         language: Some(tr.lang().to_owned()),
         filters: Filters::default(),
@@ -132,17 +140,15 @@ fn search_failed(tr: Tr, e: impl std::fmt::Display) -> Markup {
 /// The home page: search, categories, newest offers.
 pub(super) async fn home(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     Query(q): Query<LangQuery>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
-    let counts = market(&state)
-        .and_then(|m| state.node.store().counts(&m.id).ok())
-        .unwrap_or_default();
+    let counts = state.node.store().counts(m.id()).unwrap_or_default();
     let listings = counts.get(&Kind::Listing).copied().unwrap_or(0);
     let sellers = counts.get(&Kind::Profile).copied().unwrap_or(0);
-    let mut newest = query_base(&state, tr);
+    let mut newest = query_base(&state, tr, m.id());
     newest.sort = Sort::Newest;
     newest.limit = 8;
     // Near me first: what is new within reach of the user's location, when the settings have
@@ -156,16 +162,14 @@ pub(super) async fn home(
         },
         None => (false, state.node.search(newest).await),
     };
-    let categories = market(&state)
-        .map(|m| m.categories.clone())
-        .unwrap_or_default();
+    let categories = &m.market.categories;
     let body = html! {
         h1 { (tr.t("home-title")) }
         p.lead { (tr.args("home-lead", &[("sellers", FluentValue::from(sellers)), ("listings", FluentValue::from(listings))])) }
         section aria-labelledby="categories" {
             h2 #categories { (tr.t("categories")) }
             ul.categories {
-                @for c in &categories {
+                @for c in categories {
                     li { a href=(format!("/recherche?category={}", c.code)) { (pick(&c.name, tr)) } }
                 }
             }
@@ -188,6 +192,7 @@ pub(super) async fn home(
         query: "",
         here: &here,
         chosen: q.lang.is_some(),
+        market: Some((&m, state.node.markets())),
     };
     page(frame, body)
 }
@@ -218,13 +223,13 @@ pub(super) struct SearchParams {
 /// The results page with its facets.
 pub(super) async fn search(
     State(state): State<UiState>,
+    tr: Tr,
+    m: InMarket,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Response {
     let raw = raw.unwrap_or_default();
     let p: SearchParams = serde_html_form::from_str(&raw).unwrap_or_default();
-    let tr = choose(p.lang.as_deref(), &headers, &state.settings().languages);
-    let mut query = query_base(&state, tr);
+    let mut query = query_base(&state, tr, m.id());
     query.text = p.q.clone();
     query.filters.category = p.category.clone().filter(|c| !c.is_empty());
     query.filters.labels = p.label.clone();
@@ -241,8 +246,11 @@ pub(super) async fn search(
         .and_then(|km| km.parse::<u32>().ok())
         .filter(|_| settings.location.is_some())
         .map(|km| km.saturating_mul(1000));
-    let digits = market(&state)
-        .and_then(|m| m.currencies.iter().find(|c| c.code == m.base_currency))
+    let digits = m
+        .market
+        .currencies
+        .iter()
+        .find(|c| c.code == m.market.base_currency)
         .map_or(2, |c| c.digits);
     let amount = |text: &Option<String>| text.as_deref().and_then(|t| money::parse(t, digits));
     query.filters.price_min = amount(&p.price_min);
@@ -256,7 +264,7 @@ pub(super) async fn search(
     let results = state.node.search(query).await;
     let here = format!("/recherche?{raw}");
     let body = match &results {
-        Ok(results) => results_body(&state, tr, &p, results, postcode.as_deref()),
+        Ok(results) => results_body(&state, tr, &m.market, &p, results, postcode.as_deref()),
         Err(e) => search_failed(tr, e),
     };
     let title = if p.q.is_empty() {
@@ -270,6 +278,7 @@ pub(super) async fn search(
         query: &p.q,
         here: &here,
         chosen: p.lang.is_some(),
+        market: Some((&m, state.node.markets())),
     };
     page(frame, body)
 }
@@ -277,12 +286,15 @@ pub(super) async fn search(
 fn results_body(
     state: &UiState,
     tr: Tr,
+    market: &Market,
     p: &SearchParams,
     results: &SearchResults,
     postcode: Option<&str>,
 ) -> Markup {
-    let local = market(state)
-        .and_then(|m| m.currencies.iter().find(|c| c.local))
+    let local = market
+        .currencies
+        .iter()
+        .find(|c| c.local)
         .map(|c| c.code.clone());
     let sorts = [
         ("relevance", "sort-relevance"),
@@ -335,11 +347,11 @@ fn results_body(
                         legend { (tr.t("filter-category")) }
                         @if let Some(c) = &p.category {
                             input type="hidden" name="category" value=(c);
-                            p { strong { (category_name(state, tr, c)) } }
+                            p { strong { (category_name(Some(market), tr, c)) } }
                         }
                         @for f in &results.facets.categories {
                             a href=(format!("/recherche?q={}&category={}", encode(&p.q), f.value)) {
-                                (category_name(state, tr, &f.value)) " (" (f.count) ")"
+                                (category_name(Some(market), tr, &f.value)) " (" (f.count) ")"
                             }
                             br;
                         }
@@ -448,11 +460,10 @@ fn fulfilment_lines(tr: Tr, listing: &Listing) -> Vec<String> {
 /// One offer.
 pub(super) async fn listing(
     State(state): State<UiState>,
+    tr: Tr,
     Path((author, key)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let here = format!("/annonce/{author}/{key}");
     let found = author.parse::<AuthorKey>().ok().and_then(|author| {
         let slot = Slot {
@@ -475,6 +486,7 @@ pub(super) async fn listing(
             query: "",
             here: &here,
             chosen: q.lang.is_some(),
+            market: None,
         };
         let body = html! { p.notice { (tr.t("listing-not-found")) } };
         return (StatusCode::NOT_FOUND, page(frame, body)).into_response();
@@ -485,7 +497,8 @@ pub(super) async fn listing(
     let seller = listing.on_behalf_of.unwrap_or(record.payload.author);
     let seller_name = super::names::profile(&state, &seller).map(|p| pick(&p.name, tr).to_owned());
     let title = pick(&listing.title, tr).to_owned();
-    let local = market(&state).and_then(|m| m.currencies.iter().find(|c| c.local));
+    let market = market_of(&state, &record.payload.market);
+    let local = market.and_then(|m| m.currencies.iter().find(|c| c.local));
     let body = html! {
         article.listing {
             div {
@@ -499,11 +512,11 @@ pub(super) async fn listing(
                 @if let Some(name) = &seller_name {
                     p { a href=(format!("/vendeur/{seller}")) { (tr.args("sold-by", &[("seller", FluentValue::from(name.as_str()))])) } }
                 }
-                (super::seller::labels(&state, tr, &[
+                (super::seller::labels(&state, tr, &record.payload.market, &[
                     Subject::Listing { author: record.payload.author, key: record.payload.key.clone() },
                     Subject::Actor { key: seller },
                 ]))
-                p { (category_name(&state, tr, &listing.category)) }
+                p { (category_name(market, tr, &listing.category)) }
                 @match listing.stock {
                     Some(0) => p { span.badge { (tr.t("out-of-stock")) } },
                     _ => p { span.badge { (tr.t("in-stock")) } },
@@ -527,7 +540,7 @@ pub(super) async fn listing(
                 h2 { (tr.t("listing-fulfilment")) }
                 ul { @for line in fulfilment_lines(tr, listing) { li { (line) } } }
                 @if listing.fulfilment.iter().any(|f| matches!(f, Fulfilment::Courier)) {
-                    @let couriers = super::orders::courier_options(&state, tr);
+                    @let couriers = super::orders::courier_options(&state, tr, &[record.payload.market.as_str()]);
                     @match state.settings().location.and_then(|l| l.postcode) {
                         Some(postcode) => {
                             h3 { (tr.args("listing-couriers", &[("postcode", FluentValue::from(postcode))])) }
@@ -546,6 +559,7 @@ pub(super) async fn listing(
         query: "",
         here: &here,
         chosen: q.lang.is_some(),
+        market: None,
     };
     page(frame, body)
 }

@@ -3,7 +3,6 @@
 //! ones `GET /api/v1/status` and `GET /api/v1/peers` report, read from the same functions.
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
@@ -11,7 +10,7 @@ use smartket_protocol::kinds::Kind;
 
 use super::UiState;
 use super::dates::date_time;
-use super::i18n::{Tr, choose};
+use super::i18n::Tr;
 use super::layout::{Frame, page};
 use super::names::profile;
 use super::shop::{LangQuery, pick};
@@ -110,10 +109,9 @@ fn mailbox_section(tr: Tr, status: &Status, outbox: Option<(usize, usize)>) -> M
 /// The node's status.
 pub(super) async fn status_show(
     State(state): State<UiState>,
+    tr: Tr,
     Query(q): Query<LangQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let tr = choose(q.lang.as_deref(), &headers, &state.settings().languages);
     let status = state.node.status().await;
     let peers = peers(&state, tr).await;
     let outbox = state.node.orders().outbox_counts().ok();
@@ -182,6 +180,7 @@ pub(super) async fn status_show(
         query: "",
         here: "/etat",
         chosen: q.lang.is_some(),
+        market: None,
     };
     page(frame, body)
 }

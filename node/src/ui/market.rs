@@ -1,0 +1,128 @@
+//! The market a page is about. A node may join several markets; `?market=ID` picks one (a
+//! cookie then remembers it, as for the language), else the one picked last, else the first
+//! joined (the config's order). Pages take [`InMarket`]; the header shows the switcher when
+//! there is a choice.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use smartket_protocol::Market;
+
+use super::UiState;
+use super::i18n::{Tr, choose};
+use super::layout::{Frame, page};
+use super::shop::pick;
+
+/// The cookie that remembers the market picked.
+const COOKIE: &str = "market";
+
+/// The market of the page asked for.
+#[derive(Debug, Clone)]
+pub(super) struct InMarket {
+    /// The market.
+    pub(super) market: Market,
+    /// Picked by this request's `?market=` (the page then sets the cookie).
+    pub(super) picked: bool,
+}
+
+impl InMarket {
+    /// The market's id.
+    pub(super) fn id(&self) -> &str {
+        &self.market.id
+    }
+}
+
+impl FromRequestParts<UiState> for InMarket {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &UiState) -> Result<Self, Response> {
+        #[derive(Deserialize)]
+        struct Asked {
+            market: Option<String>,
+        }
+        let asked = Query::<Asked>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|q| q.0.market);
+        let markets = state.node.markets();
+        let find = |id: &str| markets.iter().find(|m| m.id == id).cloned();
+        if let Some(market) = asked.as_deref().and_then(find) {
+            return Ok(InMarket {
+                market,
+                picked: true,
+            });
+        }
+        let remembered = cookie(&parts.headers).and_then(find);
+        match remembered.or_else(|| markets.first().cloned()) {
+            Some(market) => Ok(InMarket {
+                market,
+                picked: false,
+            }),
+            None => Err(no_market(choose(
+                None,
+                &parts.headers,
+                &state.settings().languages,
+            ))),
+        }
+    }
+}
+
+fn cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+}
+
+/// The page of a node that joined no market.
+fn no_market(tr: Tr) -> Response {
+    let body = html! { p.notice { (tr.t("no-market")) } };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        page(Frame::plain(tr, tr.t("no-market"), "/"), body),
+    )
+        .into_response()
+}
+
+/// The header's market links, when the node joined more than one: each link is the page
+/// `here` in that market.
+pub(super) fn switcher(tr: Tr, here: &str, current: &str, markets: &[Market]) -> Markup {
+    if markets.len() < 2 {
+        return html! {};
+    }
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("market=") && !p.starts_with("page="))
+        .collect();
+    let link = |id: &str| {
+        let mut pairs = rest.clone();
+        let market = format!("market={id}");
+        pairs.push(&market);
+        format!("{path}?{}", pairs.join("&"))
+    };
+    html! {
+        div.markets role="group" aria-label=(tr.t("market")) {
+            @for market in markets {
+                @if market.id == current {
+                    a href=(link(&market.id)) aria-current="true" { (pick(&market.name, tr)) }
+                } @else {
+                    a href=(link(&market.id)) { (pick(&market.name, tr)) }
+                }
+            }
+        }
+    }
+}
+
+/// The cookie that remembers `market` as picked.
+pub(super) fn remember(market: &str) -> Option<header::HeaderValue> {
+    format!("{COOKIE}={market}; Path=/; Max-Age=31536000; SameSite=Strict")
+        .parse()
+        .ok()
+}
