@@ -1,0 +1,193 @@
+//! The CLI's way into a running node: [`ApiClient`] finds the node's API from the data dir (the
+//! address `run` wrote, the token `init` made) and speaks its JSON, so that commands given while
+//! the node runs go through the node that holds the database. `status` and `sync` only make
+//! sense against a running node and live here with it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde::de::DeserializeOwned;
+
+use super::first_market;
+use crate::api::{SubmitOutcome, SyncStarted};
+use crate::config::{Config, Overrides};
+use crate::daemon::Status;
+use crate::data_dir::DataDir;
+use crate::record_json::RecordJson;
+use crate::sync::PullReport;
+
+/// File in the data dir holding the address the running node's API is bound to.
+pub const API_ADDR_FILE: &str = "api-addr";
+
+/// How often `smartket sync` reads the node's progress.
+const SYNC_POLL: Duration = Duration::from_millis(200);
+
+/// A small client of the running node's API, authenticated with the data dir's token.
+pub(super) struct ApiClient {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    pub(super) fn new(dir: &Path, config: &Config) -> Result<ApiClient> {
+        let token = std::fs::read_to_string(DataDir::new(dir).api_token())
+            .with_context(|| format!("reading the API token in {}", dir.display()))?;
+        // A running node writes the address it actually bound (the config may say port 0).
+        let addr = std::fs::read_to_string(dir.join(API_ADDR_FILE))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|_| config.api.listen.to_string());
+        Ok(ApiClient {
+            base: format!("http://{addr}"),
+            token: token.trim().to_owned(),
+            http: reqwest::Client::new(),
+        })
+    }
+
+    async fn status(&self) -> Result<Status> {
+        self.call(self.http.get(self.url("/api/v1/status"))).await
+    }
+
+    pub(super) async fn own_listings(&self) -> Result<Vec<RecordJson>> {
+        self.call(self.http.get(self.url("/api/v1/own/records?kind=listing")))
+            .await
+    }
+
+    async fn post<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.call(self.http.post(self.url(path))).await
+    }
+
+    /// Hands over a record signed here, as its wire bytes: the node checks it as it checks
+    /// records from the network.
+    pub(super) async fn submit(&self, wire: Vec<u8>) -> Result<SubmitOutcome> {
+        let request = self
+            .http
+            .post(self.url("/api/v1/records"))
+            .header("content-type", "application/cbor")
+            .body(wire);
+        self.call(request).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends `request` with the token; a refusal becomes the node's own message when it gives
+    /// one (it names what was wrong, e.g. a bad author key), else its HTTP status.
+    async fn call<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .with_context(|| format!("contacting the node at {}", self.base))?;
+        let status = response.status();
+        if !status.is_success() {
+            let body: serde_json::Value = response.json().await.unwrap_or_default();
+            match body["error"]["message"].as_str() {
+                Some(message) => bail!("{message}"),
+                None => bail!("the node answered {status}"),
+            }
+        }
+        Ok(response.json().await?)
+    }
+}
+
+pub(super) async fn status(dir: &Path) -> Result<()> {
+    let config = Config::load(dir, &Overrides::default())?;
+    let client = ApiClient::new(dir, &config)?;
+    let status = match client.status().await {
+        Ok(status) => status,
+        Err(e) => bail!("{e:#}\n(is the node running? start it with `smartket run`)"),
+    };
+    println!("author     {}", status.author);
+    println!("peer id    {}", status.peer_id);
+    println!("role       {}", status.role);
+    println!("peers      {}", status.peers);
+    for addr in &status.listen {
+        println!("listen     {addr}");
+    }
+    for (market, counts) in &status.markets {
+        let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("market     {market}: {}", counts.join(", "));
+    }
+    println!("unpublished {}", status.unpublished);
+    let sync = &status.sync;
+    println!(
+        "sync       {} sessions, {} records fetched, {} failed{}",
+        sync.total.peers,
+        sync.total.fetched,
+        sync.failed,
+        match sync.run {
+            Some(run) if run.finished_at_ms.is_none() => format!(
+                "; running: {}/{} peers, {}/{} records",
+                run.peers_done, run.peers_total, run.report.fetched, run.need
+            ),
+            _ => String::new(),
+        }
+    );
+    Ok(())
+}
+
+pub(super) async fn sync(dir: &Path, author: Option<String>, market: Option<String>) -> Result<()> {
+    let config = Config::load(dir, &Overrides::default())?;
+    let client = match ApiClient::new(dir, &config) {
+        Ok(c) if c.status().await.is_ok() => c,
+        _ => bail!(
+            "the node in {} is not running: start it with `smartket run` (it syncs by itself \
+             when it connects)",
+            dir.display()
+        ),
+    };
+    let market = match market {
+        Some(m) => m,
+        None => first_market(&config)?,
+    };
+    if let Some(author) = author {
+        let report: PullReport = client
+            .post(&format!("/api/v1/markets/{market}/authors/{author}/pull"))
+            .await?;
+        println!(
+            "Pulled {} records of {author} from {} ({} new or newer, {} pages)",
+            report.received, report.peer, report.stored, report.pages
+        );
+        return Ok(());
+    }
+    let _: SyncStarted = client.post("/api/v1/sync").await?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} records")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let run = loop {
+        let status = client.status().await?;
+        let Some(run) = status.sync.run else {
+            bail!("the node reports no sync run");
+        };
+        bar.set_length(run.need);
+        bar.set_position(run.report.fetched.min(run.need));
+        bar.set_message(format!("peers {}/{}", run.peers_done, run.peers_total));
+        if run.finished_at_ms.is_some() {
+            break run;
+        }
+        tokio::time::sleep(SYNC_POLL).await;
+    };
+    bar.finish_and_clear();
+    if run.peers_total == 0 {
+        bail!("no peer is connected yet: check the bootstrap addresses in smartket.toml");
+    }
+    println!(
+        "Synced with {} of {} peers: {} records fetched, {} offered to peers, {} round trips, \
+         {} bytes",
+        run.report.peers,
+        run.peers_total,
+        run.report.fetched,
+        run.report.pushed,
+        run.report.rounds,
+        run.report.bytes
+    );
+    if run.failed > 0 {
+        println!("  {} sessions failed (see the node's log)", run.failed);
+    }
+    Ok(())
+}
