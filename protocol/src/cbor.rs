@@ -43,11 +43,11 @@ impl Limits {
 }
 
 /// Major types of CBOR (RFC 8949 §3.1).
-const UINT: u8 = 0;
+pub(crate) const UINT: u8 = 0;
 const NINT: u8 = 1;
-const BYTES: u8 = 2;
-const TEXT: u8 = 3;
-const ARRAY: u8 = 4;
+pub(crate) const BYTES: u8 = 2;
+pub(crate) const TEXT: u8 = 3;
+pub(crate) const ARRAY: u8 = 4;
 const MAP: u8 = 5;
 const TAG: u8 = 6;
 const SIMPLE: u8 = 7;
@@ -210,6 +210,164 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], limits: &Limits) -> Result<T, C
     })
 }
 
+/// [`decode`] for a message whose version field must be 1: any other is refused with `unknown`
+/// before the caller checks fields that a later version may mean differently.
+pub(crate) fn decode_v1<T: DeserializeOwned, E: From<CborError>>(
+    bytes: &[u8],
+    limits: &Limits,
+    version: impl FnOnce(&T) -> u64,
+    unknown: impl FnOnce(u64) -> E,
+) -> Result<T, E> {
+    let value: T = decode(bytes, limits)?;
+    match version(&value) {
+        1 => Ok(value),
+        other => Err(unknown(other)),
+    }
+}
+
+/// Writes a header in shortest form, for the messages that are framed by hand (sync steps,
+/// blob chunks, mailbox frames) rather than through serde.
+pub(crate) fn put(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let m = major << 5;
+    match arg {
+        0..=23 => out.push(m | arg as u8),
+        24..=0xff => out.extend_from_slice(&[m | 24, arg as u8]),
+        0x100..=0xffff => {
+            out.push(m | 25);
+            out.extend_from_slice(&(arg as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(m | 26);
+            out.extend_from_slice(&(arg as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(m | 27);
+            out.extend_from_slice(&arg.to_be_bytes());
+        }
+    }
+}
+
+/// Writes a byte string.
+pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put(out, BYTES, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+/// Why a [`Reader`] stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ReadError {
+    /// The bytes are not CBOR, or not CBOR the reader accepts.
+    Malformed(CborError),
+    /// Well-formed CBOR with an item of the wrong type or length where the frame has it.
+    Shape(&'static str),
+}
+
+impl From<CborError> for ReadError {
+    fn from(e: CborError) -> ReadError {
+        ReadError::Malformed(e)
+    }
+}
+
+/// Reads a hand-framed message item by item. Every step is bounds-checked, so it may run
+/// before [`check`] as well as after it (a sync message's range count is read first, so that a
+/// hostile count fails before the whole walk).
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    shortest_only: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of `bytes` that takes a header of any length.
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader {
+            bytes,
+            pos: 0,
+            shortest_only: false,
+        }
+    }
+
+    /// A reader of `bytes` that refuses any header not in shortest form: with one encoding per
+    /// frame, a decoded frame re-encodes to the same bytes, so logs, ids and test vectors never
+    /// disagree about what was received.
+    pub(crate) fn shortest_form(bytes: &'a [u8]) -> Reader<'a> {
+        Reader {
+            shortest_only: true,
+            ..Reader::new(bytes)
+        }
+    }
+
+    /// The argument of the next header, which must be of major type `major`.
+    fn next(&mut self, major: u8) -> Result<u64, ReadError> {
+        let (found, arg, len) = header(self.bytes, self.pos)?;
+        let shortest = match arg {
+            0..=23 => 1,
+            24..=0xff => 2,
+            0x100..=0xffff => 3,
+            0x1_0000..=0xffff_ffff => 5,
+            _ => 9,
+        };
+        if self.shortest_only && len != shortest {
+            return Err(ReadError::Malformed(CborError::Unsupported {
+                offset: self.pos,
+                what: "header not in shortest form",
+            }));
+        }
+        if found != major {
+            return Err(ReadError::Shape(match major {
+                UINT => "expected an unsigned integer",
+                BYTES => "expected a byte string",
+                TEXT => "expected a text string",
+                _ => "expected an array",
+            }));
+        }
+        self.pos += len;
+        Ok(arg)
+    }
+
+    /// An unsigned integer.
+    pub(crate) fn uint(&mut self) -> Result<u64, ReadError> {
+        self.next(UINT)
+    }
+
+    /// An array header, returning its length.
+    pub(crate) fn array(&mut self) -> Result<u64, ReadError> {
+        self.next(ARRAY)
+    }
+
+    fn string(&mut self, major: u8) -> Result<&'a [u8], ReadError> {
+        let len = usize::try_from(self.next(major)?)
+            .map_err(|_| CborError::Truncated { offset: self.pos })?;
+        let out = self
+            .pos
+            .checked_add(len)
+            .and_then(|end| self.bytes.get(self.pos..end))
+            .ok_or(CborError::Truncated { offset: self.pos })?;
+        self.pos += len;
+        Ok(out)
+    }
+
+    /// A byte string.
+    pub(crate) fn bytes(&mut self) -> Result<&'a [u8], ReadError> {
+        self.string(BYTES)
+    }
+
+    /// A byte string of exactly `N` bytes; `what` says what it is when it is not.
+    pub(crate) fn fixed<const N: usize>(
+        &mut self,
+        what: &'static str,
+    ) -> Result<[u8; N], ReadError> {
+        self.bytes()?.try_into().map_err(|_| ReadError::Shape(what))
+    }
+
+    /// A text string.
+    pub(crate) fn text(&mut self) -> Result<&'a str, ReadError> {
+        let offset = self.pos;
+        std::str::from_utf8(self.string(TEXT)?)
+            .map_err(|_| ReadError::Malformed(CborError::InvalidUtf8 { offset }))
+    }
+}
+
 /// Encodes a value. Encoding our own types cannot fail except on a bug, which is reported, not
 /// hidden.
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CborError> {
@@ -332,6 +490,24 @@ mod tests {
             check(&[0xfb, 0, 0, 0, 0, 0, 0, 0, 0], &Limits::RECORD),
             Err(CborError::Unsupported { .. })
         ));
+    }
+
+    #[test]
+    fn a_shortest_form_reader_refuses_longer_headers_and_a_plain_one_takes_them() {
+        assert_eq!(Reader::shortest_form(&[0x17]).uint(), Ok(23));
+        assert_eq!(Reader::shortest_form(&[0x18, 24]).uint(), Ok(24));
+        for (long, value) in [
+            (&[0x18, 0x17][..], 0x17),
+            (&[0x19, 0x00, 0xff], 0xff),
+            (&[0x1a, 0x00, 0x00, 0xff, 0xff], 0xffff),
+            (&[0x1b, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff], 0xffff_ffff),
+        ] {
+            assert!(matches!(
+                Reader::shortest_form(long).uint(),
+                Err(ReadError::Malformed(CborError::Unsupported { .. }))
+            ));
+            assert_eq!(Reader::new(long).uint(), Ok(value));
+        }
     }
 
     #[test]

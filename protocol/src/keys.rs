@@ -8,37 +8,65 @@ use std::fmt;
 use std::str::FromStr;
 
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
-use serde::{Deserialize, Serialize};
 
 use crate::error::RecordError;
 
+/// Declares a fixed-size byte newtype that is written as a CBOR byte string and shown as
+/// lower-case hex, its `Debug` showing the first `$shown` bytes (enough to tell values apart in
+/// a log): the shape of the keys and ids that records and messages carry.
+macro_rules! hex_newtype {
+    ($(#[$doc:meta])* $name:ident, $len:expr, $shown:expr) => {
+        $(#[$doc])*
+        #[derive(
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        pub struct $name(#[serde(with = "crate::cbor::byte_array")] pub [u8; $len]);
+
+        impl $name {
+            /// Lower-case hex, as used in URLs, logs and JSON.
+            pub fn to_hex(&self) -> String {
+                ::hex::encode(self.0)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&::hex::encode(self.0))
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(
+                    f,
+                    "{}({})",
+                    stringify!($name),
+                    ::hex::encode(&self.0[..$shown])
+                )
+            }
+        }
+    };
+}
+
+pub(crate) use hex_newtype;
+
+/// A `hex_newtype!` that can also be read back from its hex.
 macro_rules! byte_newtype {
     ($(#[$doc:meta])* $name:ident, $len:expr) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub struct $name(#[serde(with = "crate::cbor::byte_array")] pub [u8; $len]);
+        hex_newtype!($(#[$doc])* $name, $len, 8);
 
         impl $name {
             /// The raw bytes.
             pub fn as_bytes(&self) -> &[u8; $len] {
                 &self.0
-            }
-
-            /// Lower-case hex, as used in URLs, logs and JSON.
-            pub fn to_hex(&self) -> String {
-                hex::encode(self.0)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&hex::encode(self.0))
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), hex::encode(&self.0[..8]))
             }
         }
 

@@ -14,7 +14,7 @@ pub mod wire;
 
 use std::fmt;
 
-use crate::cbor;
+use crate::cbor::{self, ARRAY, ReadError, Reader, TEXT, UINT, put};
 use crate::error::CborError;
 use crate::seal::{MAX_SEALED_BYTES, SealError};
 
@@ -260,21 +260,13 @@ impl WireError {
     }
 }
 
-/// CBOR major types used here.
-pub(crate) const UINT: u8 = 0;
-pub(crate) const BYTES: u8 = 2;
-pub(crate) const TEXT: u8 = 3;
-pub(crate) const ARRAY: u8 = 4;
-
-/// Writes a shortest-form header.
-pub(crate) fn put(out: &mut Vec<u8>, major: u8, arg: u64) {
-    crate::sync::messages::put(out, major, arg);
-}
-
-/// Writes a byte string.
-pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    put(out, BYTES, bytes.len() as u64);
-    out.extend_from_slice(bytes);
+impl From<ReadError> for WireError {
+    fn from(e: ReadError) -> WireError {
+        match e {
+            ReadError::Malformed(e) => WireError::Malformed(e),
+            ReadError::Shape(what) => WireError::Shape(what),
+        }
+    }
 }
 
 /// Writes a refusal `[tag, code, reason]`, cutting an over-long reason at a character boundary
@@ -312,82 +304,35 @@ pub(crate) fn limits(max_bytes: usize, depth: usize, collection: usize) -> cbor:
     }
 }
 
-/// Reads the headers of a frame [`cbor::check`] has already walked.
-pub(crate) struct Reader<'a> {
+/// Walks a frame within `limits` and reads its array header, refusing an empty array with
+/// `empty` (what its first item should have been): every frame of both protocols starts with a
+/// number saying how to read the rest. Gives the reader after the header, and the item count.
+pub(crate) fn open_frame<'a>(
     bytes: &'a [u8],
-    pos: usize,
+    limits: &cbor::Limits,
+    empty: &'static str,
+) -> Result<(Reader<'a>, u64), WireError> {
+    cbor::check(bytes, limits)?;
+    let mut r = Reader::shortest_form(bytes);
+    let items = r.array()?;
+    if items == 0 {
+        return Err(WireError::Shape(empty));
+    }
+    Ok((r, items))
 }
 
-impl<'a> Reader<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, pos: 0 }
+/// [`open_frame`] for a request, with its version checked: a request of another version is
+/// refused as such whatever its shape, since a later version may have other items after it.
+pub(crate) fn open_request<'a>(
+    bytes: &'a [u8],
+    limits: &cbor::Limits,
+) -> Result<(Reader<'a>, u64), WireError> {
+    let (mut r, items) = open_frame(bytes, limits, "a request starts with its version")?;
+    let version = r.uint()?;
+    if version != WIRE_VERSION {
+        return Err(WireError::UnknownVersion(version));
     }
-
-    /// The argument of the next header, which must be of major type `major`.
-    pub(crate) fn next(&mut self, major: u8) -> Result<u64, WireError> {
-        let (found, arg, len) = cbor::header(self.bytes, self.pos)?;
-        let shortest = match arg {
-            0..=23 => 1,
-            24..=0xff => 2,
-            0x100..=0xffff => 3,
-            0x1_0000..=0xffff_ffff => 5,
-            _ => 9,
-        };
-        // One encoding per frame: a decoded frame re-encodes to the same bytes, so logs, ids
-        // and test vectors never disagree about what was received.
-        if len != shortest {
-            return Err(WireError::Malformed(CborError::Unsupported {
-                offset: self.pos,
-                what: "header not in shortest form",
-            }));
-        }
-        if found != major {
-            return Err(WireError::Shape(match major {
-                UINT => "expected an unsigned integer",
-                BYTES => "expected a byte string",
-                TEXT => "expected a text string",
-                _ => "expected an array",
-            }));
-        }
-        self.pos += len;
-        Ok(arg)
-    }
-
-    pub(crate) fn uint(&mut self) -> Result<u64, WireError> {
-        self.next(UINT)
-    }
-
-    /// An array header, returning its length.
-    pub(crate) fn array(&mut self) -> Result<u64, WireError> {
-        self.next(ARRAY)
-    }
-
-    fn string(&mut self, major: u8) -> Result<&'a [u8], WireError> {
-        let len = usize::try_from(self.next(major)?)
-            .map_err(|_| CborError::Truncated { offset: self.pos })?;
-        let out = self
-            .pos
-            .checked_add(len)
-            .and_then(|end| self.bytes.get(self.pos..end))
-            .ok_or(CborError::Truncated { offset: self.pos })?;
-        self.pos += len;
-        Ok(out)
-    }
-
-    pub(crate) fn bytes(&mut self) -> Result<&'a [u8], WireError> {
-        self.string(BYTES)
-    }
-
-    /// A byte string of exactly 32 bytes.
-    pub(crate) fn key32(&mut self, what: &'static str) -> Result<[u8; 32], WireError> {
-        self.bytes()?.try_into().map_err(|_| WireError::Shape(what))
-    }
-
-    pub(crate) fn text(&mut self) -> Result<&'a str, WireError> {
-        let offset = self.pos;
-        std::str::from_utf8(self.string(TEXT)?)
-            .map_err(|_| WireError::Malformed(CborError::InvalidUtf8 { offset }))
-    }
+    Ok((r, items))
 }
 
 #[cfg(test)]
@@ -407,22 +352,13 @@ mod tests {
 
     #[test]
     fn headers_must_be_in_shortest_form() {
-        assert_eq!(Reader::new(&[0x17]).uint(), Ok(23));
-        assert_eq!(Reader::new(&[0x18, 24]).uint(), Ok(24));
-        for long in [
-            &[0x18, 0x17][..],
-            &[0x19, 0x00, 0xff],
-            &[0x1a, 0x00, 0x00, 0xff, 0xff],
-            &[0x1b, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
-        ] {
-            assert!(matches!(
-                Reader::new(long).uint(),
-                Err(WireError::Malformed(CborError::Unsupported { .. }))
-            ));
-        }
         assert!(matches!(
             MsgResponse::decode(&[0x98, 0x01, 0x00]),
             Err(WireError::Malformed(_))
+        ));
+        assert!(matches!(
+            MsgResponse::decode(&[0x81, 0x18, 0x00]),
+            Err(WireError::Malformed(CborError::Unsupported { .. }))
         ));
     }
 
@@ -431,7 +367,7 @@ mod tests {
         let mut out = Vec::new();
         let reason = "é".repeat(200);
         put_refusal(&mut out, 2, RefuseCode::Busy, &reason);
-        let mut r = Reader::new(&out);
+        let mut r = Reader::shortest_form(&out);
         assert_eq!(r.array(), Ok(3));
         assert_eq!(r.uint(), Ok(2));
         let (code, text) = read_refusal(&mut r).unwrap_or((RefuseCode::Malformed, String::new()));

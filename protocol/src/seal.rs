@@ -29,7 +29,9 @@ use thiserror::Error;
 use crate::cbor::{self, Limits};
 use crate::keys::{AuthorKey, SecretKey, Signature};
 use crate::messages::inner;
-use crate::messages::{EncryptionKey, FieldError, Message, MessageBody, MessageId, RecipientKeys};
+use crate::messages::{
+    EncryptionKey, EncryptionPublicKey, FieldError, Message, MessageBody, MessageId, RecipientKeys,
+};
 
 pub use crate::messages::inner::{MESSAGE_SIGNING_CONTEXT, MESSAGE_VERSION, signing_input};
 
@@ -211,6 +213,16 @@ pub fn reopen(
     limits: &Limits,
 ) -> Result<OpenedMessage, SealError> {
     let verified = inner::verify(inner_bytes, signature, limits)?;
+    into_opened(verified, inner_bytes, *signature)
+}
+
+/// The last step of [`open`] and [`reopen`]: a verified message is handed out only once its
+/// fields pass their checks.
+fn into_opened(
+    verified: inner::Verified,
+    inner_bytes: &[u8],
+    signature: Signature,
+) -> Result<OpenedMessage, SealError> {
     verified.message.validate()?;
     Ok(OpenedMessage {
         id: verified.message.id,
@@ -220,7 +232,7 @@ pub fn reopen(
         market: verified.message.market,
         body: verified.message.body,
         inner: inner_bytes.to_vec(),
-        signature: *signature,
+        signature,
     })
 }
 
@@ -230,14 +242,30 @@ fn seal_plaintext(
     plaintext: &[u8],
     rng: &mut impl CryptoRng,
 ) -> Result<SealedMessage, SealError> {
-    let padded = pad(plaintext)?;
-    let pk = recipient.enc.to_kem().ok_or(SealError::BadRecipientKey)?;
+    encrypt_padded(&recipient.enc, &pad(plaintext)?, rng)
+}
+
+/// Encrypts bytes already framed as [`pad`] frames them to `recipient_enc`, and frames the
+/// result. [`seal`] is how a message is sent; this step alone lets fuzzers and tests put bytes no
+/// signer would produce behind the encryption, where only the opener's later checks see them.
+pub fn encrypt_padded(
+    recipient_enc: &EncryptionPublicKey,
+    padded: &[u8],
+    rng: &mut impl CryptoRng,
+) -> Result<SealedMessage, SealError> {
+    if !BUCKETS.contains(&(padded.len() + TAG_LEN)) {
+        return Err(SealError::Malformed(format!(
+            "padded plaintext of {} bytes does not fill a bucket",
+            padded.len()
+        )));
+    }
+    let pk = recipient_enc.to_kem().ok_or(SealError::BadRecipientKey)?;
     let (enc, ct) =
         hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
             &OpModeS::Base,
             &pk,
             HPKE_INFO,
-            &padded,
+            padded,
             HPKE_AAD,
             rng,
         )
@@ -286,17 +314,7 @@ pub fn open(
     if verified.to.author != *me || verified.to.enc != key.public() {
         return Err(SealError::NotAddressedToMe);
     }
-    verified.message.validate()?;
-    Ok(OpenedMessage {
-        id: verified.message.id,
-        from: verified.from,
-        to: verified.to,
-        sent_ms: verified.sent,
-        market: verified.message.market,
-        body: verified.message.body,
-        inner: inner_bytes.to_vec(),
-        signature,
-    })
+    into_opened(verified, inner_bytes, signature)
 }
 
 /// The bucket (ciphertext length) of a sealed message, after checking its outer format only

@@ -7,13 +7,9 @@
 
 use std::path::PathBuf;
 
-use hpke::aead::ChaCha20Poly1305;
-use hpke::kdf::HkdfSha256;
-use hpke::kem::X25519HkdfSha256;
-use hpke::{Deserializable, OpModeS, Serializable};
 use smartket_protocol::cbor::{self, Limits};
 use smartket_protocol::record::signing_input;
-use smartket_protocol::seal::{self, BUCKETS, HPKE_AAD, HPKE_INFO, SeedRng, TAG_LEN};
+use smartket_protocol::seal::{self, BUCKETS, SeedRng, TAG_LEN};
 use smartket_protocol::{
     AuthorKey, CborError, EncryptionKey, Envelope, OpenedMessage, Payload, Record, RecordError,
     RecordId, SealError, SecretKey, Signature,
@@ -61,32 +57,8 @@ fn unseal_plaintext(data: &[u8]) -> Option<Result<OpenedMessage, SealError>> {
     let mut padded = data.to_vec();
     padded.resize(bucket - TAG_LEN, 0);
     let key = EncryptionKey::from_seed(&[142; 32]);
-    let pk =
-        <X25519HkdfSha256 as hpke::Kem>::PublicKey::from_bytes(key.public().as_bytes()).ok()?;
-    let (enc, ct) =
-        hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
-            &OpModeS::Base,
-            &pk,
-            HPKE_INFO,
-            &padded,
-            HPKE_AAD,
-            &mut SeedRng::new(&[7; 32]),
-        )
-        .ok()?;
-    let mut sealed = vec![0x83, 0x01, 0x58, 0x20];
-    sealed.extend_from_slice(&enc.to_bytes());
-    match u16::try_from(ct.len()) {
-        Ok(len) => {
-            sealed.push(0x59);
-            sealed.extend_from_slice(&len.to_be_bytes());
-        }
-        Err(_) => {
-            sealed.push(0x5a);
-            sealed.extend_from_slice(&(ct.len() as u32).to_be_bytes());
-        }
-    }
-    sealed.extend_from_slice(&ct);
-    Some(unseal(&sealed))
+    let sealed = seal::encrypt_padded(&key.public(), &padded, &mut SeedRng::new(&[7; 32])).ok()?;
+    Some(unseal(sealed.as_bytes()))
 }
 
 fn seal_code(result: Result<OpenedMessage, SealError>) -> String {

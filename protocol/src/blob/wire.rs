@@ -13,10 +13,9 @@
 //! the end or a string over the chunk size fails before anything is allocated.
 
 use crate::blob::{MAX_BLOB_BYTES, MAX_CHUNK_BYTES};
-use crate::cbor::{self, Limits};
+use crate::cbor::{self, ARRAY, BYTES, Limits, ReadError, Reader, UINT, put};
 use crate::error::CborError;
 use crate::keys::BlobId;
-use crate::sync::messages::put;
 
 /// The version written first in every request.
 pub const BLOB_WIRE_VERSION: u64 = 1;
@@ -33,11 +32,6 @@ const CHUNK: u64 = 0;
 const NOT_FOUND: u64 = 1;
 const BUSY: u64 = 2;
 const BAD_REQUEST: u64 = 3;
-
-/// CBOR major types used here.
-const UINT: u8 = 0;
-const BYTES: u8 = 2;
-const ARRAY: u8 = 4;
 
 /// "Send me up to `len` bytes of blob `id` from `offset`."
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,27 +141,23 @@ impl ChunkRequest {
                 max_string_len: 32,
             },
         )?;
-        let mut r = Reader { bytes, pos: 0 };
-        if r.next(ARRAY)? != 4 {
+        let mut r = Reader::new(bytes);
+        if r.array()? != 4 {
             return Err(WireError::Shape("a request is an array of 4 items"));
         }
-        let version = r.next(UINT)?;
+        let version = r.uint()?;
         if version != BLOB_WIRE_VERSION {
             return Err(WireError::UnknownVersion(version));
         }
-        let id = BlobId(
-            r.bytes()?
-                .try_into()
-                .map_err(|_| WireError::Shape("a blob id is 32 bytes"))?,
-        );
-        let offset = r.next(UINT)?;
+        let id = BlobId(r.fixed("a blob id is 32 bytes")?);
+        let offset = r.uint()?;
         if offset >= MAX_BLOB_BYTES {
             return Err(WireError::BadOffset {
                 offset,
                 max: MAX_BLOB_BYTES,
             });
         }
-        let len = r.next(UINT)?;
+        let len = r.uint()?;
         let len = u32::try_from(len)
             .ok()
             .filter(|l| (1..=MAX_CHUNK_BYTES).contains(l))
@@ -214,15 +204,15 @@ impl ChunkResponse {
                 max_string_len: MAX_CHUNK_BYTES as usize,
             },
         )?;
-        let mut r = Reader { bytes, pos: 0 };
-        let items = r.next(ARRAY)?;
+        let mut r = Reader::new(bytes);
+        let items = r.array()?;
         if items == 0 {
             return Err(WireError::Shape("a response starts with its status"));
         }
-        let status = r.next(UINT)?;
+        let status = r.uint()?;
         let response = match (status, items) {
             (CHUNK, 3) => ChunkResponse::Chunk {
-                total: r.next(UINT)?,
+                total: r.uint()?,
                 bytes: r.bytes()?.to_vec(),
             },
             (NOT_FOUND, 1) => ChunkResponse::NotFound,
@@ -239,38 +229,12 @@ impl ChunkResponse {
     }
 }
 
-/// Reads the headers of a message [`cbor::check`] has already walked.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    /// The argument of the next header, which must be of major type `major`.
-    fn next(&mut self, major: u8) -> Result<u64, WireError> {
-        let (found, arg, len) = cbor::header(self.bytes, self.pos)?;
-        if found != major {
-            return Err(WireError::Shape(match major {
-                UINT => "expected an unsigned integer",
-                BYTES => "expected a byte string",
-                _ => "expected an array",
-            }));
+impl From<ReadError> for WireError {
+    fn from(e: ReadError) -> WireError {
+        match e {
+            ReadError::Malformed(e) => WireError::Malformed(e),
+            ReadError::Shape(what) => WireError::Shape(what),
         }
-        self.pos += len;
-        Ok(arg)
-    }
-
-    /// The next item, a byte string.
-    fn bytes(&mut self) -> Result<&'a [u8], WireError> {
-        let len = usize::try_from(self.next(BYTES)?)
-            .map_err(|_| CborError::Truncated { offset: self.pos })?;
-        let out = self
-            .pos
-            .checked_add(len)
-            .and_then(|end| self.bytes.get(self.pos..end))
-            .ok_or(CborError::Truncated { offset: self.pos })?;
-        self.pos += len;
-        Ok(out)
     }
 }
 

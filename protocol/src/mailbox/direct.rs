@@ -13,10 +13,10 @@
 //! identity is not sent: it is inside the signed message, and the key already picks it.
 
 use super::{
-    ARRAY, MAX_REASON_BYTES, Reader, RefuseCode, UINT, WIRE_VERSION, WireError, limits, put,
-    put_bytes, put_refusal, read_refusal,
+    MAX_REASON_BYTES, RefuseCode, WIRE_VERSION, WireError, limits, open_frame, open_request,
+    put_refusal, read_refusal,
 };
-use crate::cbor;
+use crate::cbor::{ARRAY, UINT, put, put_bytes};
 use crate::messages::EncryptionPublicKey;
 use crate::seal::MAX_SEALED_BYTES;
 
@@ -73,20 +73,11 @@ impl MsgRequest {
     /// Reads a request from untrusted bytes. The sealed message is only size-checked here; the
     /// recipient opens it with the named key.
     pub fn decode(bytes: &[u8]) -> Result<MsgRequest, WireError> {
-        cbor::check(bytes, &limits(MAX_MSG_REQUEST_BYTES, 1, 3))?;
-        let mut r = Reader::new(bytes);
-        let items = r.array()?;
-        if items == 0 {
-            return Err(WireError::Shape("a request starts with its version"));
-        }
-        let version = r.uint()?;
-        if version != WIRE_VERSION {
-            return Err(WireError::UnknownVersion(version));
-        }
+        let (mut r, items) = open_request(bytes, &limits(MAX_MSG_REQUEST_BYTES, 1, 3))?;
         if items != 3 {
             return Err(WireError::Shape("a request is an array of 3 items"));
         }
-        let to_enc = EncryptionPublicKey(r.key32("an encryption key is 32 bytes")?);
+        let to_enc = EncryptionPublicKey(r.fixed("an encryption key is 32 bytes")?);
         let sealed = r.bytes()?.to_vec();
         Ok(MsgRequest { to_enc, sealed })
     }
@@ -112,12 +103,11 @@ impl MsgResponse {
 
     /// Reads a response from untrusted bytes.
     pub fn decode(bytes: &[u8]) -> Result<MsgResponse, WireError> {
-        cbor::check(bytes, &limits(MAX_MSG_RESPONSE_BYTES, 1, 3))?;
-        let mut r = Reader::new(bytes);
-        let items = r.array()?;
-        if items == 0 {
-            return Err(WireError::Shape("a response starts with its type"));
-        }
+        let (mut r, items) = open_frame(
+            bytes,
+            &limits(MAX_MSG_RESPONSE_BYTES, 1, 3),
+            "a response starts with its type",
+        )?;
         let response = match (r.uint()?, items) {
             (STORED, 1) => MsgResponse::Stored,
             (DUPLICATE, 1) => MsgResponse::Duplicate,
@@ -230,7 +220,7 @@ mod tests {
         // A sealed message one byte over the limit.
         let mut over = vec![0x83, 0x01, 0x58, 32];
         over.extend_from_slice(&[9; 32]);
-        put(&mut over, super::super::BYTES, MAX_SEALED_BYTES as u64 + 1);
+        put(&mut over, crate::cbor::BYTES, MAX_SEALED_BYTES as u64 + 1);
         over.resize(over.len() + MAX_SEALED_BYTES + 1, 0);
         assert!(matches!(
             MsgRequest::decode(&over),

@@ -18,10 +18,10 @@
 
 use super::proof::{CHALLENGE_CT_LEN, Challenge, Proof};
 use super::{
-    ARRAY, MAX_ACK_IDS, MAX_PAGE_MESSAGES, MAX_TTL_MS, MailboxId, Reader, RefuseCode, UINT,
-    WIRE_VERSION, WireError, limits, put, put_bytes, put_refusal, read_refusal,
+    MAX_ACK_IDS, MAX_PAGE_MESSAGES, MAX_TTL_MS, MailboxId, RefuseCode, WIRE_VERSION, WireError,
+    limits, open_frame, open_request, put_refusal, read_refusal,
 };
-use crate::cbor;
+use crate::cbor::{ARRAY, Reader, UINT, put, put_bytes};
 use crate::messages::EncryptionPublicKey;
 use crate::seal::MAX_SEALED_BYTES;
 
@@ -156,16 +156,16 @@ fn read_proof(r: &mut Reader<'_>) -> Result<Proof, WireError> {
     }
     Ok(Proof {
         issued_ms: r.uint()?,
-        mac: r.key32("a proof's mac is 32 bytes")?,
+        mac: r.fixed("a proof's mac is 32 bytes")?,
     })
 }
 
 fn read_recipient(r: &mut Reader<'_>) -> Result<EncryptionPublicKey, WireError> {
-    Ok(EncryptionPublicKey(r.key32("a recipient key is 32 bytes")?))
+    Ok(EncryptionPublicKey(r.fixed("a recipient key is 32 bytes")?))
 }
 
 fn read_id(r: &mut Reader<'_>) -> Result<MailboxId, WireError> {
-    Ok(MailboxId(r.key32("a mailbox id is 32 bytes")?))
+    Ok(MailboxId(r.fixed("a mailbox id is 32 bytes")?))
 }
 
 impl MailboxRequest {
@@ -229,16 +229,8 @@ impl MailboxRequest {
     /// Reads a request from untrusted bytes. A deposit's sealed bytes are only size-checked
     /// here; the cooperative checks their outer format with [`crate::seal::bucket_of`].
     pub fn decode(bytes: &[u8]) -> Result<MailboxRequest, WireError> {
-        cbor::check(bytes, &limits(MAX_MAILBOX_REQUEST_BYTES, 2, MAX_ACK_IDS))?;
-        let mut r = Reader::new(bytes);
-        let items = r.array()?;
-        if items == 0 {
-            return Err(WireError::Shape("a request starts with its version"));
-        }
-        let version = r.uint()?;
-        if version != WIRE_VERSION {
-            return Err(WireError::UnknownVersion(version));
-        }
+        let (mut r, items) =
+            open_request(bytes, &limits(MAX_MAILBOX_REQUEST_BYTES, 2, MAX_ACK_IDS))?;
         if items == 1 {
             return Err(WireError::Shape("a request has a type after its version"));
         }
@@ -364,15 +356,11 @@ impl MailboxResponse {
     /// Reads a response from untrusted bytes, refusing a page whose ids do not match their
     /// bytes or that holds more than [`MAX_PAGE_MESSAGES`].
     pub fn decode(bytes: &[u8]) -> Result<MailboxResponse, WireError> {
-        cbor::check(
+        let (mut r, items) = open_frame(
             bytes,
             &limits(MAX_MAILBOX_RESPONSE_BYTES, 3, MAX_PAGE_MESSAGES),
+            "a response starts with its type",
         )?;
-        let mut r = Reader::new(bytes);
-        let items = r.array()?;
-        if items == 0 {
-            return Err(WireError::Shape("a response starts with its type"));
-        }
         let kind = r.uint()?;
         let arity = match kind {
             ACCEPTED | REFUSED | PAGE => 3,
@@ -396,11 +384,8 @@ impl MailboxResponse {
             }
             CHALLENGED => MailboxResponse::Challenge(Challenge {
                 issued_ms: r.uint()?,
-                enc: r.key32("a challenge's enc is 32 bytes")?,
-                ct: r
-                    .bytes()?
-                    .try_into()
-                    .map_err(|_| WireError::Shape("a challenge's ct is 48 bytes"))?,
+                enc: r.fixed("a challenge's enc is 32 bytes")?,
+                ct: r.fixed("a challenge's ct is 48 bytes")?,
             }),
             PAGE => {
                 let count = r.array()?;

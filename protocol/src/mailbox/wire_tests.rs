@@ -1,6 +1,6 @@
 use super::*;
+use crate::cbor::BYTES;
 use crate::error::CborError;
-use crate::mailbox::BYTES;
 
 fn key() -> EncryptionPublicKey {
     EncryptionPublicKey([3; 32])

@@ -5,8 +5,6 @@
 //! refused message names exactly what was wrong. Money is integers in minor units; times are
 //! milliseconds since the Unix epoch; there are no floats anywhere (the CBOR layer refuses them).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -30,11 +28,10 @@ impl FieldError {
     }
 }
 
+/// A 16-byte random id, shown whole in `Debug` (it is no secret and short enough).
 macro_rules! id16 {
     ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub struct $name(#[serde(with = "crate::cbor::byte_array")] pub [u8; 16]);
+        crate::keys::hex_newtype!($(#[$doc])* $name, 16, 16);
 
         impl $name {
             /// A fresh id from the operating system's generator.
@@ -42,23 +39,6 @@ macro_rules! id16 {
                 let mut bytes = [0u8; 16];
                 getrandom::fill(&mut bytes)?;
                 Ok($name(bytes))
-            }
-
-            /// Lower-case hex, as used in URLs, logs and JSON.
-            pub fn to_hex(&self) -> String {
-                hex::encode(self.0)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&hex::encode(self.0))
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), hex::encode(self.0))
             }
         }
     };

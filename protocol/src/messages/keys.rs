@@ -17,9 +17,12 @@ use crate::keys::AuthorKey;
 type KemPrivate = <X25519HkdfSha256 as hpke::Kem>::PrivateKey;
 type KemPublic = <X25519HkdfSha256 as hpke::Kem>::PublicKey;
 
-/// An X25519 public key (32 bytes) that sealed messages are encrypted to.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct EncryptionPublicKey(#[serde(with = "crate::cbor::byte_array")] pub [u8; 32]);
+crate::keys::hex_newtype!(
+    /// An X25519 public key (32 bytes) that sealed messages are encrypted to.
+    EncryptionPublicKey,
+    32,
+    8
+);
 
 impl EncryptionPublicKey {
     /// The raw bytes.
@@ -27,27 +30,10 @@ impl EncryptionPublicKey {
         &self.0
     }
 
-    /// Lower-case hex.
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
     /// The key in HPKE's form. Every 32-byte string is accepted here; a key of low order is
     /// caught when encapsulating (the shared secret would be all zeros).
     pub(crate) fn to_kem(self) -> Option<KemPublic> {
         KemPublic::from_bytes(&self.0).ok()
-    }
-}
-
-impl fmt::Display for EncryptionPublicKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-impl fmt::Debug for EncryptionPublicKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EncryptionPublicKey({})", hex::encode(&self.0[..8]))
     }
 }
 

@@ -212,6 +212,18 @@ fn padding_with_a_non_zero_byte_or_a_long_length_is_refused() {
 }
 
 #[test]
+fn only_bytes_that_fill_a_bucket_are_encrypted_as_padded() {
+    let to = seller().enc.public();
+    for len in [0, 100, 1024, 1024 - TAG_LEN + 1, 64 * 1024] {
+        let err = encrypt_padded(&to, &vec![0; len], &mut rng(1)).unwrap_err();
+        assert_eq!(err.code(), "malformed", "{len} bytes");
+    }
+    let padded = pad(b"hello").unwrap();
+    let sealed = encrypt_padded(&to, &padded, &mut rng(1)).unwrap();
+    assert_eq!(bucket_of(sealed.as_bytes()), Ok(padded.len() + TAG_LEN));
+}
+
+#[test]
 fn invalid_fields_are_refused_when_sealing() {
     let mut msg = fixtures::all_messages().remove(3);
     msg.body = MessageBody::Chat(Chat {

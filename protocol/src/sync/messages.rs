@@ -6,7 +6,7 @@
 //! `spec/sync.md` for the byte layout; this module writes it with a small hand-written encoder
 //! and reads it after [`cbor::check`](crate::cbor::check) has walked the headers within limits.
 
-use crate::cbor::{self, Limits};
+use crate::cbor::{self, Limits, ReadError, Reader, put, put_bytes};
 use crate::error::CborError;
 use crate::keys::RecordId;
 use crate::sync::fingerprint::{FINGERPRINT_LEN, Fingerprint};
@@ -152,7 +152,7 @@ impl SyncMessage {
             });
         }
         // Version and range count first, so a hostile count fails before the whole walk.
-        let mut r = Reader { bytes, pos: 0 };
+        let mut r = Reader::new(bytes);
         if r.array()? != 2 {
             return Err(schema("a message is an array of 2 items"));
         }
@@ -199,11 +199,7 @@ impl SyncMessage {
             let mode = match (r.uint()?, fields) {
                 (SKIP, 3) => Mode::Skip,
                 (FINGERPRINT, 4) => {
-                    let fp = r.bytes()?;
-                    let fp: [u8; FINGERPRINT_LEN] = fp
-                        .try_into()
-                        .map_err(|_| schema("a fingerprint is 16 bytes"))?;
-                    Mode::Fingerprint(Fingerprint(fp))
+                    Mode::Fingerprint(Fingerprint(r.fixed("a fingerprint is 16 bytes")?))
                 }
                 (ID_LIST, 5) => Mode::IdList(read_id_list(&mut r, &span, index)?),
                 (DIFF, 5) => {
@@ -300,67 +296,11 @@ fn schema(what: &str) -> SyncError {
     SyncError::Malformed(CborError::Schema(what.to_string()))
 }
 
-/// Reads items whose headers may not have been checked yet: every step is bounds-checked.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, major: u8, what: &str) -> Result<u64, SyncError> {
-        let (found, arg, len) = cbor::header(self.bytes, self.pos).map_err(SyncError::Malformed)?;
-        if found != major {
-            return Err(schema(what));
-        }
-        self.pos += len;
-        Ok(arg)
-    }
-
-    fn uint(&mut self) -> Result<u64, SyncError> {
-        self.take(0, "expected an unsigned integer")
-    }
-
-    fn array(&mut self) -> Result<u64, SyncError> {
-        self.take(4, "expected an array")
-    }
-
-    fn bytes(&mut self) -> Result<&'a [u8], SyncError> {
-        let len = self.take(2, "expected a byte string")?;
-        let end = usize::try_from(len)
-            .ok()
-            .and_then(|len| self.pos.checked_add(len))
-            .filter(|end| *end <= self.bytes.len())
-            .ok_or(SyncError::Malformed(CborError::Truncated {
-                offset: self.pos,
-            }))?;
-        let out = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(out)
-    }
-}
-
-/// Writes a CBOR header in shortest form.
-pub(crate) fn put(out: &mut Vec<u8>, major: u8, arg: u64) {
-    let m = major << 5;
-    match arg {
-        0..=23 => out.push(m | arg as u8),
-        24..=0xff => out.extend_from_slice(&[m | 24, arg as u8]),
-        0x100..=0xffff => {
-            out.push(m | 25);
-            out.extend_from_slice(&(arg as u16).to_be_bytes());
-        }
-        0x1_0000..=0xffff_ffff => {
-            out.push(m | 26);
-            out.extend_from_slice(&(arg as u32).to_be_bytes());
-        }
-        _ => {
-            out.push(m | 27);
-            out.extend_from_slice(&arg.to_be_bytes());
+impl From<ReadError> for SyncError {
+    fn from(e: ReadError) -> SyncError {
+        match e {
+            ReadError::Malformed(e) => SyncError::Malformed(e),
+            ReadError::Shape(what) => schema(what),
         }
     }
-}
-
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    put(out, 2, bytes.len() as u64);
-    out.extend_from_slice(bytes);
 }

@@ -124,11 +124,12 @@ impl PullRequest {
             max_collection_len: 8,
             max_string_len: 64,
         };
-        let request: PullRequest = cbor::decode(bytes, &limits)?;
-        if request.v != 1 {
-            return Err(PullError::UnknownVersion(request.v));
-        }
-        Ok(request)
+        cbor::decode_v1(
+            bytes,
+            &limits,
+            |r: &PullRequest| r.v,
+            PullError::UnknownVersion,
+        )
     }
 }
 
@@ -162,16 +163,13 @@ impl PullResponse {
     /// Reads a response within the caps: at most [`MAX_PULL_RECORDS`] records, each at most
     /// one record's size, and at most [`MAX_PULL_BYTES`] plus one record in all.
     pub fn decode(bytes: &[u8]) -> Result<PullResponse, PullError> {
-        let limits = Limits {
-            max_bytes: MAX_PULL_BYTES + MAX_RECORD_BYTES + 64 + 4 * MAX_PULL_RECORDS,
-            max_depth: 2,
-            max_collection_len: MAX_PULL_RECORDS,
-            max_string_len: MAX_RECORD_BYTES,
-        };
-        let response: PullResponse = cbor::decode(bytes, &limits)?;
-        if response.v != 1 {
-            return Err(PullError::UnknownVersion(response.v));
-        }
+        let limits = page_limits(MAX_PULL_RECORDS, MAX_PULL_BYTES);
+        let response = cbor::decode_v1(
+            bytes,
+            &limits,
+            |r: &PullResponse| r.v,
+            PullError::UnknownVersion,
+        )?;
         let size: usize = response.records.iter().map(|r| r.0.len()).sum();
         if size > MAX_PULL_BYTES + MAX_RECORD_BYTES {
             return Err(PullError::TooManyBytes {
@@ -180,6 +178,18 @@ impl PullResponse {
             });
         }
         Ok(response)
+    }
+}
+
+/// Limits for a CBOR map carrying at most `max_records` record wire bytes, `max_bytes` of them
+/// plus the one record a responder may add past that (it always sends one), with room for the
+/// map's keys and a header per record: the pages of both author pulls and fetches by id.
+pub(crate) fn page_limits(max_records: usize, max_bytes: usize) -> Limits {
+    Limits {
+        max_bytes: max_bytes + MAX_RECORD_BYTES + 64 + 4 * max_records,
+        max_depth: 2,
+        max_collection_len: max_records,
+        max_string_len: MAX_RECORD_BYTES,
     }
 }
 

@@ -13,8 +13,7 @@
 
 use crate::RecordId;
 use crate::cbor::{self, Limits};
-use crate::record::MAX_RECORD_BYTES;
-use crate::sync::pull::{PullRequest, WireRecord};
+use crate::sync::pull::{PullRequest, WireRecord, page_limits};
 use serde::{Deserialize, Serialize};
 
 /// Type byte of a reconciliation step.
@@ -161,10 +160,12 @@ pub fn decode_request(bytes: &[u8]) -> Result<Request, FrameError> {
                 max_collection_len: 8,
                 max_string_len: 32 * MAX_FETCH_IDS,
             };
-            let request: FetchRequest = cbor::decode(rest, &limits)?;
-            if request.v != 1 {
-                return Err(FrameError::Refused("unknown fetch version"));
-            }
+            let request = cbor::decode_v1(
+                rest,
+                &limits,
+                |r: &FetchRequest| r.v,
+                |_| FrameError::Refused("unknown fetch version"),
+            )?;
             if !request.ids.len().is_multiple_of(32) || request.market.len() > MAX_MARKET_LEN {
                 return Err(FrameError::Refused("ids are not whole 32-byte ids"));
             }
@@ -195,17 +196,12 @@ impl FetchResponse {
 
     /// Reads a response within the caps.
     pub fn decode(bytes: &[u8]) -> Result<FetchResponse, FrameError> {
-        let limits = Limits {
-            max_bytes: MAX_FETCH_BYTES + MAX_RECORD_BYTES + 64 + 4 * MAX_FETCH_IDS,
-            max_depth: 2,
-            max_collection_len: MAX_FETCH_IDS,
-            max_string_len: MAX_RECORD_BYTES,
-        };
-        let response: FetchResponse = cbor::decode(bytes, &limits)?;
-        if response.v != 1 {
-            return Err(FrameError::Refused("unknown fetch version"));
-        }
-        Ok(response)
+        cbor::decode_v1(
+            bytes,
+            &page_limits(MAX_FETCH_IDS, MAX_FETCH_BYTES),
+            |r: &FetchResponse| r.v,
+            |_| FrameError::Refused("unknown fetch version"),
+        )
     }
 }
 
