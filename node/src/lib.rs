@@ -1,8 +1,22 @@
 //! The smartket node: a daemon that keeps a market's signed records, speaks the network
 //! protocol, and serves its owner's API and web UI.
 //!
-//! Records flow one way: `network` → `ingest` → `store`. `main.rs` only sets up logging and
-//! parses the command line; `cli` runs each command through the daemon or the node's API.
+//! Data flows one way; each layer imports only those below it:
+//!
+//! ```text
+//! smartket_protocol (wire formats, records, sealing; pure code, no I/O)
+//!   ← clock, data_dir, identity, config, markets, settings, money   what a node is made of
+//!   ← store, ingest, network                                         records in, bytes out
+//!   ← own, orders, mailbox, sync, blobs, search, listing_rows, record_json    the services
+//!   ← daemon   opens and wires the services, routes network events to them (a Handle)
+//!   ← api, ui  the JSON API and the web pages, each reading the services
+//!   ← http     serves both behind one guard
+//!   ← cli, demo, main.rs
+//! ```
+//!
+//! A service takes the narrow things it uses (the store, the ingest pipeline, the network
+//! client, a key), never the daemon; its errors are typed, and become HTTP answers only in
+//! `api` and `ui`.
 pub mod api;
 pub mod background;
 pub mod blobs;

@@ -37,8 +37,8 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use behaviour::{GOSSIP_FRAME_OVERHEAD, IDENTIFY_PROTOCOL, KAD_PROTOCOL};
 pub use client::Client;
-pub use codec::{FrameTooLarge, RequestKind};
-pub use config::{ConnectionLimitsConfig, MemoryLimit, NetworkConfig, RequestLimits, SizeLimit};
+pub use codec::{FrameTooLarge, RequestKind, SizeLimit};
+pub use config::{ConnectionLimitsConfig, MemoryLimit, NetworkConfig, RequestLimits};
 pub use event_loop::EventLoop;
 pub use topics::{Family, GossipTopic, TopicError, family_of};
 

@@ -11,7 +11,14 @@ use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 use libp2p::request_response;
 
-use super::config::SizeLimit;
+/// The largest request and response accepted on one protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeLimit {
+    /// Largest request, in bytes.
+    pub request: usize,
+    /// Largest response, in bytes.
+    pub response: usize,
+}
 
 /// Which request-response protocol a request travels on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,7 +9,7 @@ use libp2p::multiaddr::Protocol;
 use libp2p::{Multiaddr, PeerId};
 
 use super::NetworkError;
-use super::codec::RequestKind;
+use super::codec::{RequestKind, SizeLimit};
 
 /// How to start the network.
 #[derive(Debug, Clone)]
@@ -105,15 +105,6 @@ pub enum MemoryLimit {
     FractionOfSystem(f64),
     /// A fixed number of bytes of process memory.
     Bytes(usize),
-}
-
-/// The largest request and response accepted on one protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SizeLimit {
-    /// Largest request, in bytes.
-    pub request: usize,
-    /// Largest response, in bytes.
-    pub response: usize,
 }
 
 /// Size limits per request-response protocol. Frames are refused on their length prefix,
