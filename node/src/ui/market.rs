@@ -5,14 +5,14 @@
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use smartket_protocol::Market;
 
 use super::UiState;
-use super::i18n::{Tr, choose};
+use super::i18n::{Tr, choose, cookie};
 use super::layout::{Frame, page};
 use super::shop::pick;
 
@@ -54,7 +54,7 @@ impl FromRequestParts<UiState> for InMarket {
                 picked: true,
             });
         }
-        let remembered = cookie(&parts.headers).and_then(find);
+        let remembered = cookie(&parts.headers, COOKIE).and_then(find);
         match remembered.or_else(|| markets.first().cloned()) {
             Some(market) => Ok(InMarket {
                 market,
@@ -67,17 +67,6 @@ impl FromRequestParts<UiState> for InMarket {
             ))),
         }
     }
-}
-
-fn cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|h| h.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value)
 }
 
 /// The page of a node that joined no market.

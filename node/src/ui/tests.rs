@@ -58,15 +58,27 @@ pub(super) async fn get(
         .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
-    let status = response.status();
-    let cookie = response
+    let cookie = header_of(&response, header::SET_COOKIE);
+    (response.status(), body_of(response).await, cookie)
+}
+
+/// A response header's value, as text.
+pub(super) fn header_of(
+    response: &axum::response::Response,
+    name: header::HeaderName,
+) -> Option<String> {
+    response
         .headers()
-        .get(header::SET_COOKIE)
-        .map(|v| v.to_str().unwrap_or("").to_owned());
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("").to_owned())
+}
+
+/// A response's body, as text.
+pub(super) async fn body_of(response: axum::response::Response) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
         .await
         .unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned(), cookie)
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Polls `uri` until its page contains `needle` (the search index commits within a second).
@@ -235,19 +247,8 @@ pub(super) async fn send(
     request: Request<Body>,
 ) -> (StatusCode, Option<String>, String) {
     let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap_or("").to_owned());
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
-    (
-        status,
-        location,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
+    let location = header_of(&response, header::LOCATION);
+    (response.status(), location, body_of(response).await)
 }
 
 #[tokio::test]

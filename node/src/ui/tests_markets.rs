@@ -5,14 +5,15 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
 use smartket_protocol::Kind;
+
 use tower::ServiceExt;
 
-use super::tests::TOKEN;
+use super::tests::{TOKEN, body_of, header_of};
 use crate::config::{Config, MarketEntry};
 use crate::daemon::Daemon;
 use crate::record_json::Draft;
 
-/// `uri` with the test token and `cookie`; the status, the page and its `Set-Cookie`s.
+/// `uri` with the test token and `cookie`; the status, the page and its `Set-Cookie`.
 async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> (StatusCode, String, String) {
     let mut request = Request::get(uri)
         .header(header::HOST, "127.0.0.1:8417")
@@ -25,22 +26,8 @@ async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> (StatusCode
         .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
-    let status = response.status();
-    let cookies = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
-    (
-        status,
-        String::from_utf8_lossy(&bytes).into_owned(),
-        cookies,
-    )
+    let cookie = header_of(&response, header::SET_COOKIE).unwrap_or_default();
+    (response.status(), body_of(response).await, cookie)
 }
 
 #[tokio::test]
