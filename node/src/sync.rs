@@ -137,7 +137,7 @@ pub struct Syncer {
     sessions: Sessions,
     guard: Guard,
     status: Mutex<SyncStatus>,
-    /// Peers we run a session with as initiator now (see [`session::Running`]).
+    /// Peers we run a session with as initiator now (see `Running` in `session.rs`).
     initiating: Mutex<HashSet<PeerId>>,
     /// Peers whose last session failed for a passing reason, with the retries left.
     retrying: Mutex<HashMap<PeerId, u8>>,

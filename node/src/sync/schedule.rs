@@ -76,7 +76,7 @@ impl Syncer {
     }
 
     /// Starts an on-demand run with every connected peer unless one is going; returns
-    /// whether it started. Its progress is [`SyncStatus::run`].
+    /// whether it started. Its progress is [`SyncStatus::run`](super::SyncStatus::run).
     pub fn start_run(self: &Arc<Self>) -> bool {
         let started = self.status_mut(|s| {
             if s.run.is_some_and(|r| r.finished_at_ms.is_none()) {
