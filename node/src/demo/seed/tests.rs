@@ -1,5 +1,7 @@
 //! The shipped Geneva seed loads; broken copies of it fail with the file and field named.
 
+use smartket_protocol::Market;
+
 use super::*;
 
 fn geneva() -> PathBuf {

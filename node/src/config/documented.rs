@@ -1,0 +1,68 @@
+//! The commented TOML file `smartket init` writes: every field with what it does, so a person
+//! editing it by hand need not look anything up.
+//!
+//! Kept beside the file's structs but apart from them: the words are long, and a test checks
+//! that what is written parses back to the same configuration.
+
+use super::{Addr, Config, ROLES};
+
+impl Config {
+    /// The documented TOML file `init` writes: every field, with what it does.
+    pub fn to_documented_toml(&self) -> String {
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let list = |addrs: &[Addr]| {
+            addrs
+                .iter()
+                .map(|a| quote(&a.0.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = String::new();
+        out.push_str("# smartket node configuration.\n");
+        out.push_str("# Every field may be left out: the defaults work. Environment variables\n");
+        out.push_str("# (SMARTKET_ROLE, SMARTKET_NAME, SMARTKET_LISTEN, SMARTKET_BOOTSTRAP,\n");
+        out.push_str("# SMARTKET_API, SMARTKET_MARKETS) override this file; command-line flags\n");
+        out.push_str("# override both.\n\n[node]\n");
+        out.push_str(&format!(
+            "# What this node is: {}.\nrole = {}\n",
+            ROLES.join(", "),
+            quote(&self.node.role)
+        ));
+        out.push_str(&format!(
+            "# The name shown to others on your profile.\nname = {}\n\n[network]\n",
+            quote(&self.node.name)
+        ));
+        out.push_str(&format!(
+            "# Where other nodes reach this one (TCP and QUIC). Behind a home router no port\n# forwarding is needed: the node finds relays and punches through NAT.\nlisten = [{}]\n",
+            list(&self.network.listen)
+        ));
+        out.push_str(&format!(
+            "# Extra bootstrap nodes (each ending in /p2p/<peer id>), beyond the markets' own.\nbootstrap = [{}]\n",
+            list(&self.network.bootstrap)
+        ));
+        out.push_str(&format!(
+            "# Public addresses others can dial (a cooperative node on a server sets its own).\nexternal = [{}]\n\n[api]\n",
+            list(&self.network.external)
+        ));
+        out.push_str(&format!(
+            "# Where the web UI and API listen. Keep it on 127.0.0.1.\nlisten = {}\n# Must be true to listen on a non-loopback address.\nallow_remote = {}\n",
+            quote(&self.api.listen.to_string()),
+            self.api.allow_remote
+        ));
+        out.push_str(&format!(
+            "\n[blobs]\n# Seconds between two clean-ups of images no current listing or profile names.\ngc_every_secs = {}\n# Seconds such an image is kept after upload, so it survives until its listing is published.\ngc_grace_secs = {}\n",
+            self.blobs.gc_every_secs, self.blobs.gc_grace_secs
+        ));
+        for market in &self.markets {
+            out.push_str("\n# A market this node joins. `config` points to its config file; leave it out\n# for a market built into smartket (geneva).\n[[markets]]\n");
+            out.push_str(&format!("id = {}\n", quote(&market.id)));
+            if let Some(path) = &market.config {
+                out.push_str(&format!(
+                    "config = {}\n",
+                    quote(&path.display().to_string())
+                ));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,79 @@
+//! The documented file round-trips, errors name where they are, and the layers apply in order.
+
+use std::path::Path;
+
+use super::*;
+
+#[test]
+fn the_documented_file_parses_back_to_the_same_config() {
+    let mut config = Config::default();
+    config.node.name = "Ferme des Grands Bois".into();
+    config.node.role = "producer".into();
+    config.blobs.gc_grace_secs = 60;
+    let text = config.to_documented_toml();
+    assert_eq!(Config::from_toml(Path::new("x"), &text).unwrap(), config);
+}
+
+#[test]
+fn parse_errors_name_the_file_line_and_field() {
+    let text = "[node]\nrole = \"producer\"\n\n[network]\nlisten = [\"not-an-addr\"]\n";
+    let err = Config::from_toml(Path::new("/d/smartket.toml"), text).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("/d/smartket.toml"), "{shown}");
+    assert!(shown.contains("line 5"), "{shown}");
+    assert!(shown.contains("not-an-addr"), "{shown}");
+
+    let err = Config::from_toml(Path::new("f"), "[network]\nbootstrapp = []\n").unwrap_err();
+    assert!(err.to_string().contains("bootstrapp"), "{err}");
+}
+
+#[test]
+fn layers_apply_in_order_defaults_file_env_flags() {
+    let mut config =
+        Config::from_toml(Path::new("f"), "[api]\nlisten = \"127.0.0.1:9000\"\n").unwrap();
+    assert_eq!(config.api.listen.port(), 9000);
+    config
+        .apply_env(|var| (var == "SMARTKET_API").then(|| "127.0.0.1:9100".to_string()))
+        .unwrap();
+    assert_eq!(config.api.listen.port(), 9100);
+    config.apply_flags(&Overrides {
+        api: Some("127.0.0.1:9200".parse().unwrap()),
+        ..Overrides::default()
+    });
+    assert_eq!(config.api.listen.port(), 9200);
+    assert_eq!(config.node.role, "consumer");
+}
+
+#[test]
+fn a_bad_env_value_is_named() {
+    let mut config = Config::default();
+    let err = config
+        .apply_env(|var| (var == "SMARTKET_BOOTSTRAP").then(|| "nope".to_string()))
+        .unwrap_err();
+    assert!(err.to_string().contains("SMARTKET_BOOTSTRAP"), "{err}");
+}
+
+#[test]
+fn a_remote_api_needs_the_explicit_flag() {
+    let mut config = Config::default();
+    config.api.listen = "0.0.0.0:8417".parse().unwrap();
+    assert!(config.validate().is_err());
+    config.api.allow_remote = true;
+    assert!(config.validate().is_ok());
+}
+
+#[test]
+fn blob_collection_timing_is_read_from_the_file_and_never_zero() {
+    let text = "[blobs]\ngc_every_secs = 2\ngc_grace_secs = 1\n";
+    let config = Config::from_toml(Path::new("f"), text).unwrap();
+    assert_eq!(
+        config.blobs,
+        BlobsSection {
+            gc_every_secs: 2,
+            gc_grace_secs: 1
+        }
+    );
+    let mut config = Config::default();
+    config.blobs.gc_every_secs = 0;
+    assert!(config.validate().is_err());
+}
