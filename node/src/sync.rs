@@ -139,6 +139,8 @@ pub struct Syncer {
     status: Mutex<SyncStatus>,
     /// Peers we run a session with as initiator now (see `Running` in `session.rs`).
     initiating: Mutex<HashSet<PeerId>>,
+    /// Woken whenever a claim in `initiating` is released, for the sessions waiting a turn.
+    turn_freed: tokio::sync::Notify,
     /// Peers whose last session failed for a passing reason, with the retries left.
     retrying: Mutex<HashMap<PeerId, u8>>,
     /// Where the fetch that follows an answered session runs, so shutdown stops it.
@@ -181,6 +183,7 @@ impl Syncer {
             status: Mutex::new(SyncStatus::default()),
             retrying: Mutex::new(HashMap::new()),
             initiating: Mutex::new(HashSet::new()),
+            turn_freed: tokio::sync::Notify::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use libp2p::PeerId;
 
+use super::session::Turn;
 use super::{SessionError, SyncReport, SyncRun, Syncer};
 use crate::clock::now_ms;
 
@@ -51,14 +52,14 @@ impl Syncer {
 
     /// Syncs every joined market with `peer`; returns the summed reports and how many
     /// markets failed (each failure is logged).
-    pub(super) async fn sync_peer(&self, peer: PeerId) -> (SyncReport, u64) {
+    pub(super) async fn sync_peer(&self, peer: PeerId, turn: Turn) -> (SyncReport, u64) {
         let mut total = SyncReport::default();
         let mut failed = 0;
         if self.guard.is_penalised(peer, Instant::now()) {
             return (total, 0);
         }
         for market in &self.markets {
-            match self.sync_with(peer, market).await {
+            match self.sync_in_turn(peer, market, turn).await {
                 Ok(r) => {
                     total.add(&r);
                     // One peer, however many markets.
@@ -102,7 +103,7 @@ impl Syncer {
         let peers = self.client.peers().await.unwrap_or_default();
         self.progress(|run| run.peers_total = peers.len() as u64);
         for info in peers {
-            let (report, failed) = self.sync_peer(info.peer_id).await;
+            let (report, failed) = self.sync_peer(info.peer_id, Turn::Wait).await;
             self.progress(|run| {
                 run.peers_done += 1;
                 run.failed += failed;
@@ -120,7 +121,7 @@ impl Syncer {
     /// session, not two (each side fetches what it lacks either way).
     pub async fn on_connected(&self, peer: PeerId) {
         if self.client.local_peer_id() < peer {
-            self.sync_peer(peer).await;
+            self.sync_peer(peer, Turn::Skip).await;
         }
     }
 
@@ -137,7 +138,7 @@ impl Syncer {
                 _ = periodic.tick() => {
                     let peers = self.client.peers().await.unwrap_or_default();
                     if let Some(peer) = pick(peers.iter().map(|p| p.peer_id).collect(), 1).first() {
-                        self.sync_peer(*peer).await;
+                        self.sync_peer(*peer, Turn::Skip).await;
                     }
                 }
                 _ = catch_up.tick() => self.catch_up(&mut dropped_seen).await,
@@ -171,7 +172,7 @@ impl Syncer {
         due.sort();
         due.dedup();
         for peer in due {
-            self.sync_peer(peer).await;
+            self.sync_peer(peer, Turn::Skip).await;
         }
     }
 }

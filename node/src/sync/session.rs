@@ -14,13 +14,35 @@ use smartket_protocol::sync::wire;
 use super::{NODE_SYNC_CONFIG, SESSION_DEADLINE, SessionError, SyncReport, Syncer, snapshot};
 use crate::network::RequestKind;
 
+/// What a session does when another session with the same peer is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Turn {
+    /// Gives way (`SessionError::AlreadyRunning`): the running one catches up the same
+    /// (on-connect, periodic and catch-up sessions).
+    Skip,
+    /// Waits for it to end, then runs (a sync the owner asked for reports what it did itself).
+    Wait,
+}
+
 impl Syncer {
     /// Reconciles `market` with `peer` as initiator, then fetches what we lack.
     pub async fn sync_with(&self, peer: PeerId, market: &str) -> Result<SyncReport, SessionError> {
+        self.sync_in_turn(peer, market, Turn::Skip).await
+    }
+
+    /// [`Syncer::sync_with`], giving way to or waiting for a session already running with
+    /// `peer` as `turn` says.
+    pub(super) async fn sync_in_turn(
+        &self,
+        peer: PeerId,
+        market: &str,
+        turn: Turn,
+    ) -> Result<SyncReport, SessionError> {
         if !self.markets.iter().any(|m| m == market) {
             return Err(SessionError::NotJoined(market.to_owned()));
         }
-        let Some(_running) = Running::claim(&self.initiating, peer) else {
+        let Some(_running) = Running::take(&self.initiating, &self.turn_freed, peer, turn).await
+        else {
             tracing::debug!(%peer, market, "a session with this peer is already running");
             return Err(SessionError::AlreadyRunning);
         };
@@ -79,14 +101,48 @@ impl Syncer {
 /// can all fall due at once, so they take turns here.
 struct Running<'a> {
     set: &'a Mutex<HashSet<PeerId>>,
+    /// Told when the claim is released.
+    freed: &'a tokio::sync::Notify,
     peer: PeerId,
 }
 
 impl<'a> Running<'a> {
     /// The claim on `peer`, or `None` while another session with it runs.
-    fn claim(set: &'a Mutex<HashSet<PeerId>>, peer: PeerId) -> Option<Running<'a>> {
+    fn claim(
+        set: &'a Mutex<HashSet<PeerId>>,
+        freed: &'a tokio::sync::Notify,
+        peer: PeerId,
+    ) -> Option<Running<'a>> {
         let fresh = set.lock().unwrap_or_else(|p| p.into_inner()).insert(peer);
-        fresh.then_some(Running { set, peer })
+        // Not `then_some`: a claim built and dropped on refusal would release the running one's.
+        if fresh {
+            Some(Running { set, freed, peer })
+        } else {
+            None
+        }
+    }
+
+    /// The claim on `peer`; with [`Turn::Wait`], once the session holding it ends (at most
+    /// one session deadline later).
+    async fn take(
+        set: &'a Mutex<HashSet<PeerId>>,
+        freed: &'a tokio::sync::Notify,
+        peer: PeerId,
+        turn: Turn,
+    ) -> Option<Running<'a>> {
+        let deadline = tokio::time::Instant::now() + SESSION_DEADLINE;
+        loop {
+            // Registered before the check, so a release between the two is not missed.
+            let released = freed.notified();
+            tokio::pin!(released);
+            released.as_mut().enable();
+            if let Some(running) = Running::claim(set, freed, peer) {
+                return Some(running);
+            }
+            if turn == Turn::Skip || tokio::time::timeout_at(deadline, released).await.is_err() {
+                return None;
+            }
+        }
     }
 }
 
@@ -96,6 +152,7 @@ impl Drop for Running<'_> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&self.peer);
+        self.freed.notify_waiters();
     }
 }
 
@@ -106,18 +163,47 @@ mod tests {
     #[test]
     fn one_initiator_session_per_peer_runs_at_a_time() {
         let set = Mutex::new(HashSet::new());
+        let freed = tokio::sync::Notify::new();
         let (a, b) = (PeerId::random(), PeerId::random());
-        let first = Running::claim(&set, a);
+        let first = Running::claim(&set, &freed, a);
         assert!(first.is_some());
-        assert!(Running::claim(&set, a).is_none(), "a second session with a");
         assert!(
-            Running::claim(&set, b).is_some(),
+            Running::claim(&set, &freed, a).is_none(),
+            "a second session with a"
+        );
+        assert!(
+            Running::claim(&set, &freed, a).is_none(),
+            "a refused claim leaves the first one held"
+        );
+        assert!(
+            Running::claim(&set, &freed, b).is_some(),
             "another peer is not held up"
         );
         drop(first);
         assert!(
-            Running::claim(&set, a).is_some(),
+            Running::claim(&set, &freed, a).is_some(),
             "the claim ends with its session"
         );
+    }
+
+    #[tokio::test]
+    async fn a_session_that_waits_its_turn_runs_once_the_running_one_ends() {
+        let set = Mutex::new(HashSet::new());
+        let freed = tokio::sync::Notify::new();
+        let peer = PeerId::random();
+        let first = Running::claim(&set, &freed, peer).unwrap();
+        assert!(
+            Running::take(&set, &freed, peer, Turn::Skip)
+                .await
+                .is_none(),
+            "a session that gives way does not wait"
+        );
+        let waiting = Running::take(&set, &freed, peer, Turn::Wait);
+        tokio::pin!(waiting);
+        // Not before the running session ends…
+        assert!(futures::poll!(waiting.as_mut()).is_pending());
+        drop(first);
+        // …and at once after.
+        assert!(waiting.await.is_some());
     }
 }
