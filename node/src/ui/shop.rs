@@ -1,22 +1,28 @@
-//! The consumer's shop: home, search with facets, one offer.
+//! The consumer's shop: the home page (search, categories, newest offers near the user or in
+//! the whole market), and what the shop's pages and the others borrow from it — a text in the
+//! reader's language, a price, a grid of offer cards, the search each query starts from. The
+//! results with their facets are in [`results`], one offer in [`offer`].
 
-use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+mod offer;
+mod results;
+
+use axum::extract::{Query, RawQuery, State};
+use axum::response::Response;
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
 use serde::Deserialize;
-use smartket_protocol::kinds::{Fulfilment, Listing, Subject, Unit};
-use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
+use smartket_protocol::kinds::Unit;
+use smartket_protocol::{Body, Kind, Market};
 
 use super::UiState;
-use super::form::encode;
 use super::i18n::Tr;
 use super::layout::{Frame, page};
 use super::market::InMarket;
-use crate::clock::now_ms;
 use crate::money;
-use crate::search::{Filters, Hit, SearchQuery, SearchResults, Sort};
+use crate::search::{Filters, Hit, SearchQuery, Sort};
+
+pub(super) use offer::listing;
+pub(super) use results::search;
 
 /// What "near me" means on the home page: a bike ride.
 const NEAR_M: u32 = 8_000;
@@ -28,11 +34,6 @@ const PAGE: usize = 24;
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct LangQuery {
     pub(super) lang: Option<String>,
-}
-
-/// A joined market by id (a record's, for the pages of one record).
-fn market_of<'a>(state: &'a UiState, id: &str) -> Option<&'a Market> {
-    state.node.markets().iter().find(|m| m.id == id)
 }
 
 pub(super) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
@@ -193,373 +194,6 @@ pub(super) async fn home(
         here: &here,
         chosen: q.lang.is_some(),
         market: Some((&m, state.node.markets())),
-    };
-    page(frame, body)
-}
-
-/// Search parameters of the results page.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct SearchParams {
-    #[serde(default)]
-    q: String,
-    category: Option<String>,
-    #[serde(default)]
-    label: Vec<String>,
-    #[serde(default)]
-    payment: Vec<String>,
-    in_stock: Option<String>,
-    /// Delivered to the postcode of the user's settings.
-    delivered: Option<String>,
-    /// Pick-up within this many km of the user's location.
-    near_km: Option<String>,
-    price_min: Option<String>,
-    price_max: Option<String>,
-    sort: Option<String>,
-    #[serde(default)]
-    offset: usize,
-    lang: Option<String>,
-}
-
-/// The results page with its facets.
-pub(super) async fn search(
-    State(state): State<UiState>,
-    tr: Tr,
-    m: InMarket,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let raw = raw.unwrap_or_default();
-    let p: SearchParams = serde_html_form::from_str(&raw).unwrap_or_default();
-    let mut query = query_base(&state, tr, m.id());
-    query.text = p.q.clone();
-    query.filters.category = p.category.clone().filter(|c| !c.is_empty());
-    query.filters.labels = p.label.clone();
-    query.filters.payment = p.payment.clone();
-    query.filters.in_stock = p.in_stock.is_some();
-    let settings = state.settings();
-    let postcode = settings.location.as_ref().and_then(|l| l.postcode.clone());
-    if p.delivered.is_some() {
-        query.filters.deliver_to = postcode.clone();
-    }
-    query.filters.pickup_within_m = p
-        .near_km
-        .as_deref()
-        .and_then(|km| km.parse::<u32>().ok())
-        .filter(|_| settings.location.is_some())
-        .map(|km| km.saturating_mul(1000));
-    let digits = m
-        .market
-        .currencies
-        .iter()
-        .find(|c| c.code == m.market.base_currency)
-        .map_or(2, |c| c.digits);
-    let amount = |text: &Option<String>| text.as_deref().and_then(|t| money::parse(t, digits));
-    query.filters.price_min = amount(&p.price_min);
-    query.filters.price_max = amount(&p.price_max);
-    query.sort = p
-        .sort
-        .as_deref()
-        .and_then(|s| serde_json::from_value(serde_json::Value::String(s.to_owned())).ok())
-        .unwrap_or_default();
-    query.offset = p.offset;
-    let results = state.node.search(query).await;
-    let here = format!("/recherche?{raw}");
-    let body = match &results {
-        Ok(results) => results_body(&state, tr, &m.market, &p, results, postcode.as_deref()),
-        Err(e) => search_failed(tr, e),
-    };
-    let title = if p.q.is_empty() {
-        tr.t("search-button")
-    } else {
-        p.q.clone()
-    };
-    let frame = Frame {
-        tr,
-        title,
-        query: &p.q,
-        here: &here,
-        chosen: p.lang.is_some(),
-        market: Some((&m, state.node.markets())),
-    };
-    page(frame, body)
-}
-
-fn results_body(
-    state: &UiState,
-    tr: Tr,
-    market: &Market,
-    p: &SearchParams,
-    results: &SearchResults,
-    postcode: Option<&str>,
-) -> Markup {
-    let local = market
-        .currencies
-        .iter()
-        .find(|c| c.local)
-        .map(|c| c.code.clone());
-    let sorts = [
-        ("relevance", "sort-relevance"),
-        ("price_asc", "sort-price-asc"),
-        ("price_desc", "sort-price-desc"),
-        ("distance", "sort-distance"),
-        ("newest", "sort-newest"),
-    ];
-    let page_link = |offset: usize| {
-        let mut pairs: Vec<(String, String)> = vec![("q".into(), p.q.clone())];
-        if let Some(c) = &p.category {
-            pairs.push(("category".into(), c.clone()));
-        }
-        pairs.extend(p.label.iter().map(|l| ("label".into(), l.clone())));
-        pairs.extend(p.payment.iter().map(|l| ("payment".into(), l.clone())));
-        if p.in_stock.is_some() {
-            pairs.push(("in_stock".into(), "on".into()));
-        }
-        if p.delivered.is_some() {
-            pairs.push(("delivered".into(), "on".into()));
-        }
-        for (name, value) in [
-            ("near_km", &p.near_km),
-            ("price_min", &p.price_min),
-            ("price_max", &p.price_max),
-        ] {
-            if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-                pairs.push((name.into(), v.clone()));
-            }
-        }
-        if let Some(s) = &p.sort {
-            pairs.push(("sort".into(), s.clone()));
-        }
-        pairs.push(("offset".into(), offset.to_string()));
-        format!(
-            "/recherche?{}",
-            serde_html_form::to_string(&pairs).unwrap_or_default()
-        )
-    };
-    html! {
-        h1 {
-            (tr.args("results-count", &[("count", FluentValue::from(results.total))]))
-            @if !p.q.is_empty() { " " (tr.args("results-for", &[("q", FluentValue::from(p.q.as_str()))])) }
-        }
-        div.layout {
-            aside.filters aria-label=(tr.t("filters")) {
-                form method="get" action="/recherche" {
-                    input type="hidden" name="q" value=(p.q);
-                    fieldset {
-                        legend { (tr.t("filter-category")) }
-                        @if let Some(c) = &p.category {
-                            input type="hidden" name="category" value=(c);
-                            p { strong { (category_name(Some(market), tr, c)) } }
-                        }
-                        @for f in &results.facets.categories {
-                            a href=(format!("/recherche?q={}&category={}", encode(&p.q), f.value)) {
-                                (category_name(Some(market), tr, &f.value)) " (" (f.count) ")"
-                            }
-                            br;
-                        }
-                    }
-                    @if !results.facets.labels.is_empty() || !p.label.is_empty() {
-                        fieldset {
-                            legend { (tr.t("filter-labels")) }
-                            @for f in &results.facets.labels {
-                                label {
-                                    input type="checkbox" name="label" value=(f.value) checked[p.label.contains(&f.value)];
-                                    " " (f.value) " (" (f.count) ")"
-                                }
-                            }
-                        }
-                    }
-                    @if let Some(code) = &local {
-                        fieldset {
-                            legend { (tr.t("filter-payment")) }
-                            @let value = format!("local:{code}");
-                            @let count = results.facets.payment.iter().find(|f| f.value == value).map_or(0, |f| f.count);
-                            label {
-                                input type="checkbox" name="payment" value=(value) checked[p.payment.contains(&value)];
-                                " " (tr.args("payment-local", &[("currency", FluentValue::from(code.as_str()))])) " (" (count) ")"
-                            }
-                        }
-                    }
-                    fieldset {
-                        legend { (tr.t("filter-getting")) }
-                        @if let Some(code) = postcode {
-                            label {
-                                input type="checkbox" name="delivered" checked[p.delivered.is_some()];
-                                " " (tr.args("filter-delivered", &[("postcode", FluentValue::from(code))]))
-                            }
-                        } @else {
-                            p.muted { a href="/parametres" { (tr.t("filter-set-location")) } }
-                        }
-                        label for="near_km" { (tr.t("filter-near")) }
-                        select #near_km name="near_km" {
-                            option value="" { (tr.t("filter-near-any")) }
-                            @for km in ["2", "5", "10", "20"] {
-                                option value=(km) selected[p.near_km.as_deref() == Some(km)] { (km) " km" }
-                            }
-                        }
-                    }
-                    fieldset {
-                        legend { (tr.t("filter-price")) }
-                        div.price-range {
-                            label for="price_min" { (tr.t("filter-price-min")) }
-                            input #price_min type="text" inputmode="decimal" name="price_min" size="6" value=(p.price_min.as_deref().unwrap_or(""));
-                            label for="price_max" { (tr.t("filter-price-max")) }
-                            input #price_max type="text" inputmode="decimal" name="price_max" size="6" value=(p.price_max.as_deref().unwrap_or(""));
-                        }
-                    }
-                    fieldset {
-                        label {
-                            input type="checkbox" name="in_stock" checked[p.in_stock.is_some()];
-                            " " (tr.t("filter-in-stock"))
-                        }
-                        label for="sort" { (tr.t("sort")) }
-                        select #sort name="sort" {
-                            @for (value, id) in sorts {
-                                option value=(value) selected[p.sort.as_deref() == Some(value)] { (tr.t(id)) }
-                            }
-                        }
-                    }
-                    button type="submit" { (tr.t("filter-apply")) }
-                    " "
-                    a href=(format!("/recherche?q={}", encode(&p.q))) { (tr.t("filter-clear")) }
-                }
-            }
-            section aria-label=(tr.args("results-count", &[("count", FluentValue::from(results.total))])) {
-                (grid(state, tr, &results.hits))
-                nav.pager {
-                    @if p.offset > 0 {
-                        a href=(page_link(p.offset.saturating_sub(PAGE))) rel="prev" { (tr.t("previous")) }
-                    } @else { span {} }
-                    @if (p.offset + PAGE) < results.total as usize {
-                        a href=(page_link(p.offset + PAGE)) rel="next" { (tr.t("next")) }
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn fulfilment_lines(tr: Tr, listing: &Listing) -> Vec<String> {
-    listing
-        .fulfilment
-        .iter()
-        .map(|f| match f {
-            Fulfilment::Pickup {
-                place, postcode, ..
-            } => tr.args(
-                "listing-pickup",
-                &[
-                    ("place", FluentValue::from(place.as_str())),
-                    ("postcode", FluentValue::from(postcode.as_str())),
-                ],
-            ),
-            Fulfilment::Courier => tr.t("listing-courier"),
-            _ => tr.t("listing-delivery"),
-        })
-        .collect()
-}
-
-/// One offer.
-pub(super) async fn listing(
-    State(state): State<UiState>,
-    tr: Tr,
-    Path((author, key)): Path<(String, String)>,
-    Query(q): Query<LangQuery>,
-) -> Response {
-    let here = format!("/annonce/{author}/{key}");
-    let found = author.parse::<AuthorKey>().ok().and_then(|author| {
-        let slot = Slot {
-            author,
-            kind: Kind::Listing,
-            key: key.clone(),
-        };
-        state
-            .node
-            .store()
-            .current(&slot)
-            .ok()
-            .flatten()
-            .filter(|r| r.payload.expires > now_ms())
-    });
-    let Some(record) = found else {
-        let frame = Frame {
-            tr,
-            title: key.clone(),
-            query: "",
-            here: &here,
-            chosen: q.lang.is_some(),
-            market: None,
-        };
-        let body = html! { p.notice { (tr.t("listing-not-found")) } };
-        return (StatusCode::NOT_FOUND, page(frame, body)).into_response();
-    };
-    let Body::Listing(listing) = &record.payload.body else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let seller = listing.on_behalf_of.unwrap_or(record.payload.author);
-    let seller_name = super::names::profile(&state, &seller).map(|p| pick(&p.name, tr).to_owned());
-    let title = pick(&listing.title, tr).to_owned();
-    let market = market_of(&state, &record.payload.market);
-    let local = market.and_then(|m| m.currencies.iter().find(|c| c.local));
-    let body = html! {
-        article.listing {
-            div {
-                @for image in &listing.images {
-                    img src=(format!("/api/v1/blobs/{}?author={}", image.to_hex(), record.payload.author)) alt=(title);
-                }
-            }
-            div {
-                h1 { (title) }
-                p.price { (price(&state, listing.price.amount, &listing.price.currency)) " / " (unit(tr, &listing.price.unit)) }
-                @if let Some(name) = &seller_name {
-                    p { a href=(format!("/vendeur/{seller}")) { (tr.args("sold-by", &[("seller", FluentValue::from(name.as_str()))])) } }
-                }
-                (super::seller::labels(&state, tr, &record.payload.market, &[
-                    Subject::Listing { author: record.payload.author, key: record.payload.key.clone() },
-                    Subject::Actor { key: seller },
-                ]))
-                p { (category_name(market, tr, &listing.category)) }
-                @match listing.stock {
-                    Some(0) => p { span.badge { (tr.t("out-of-stock")) } },
-                    _ => p { span.badge { (tr.t("in-stock")) } },
-                }
-                @if let (Some(pct), Some(c)) = (listing.local_share_pct, local) {
-                    p { (tr.args("listing-local-share", &[("pct", FluentValue::from(pct)), ("currency", FluentValue::from(c.code.as_str()))])) }
-                }
-                @if listing.stock != Some(0) {
-                    form method="post" action="/panier" {
-                        input type="hidden" name="author" value=(record.payload.author.to_hex());
-                        input type="hidden" name="key" value=(record.payload.key);
-                        label for="quantity" { (tr.t("quantity")) }
-                        " "
-                        input #quantity type="number" name="quantity" value="1" min="1" max="99";
-                        " "
-                        button type="submit" { (tr.t("add-to-basket")) }
-                    }
-                }
-                h2 { (tr.t("listing-description")) }
-                p { (pick(&listing.description, tr)) }
-                h2 { (tr.t("listing-fulfilment")) }
-                ul { @for line in fulfilment_lines(tr, listing) { li { (line) } } }
-                @if listing.fulfilment.iter().any(|f| matches!(f, Fulfilment::Courier)) {
-                    @let couriers = super::orders::courier_options(&state, tr, &[record.payload.market.as_str()]);
-                    @match state.settings().location.and_then(|l| l.postcode) {
-                        Some(postcode) => {
-                            h3 { (tr.args("listing-couriers", &[("postcode", FluentValue::from(postcode))])) }
-                            @if couriers.is_empty() { p.muted { (tr.t("listing-no-courier")) } }
-                            ul { @for (_, label) in &couriers { li { (label) } } }
-                        }
-                        None => p.muted { a href="/parametres" { (tr.t("filter-set-location")) } },
-                    }
-                }
-            }
-        }
-    };
-    let frame = Frame {
-        tr,
-        title,
-        query: "",
-        here: &here,
-        chosen: q.lang.is_some(),
-        market: None,
     };
     page(frame, body)
 }

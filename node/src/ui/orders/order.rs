@@ -1,0 +1,172 @@
+//! One order's page: its status (live: the page reloads itself on the node's `order` events),
+//! its steps so far, how to pay, and buttons for the steps this node may make now, posted
+//! back as a step of the order.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+use smartket_protocol::messages::OrderId;
+
+use super::{allowed_steps, stage};
+use crate::orders::payment::PaymentPart;
+use crate::orders::view::order_json;
+use crate::ui::UiState;
+use crate::ui::i18n::Tr;
+use crate::ui::layout::{Frame, page};
+use crate::ui::shop::price;
+
+/// A step from an order page's buttons.
+#[derive(Debug, Deserialize)]
+pub(in crate::ui) struct StepForm {
+    step: String,
+    reason: Option<String>,
+}
+
+/// Makes a step from an order's page, then shows the order again.
+pub(in crate::ui) async fn order_step(
+    State(state): State<UiState>,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Response {
+    use smartket_protocol::messages::Step;
+    let reason = form
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "—".into());
+    let step = match form.step.as_str() {
+        "accepted" => Step::Accepted {
+            payment_reference: None,
+            note: None,
+        },
+        "rejected" => Step::Rejected { reason },
+        "payment_confirmed" => Step::PaymentConfirmed,
+        "ready_for_pickup" => Step::ReadyForPickup { note: None },
+        "handed_to_courier" => Step::HandedToCourier,
+        "picked_up" => Step::PickedUp,
+        "delivered" => Step::Delivered,
+        "completed" => Step::Completed,
+        "cancelled" => Step::Cancelled { reason },
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let Some(order_id) = hex::decode(&id)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(OrderId)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match state.node.orders().step(&order_id, step).await {
+        Ok(_) => Redirect::to(&format!("/commandes/{id}")).into_response(),
+        Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
+    }
+}
+
+fn payment_line(state: &UiState, tr: Tr, part: &PaymentPart) -> Markup {
+    match part {
+        PaymentPart::InPerson {
+            how,
+            amount,
+            currency,
+        } => html! {
+            p { (tr.args("order-pay-in-person", &[("amount", FluentValue::from(price(state, *amount, currency))), ("how", FluentValue::from(tr.t(&format!("how-{how}"))))])) }
+        },
+        PaymentPart::LocalCurrency {
+            currency,
+            amount,
+            wallet,
+            reference,
+        } => html! {
+            @match wallet {
+                Some(wallet) => p { (tr.args("order-pay-local", &[("amount", FluentValue::from(price(state, *amount, currency))), ("wallet", FluentValue::from(wallet.as_str())), ("reference", FluentValue::from(reference.as_str()))])) },
+                None => p { (tr.args("order-pay-local-in-person", &[("amount", FluentValue::from(price(state, *amount, currency))), ("reference", FluentValue::from(reference.as_str()))])) },
+            }
+        },
+        PaymentPart::QrBill {
+            amount,
+            currency,
+            reference,
+            svg,
+            ..
+        } => html! {
+            p { (tr.args("order-pay-qr", &[("amount", FluentValue::from(price(state, *amount, currency))), ("reference", FluentValue::from(reference.as_str()))])) }
+            div.qr style="max-width:16rem" { (PreEscaped(svg)) }
+        },
+        PaymentPart::Unavailable { reason } => html! { p.muted { (reason) } },
+    }
+}
+
+/// One order: its status (live), steps, how to pay.
+pub(in crate::ui) async fn order_show(
+    State(state): State<UiState>,
+    tr: Tr,
+    Path(id): Path<String>,
+) -> Response {
+    let here = format!("/commandes/{id}");
+    let order_id = hex::decode(&id)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map(OrderId);
+    let orders = state.node.orders();
+    let Some(Ok((file, track, sent))) = order_id.map(|id| orders.get(&id)) else {
+        return (
+            StatusCode::NOT_FOUND,
+            page(
+                Frame::plain(tr, id.clone(), &here),
+                html! { p.notice { "404" } },
+            ),
+        )
+            .into_response();
+    };
+    let parts = orders.payment_parts(&file, &track);
+    let shown = order_json(&file, &track, &sent, parts);
+    let body = html! {
+        div #order data-live-order=(shown.id) {
+        h1 { (tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))])) }
+        p aria-live="polite" { (tr.t("order-stage")) " : " strong #stage { (stage(tr, &shown.stage)) } }
+        @for s in shown.sent.iter().filter(|s| s.kind == "order") {
+            @let state_name = serde_json::to_value(s.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            p.muted { (tr.args("order-sent", &[("state", FluentValue::from(tr.t(&format!("sent-{state_name}"))))])) }
+        }
+        h2 { (tr.t("order-steps")) }
+        ol.steps {
+            @for step in &shown.steps {
+                li {
+                    strong { (tr.t(&format!("done-{}", step.step))) }
+                    " — " (crate::ui::dates::date_time(step.at))
+                    @if let Some(text) = &step.text { " — " (text) }
+                }
+            }
+        }
+        @let steps = allowed_steps(file.party, track.state);
+        @if !steps.is_empty() {
+            form method="post" action=(format!("/commandes/{}/etape", shown.id)) {
+                label for="reason" { (tr.t("step-reason")) }
+                " "
+                input #reason type="text" name="reason" maxlength="300";
+                " "
+                @for (name, _) in &steps {
+                    button type="submit" name="step" value=(name) { (tr.t(&format!("step-{name}"))) }
+                    " "
+                }
+            }
+        }
+        @if !shown.payment.is_empty() {
+            h2 { (tr.t("order-pay")) }
+            @for part in &shown.payment { (payment_line(&state, tr, part)) }
+        }
+        }
+        script src="/static/app.js" defer {}
+    };
+    page(
+        Frame::plain(
+            tr,
+            tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))]),
+            &here,
+        ),
+        body,
+    )
+}
