@@ -93,6 +93,14 @@ impl Tr {
     }
 }
 
+/// A text in the reader's language, else French, else any language it has.
+pub(in crate::ui) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
+    text.get(tr.lang())
+        .or_else(|| text.get("fr"))
+        .or_else(|| text.values().next())
+        .map_or("", String::as_str)
+}
+
 /// The value of cookie `name`, if the request carries it.
 pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

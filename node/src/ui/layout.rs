@@ -5,9 +5,23 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use super::i18n::{LANGUAGES, Tr, choose};
-use super::market::{InMarket, remember, switcher};
 use smartket_protocol::Market;
+
+use super::i18n::{LANGUAGES, Tr, choose, pick};
+
+/// The cookie that remembers the market picked (see `market.rs`).
+pub(super) const MARKET_COOKIE: &str = "market";
+
+/// The market a page is about among those the node joined, for the header's switcher.
+#[derive(Clone, Copy)]
+pub(super) struct MarketChoice<'a> {
+    /// The page's market.
+    pub current: &'a str,
+    /// Picked by this request's `?market=` (the page then sets the cookie).
+    pub picked: bool,
+    /// Every market joined.
+    pub joined: &'a [Market],
+}
 
 /// What the page around a page needs.
 pub(super) struct Frame<'a> {
@@ -21,8 +35,8 @@ pub(super) struct Frame<'a> {
     pub here: &'a str,
     /// Whether the language was chosen by `?lang=` (then remembered in a cookie).
     pub chosen: bool,
-    /// The page's market and the markets joined, for the header's switcher.
-    pub market: Option<(&'a InMarket, &'a [Market])>,
+    /// The page's market among the markets joined, for the header's switcher.
+    pub market: Option<MarketChoice<'a>>,
 }
 
 impl<'a> Frame<'a> {
@@ -38,9 +52,9 @@ impl<'a> Frame<'a> {
         }
     }
 
-    /// The same page, about `market` among the `joined` ones.
-    pub(super) fn in_market(mut self, market: &'a InMarket, joined: &'a [Market]) -> Frame<'a> {
-        self.market = Some((market, joined));
+    /// The same page, about the market `choice` names.
+    pub(super) fn in_market(mut self, choice: MarketChoice<'a>) -> Frame<'a> {
+        self.market = Some(choice);
         self
     }
 }
@@ -90,8 +104,8 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             li { a href="/etat" { (tr.t("nav-status")) } }
                         }
                     }
-                    @if let Some((market, joined)) = frame.market {
-                        (switcher(tr, frame.here, market.id(), joined))
+                    @if let Some(choice) = frame.market {
+                        (switcher(tr, frame.here, choice))
                     }
                     div.lang role="group" aria-label=(tr.t("language")) {
                         @for lang in LANGUAGES {
@@ -108,8 +122,8 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
         }
     };
     let mut response = Html(markup.into_string()).into_response();
-    if let Some((market, _)) = frame.market.filter(|(m, _)| m.picked)
-        && let Some(value) = remember(market.id())
+    if let Some(choice) = frame.market.filter(|c| c.picked)
+        && let Some(value) = remember(choice.current)
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -123,6 +137,44 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
         }
     }
     response
+}
+
+/// The header's market links, when the node joined more than one: each link is the page
+/// `here` in that market.
+fn switcher(tr: Tr, here: &str, choice: MarketChoice<'_>) -> Markup {
+    let markets = choice.joined;
+    if markets.len() < 2 {
+        return html! {};
+    }
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("market=") && !p.starts_with("page="))
+        .collect();
+    let link = |id: &str| {
+        let mut pairs = rest.clone();
+        let market = format!("market={id}");
+        pairs.push(&market);
+        format!("{path}?{}", pairs.join("&"))
+    };
+    html! {
+        div.markets role="group" aria-label=(tr.t("market")) {
+            @for market in markets {
+                @if market.id == choice.current {
+                    a href=(link(&market.id)) aria-current="true" { (pick(&market.name, tr)) }
+                } @else {
+                    a href=(link(&market.id)) { (pick(&market.name, tr)) }
+                }
+            }
+        }
+    }
+}
+
+/// The cookie that remembers `market` as picked.
+fn remember(market: &str) -> Option<header::HeaderValue> {
+    format!("{MARKET_COOKIE}={market}; Path=/; Max-Age=31536000; SameSite=Strict")
+        .parse()
+        .ok()
 }
 
 /// The back office's sections, in the order a seller, a courier or a certifier meets them.

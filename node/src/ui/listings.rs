@@ -18,8 +18,8 @@ use self::view::{FormPage, form_page, not_found};
 use super::UiState;
 use super::form::{encode, publish_refused};
 use super::i18n::Tr;
+use super::i18n::pick;
 use super::market::InMarket;
-use super::shop::pick;
 use crate::listing_rows::{FieldError, ListingRow};
 
 /// The back office's listing pages live here.

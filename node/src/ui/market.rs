@@ -5,19 +5,15 @@
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 use smartket_protocol::Market;
 
 use super::UiState;
 use super::i18n::{Tr, choose, cookie};
-use super::layout::{Frame, page};
-use super::shop::pick;
-
-/// The cookie that remembers the market picked.
-const COOKIE: &str = "market";
+use super::layout::{Frame, MARKET_COOKIE as COOKIE, MarketChoice, page};
 
 /// The market of the page asked for.
 #[derive(Debug, Clone)]
@@ -32,6 +28,15 @@ impl InMarket {
     /// The market's id.
     pub(super) fn id(&self) -> &str {
         &self.market.id
+    }
+
+    /// What the header's switcher shows of this choice among the `joined` markets.
+    pub(super) fn choice<'a>(&'a self, joined: &'a [Market]) -> MarketChoice<'a> {
+        MarketChoice {
+            current: self.id(),
+            picked: self.picked,
+            joined,
+        }
     }
 }
 
@@ -77,41 +82,4 @@ fn no_market(tr: Tr) -> Response {
         page(Frame::plain(tr, tr.t("no-market"), "/"), body),
     )
         .into_response()
-}
-
-/// The header's market links, when the node joined more than one: each link is the page
-/// `here` in that market.
-pub(super) fn switcher(tr: Tr, here: &str, current: &str, markets: &[Market]) -> Markup {
-    if markets.len() < 2 {
-        return html! {};
-    }
-    let (path, query) = here.split_once('?').unwrap_or((here, ""));
-    let rest: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("market=") && !p.starts_with("page="))
-        .collect();
-    let link = |id: &str| {
-        let mut pairs = rest.clone();
-        let market = format!("market={id}");
-        pairs.push(&market);
-        format!("{path}?{}", pairs.join("&"))
-    };
-    html! {
-        div.markets role="group" aria-label=(tr.t("market")) {
-            @for market in markets {
-                @if market.id == current {
-                    a href=(link(&market.id)) aria-current="true" { (pick(&market.name, tr)) }
-                } @else {
-                    a href=(link(&market.id)) { (pick(&market.name, tr)) }
-                }
-            }
-        }
-    }
-}
-
-/// The cookie that remembers `market` as picked.
-pub(super) fn remember(market: &str) -> Option<header::HeaderValue> {
-    format!("{COOKIE}={market}; Path=/; Max-Age=31536000; SameSite=Strict")
-        .parse()
-        .ok()
 }

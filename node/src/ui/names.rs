@@ -6,7 +6,7 @@ use smartket_protocol::{AuthorKey, Body, Kind, Slot};
 
 use super::UiState;
 use super::i18n::Tr;
-use super::shop::pick;
+use super::i18n::pick;
 
 /// The body of a slot's current record, when the store holds one.
 pub(super) fn current_body(

@@ -12,10 +12,11 @@ use smartket_protocol::{AuthorKey, Body};
 
 use super::UiState;
 use super::i18n::Tr;
+use super::i18n::pick;
 use super::layout::{Frame, page};
 use super::market::InMarket;
 use super::names::{actor_name, profile};
-use super::shop::{grid, pick, query_base};
+use super::shop::{grid, query_base};
 
 /// The labels attested about any of `subjects`, each with its issuer; those from an issuer the
 /// user trusts are marked, the others said to be unverified.
@@ -145,7 +146,7 @@ pub(super) async fn show(
         }
     };
     page(
-        Frame::plain(tr, name, &here).in_market(&m, state.node.markets()),
+        Frame::plain(tr, name, &here).in_market(m.choice(state.node.markets())),
         body,
     )
 }

@@ -15,10 +15,10 @@ use smartket_protocol::{AuthorKey, Body, Kind};
 
 use super::UiState;
 use super::form::{Errors, HtmlForm, described_by, error, invalid};
+use super::i18n::pick;
 use super::i18n::{Tr, choose};
 use super::layout::{Frame, page};
 use super::names::actor_name;
-use super::shop::pick;
 use crate::settings::{Location, Settings, SettingsError};
 
 /// The orders of languages the page offers; empty follows the browser.

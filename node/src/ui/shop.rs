@@ -15,7 +15,7 @@ use smartket_protocol::kinds::Unit;
 use smartket_protocol::{Body, Kind, Market};
 
 use super::UiState;
-use super::i18n::Tr;
+use super::i18n::{Tr, pick};
 use super::layout::{Frame, page};
 use super::market::InMarket;
 use crate::money;
@@ -34,13 +34,6 @@ const PAGE: usize = 24;
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct LangQuery {
     pub(super) lang: Option<String>,
-}
-
-pub(super) fn pick(text: &std::collections::BTreeMap<String, String>, tr: Tr) -> &str {
-    text.get(tr.lang())
-        .or_else(|| text.get("fr"))
-        .or_else(|| text.values().next())
-        .map_or("", String::as_str)
 }
 
 /// A price in the market's conventions.
@@ -193,7 +186,7 @@ pub(super) async fn home(
         query: "",
         here: &here,
         chosen: q.lang.is_some(),
-        market: Some((&m, state.node.markets())),
+        market: Some(m.choice(state.node.markets())),
     };
     page(frame, body)
 }

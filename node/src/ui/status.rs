@@ -11,9 +11,10 @@ use smartket_protocol::kinds::Kind;
 use super::UiState;
 use super::dates::date_time;
 use super::i18n::Tr;
+use super::i18n::pick;
 use super::layout::{Frame, page};
 use super::names::profile;
-use super::shop::{LangQuery, pick};
+use super::shop::LangQuery;
 use crate::daemon::Status;
 
 /// A peer as the page shows it: its id, and its actor's name when a profile is known.

@@ -16,8 +16,9 @@ use crate::ui::UiState;
 use crate::ui::dates::{clock, date_time};
 use crate::ui::form::{Errors, described_by, encode, error, invalid};
 use crate::ui::i18n::Tr;
+use crate::ui::i18n::pick;
 use crate::ui::layout::{Frame, manage_nav, page};
-use crate::ui::shop::{pick, price};
+use crate::ui::shop::price;
 
 fn text_field(
     errors: &Errors,

@@ -13,8 +13,9 @@ use crate::listing_rows::{FieldError, ListingRow, unit_code};
 use crate::ui::UiState;
 use crate::ui::form::encode;
 use crate::ui::i18n::Tr;
+use crate::ui::i18n::pick;
 use crate::ui::layout::{Frame, manage_nav, page};
-use crate::ui::shop::{pick, price};
+use crate::ui::shop::price;
 
 pub(super) fn not_found(tr: Tr, here: &str) -> Response {
     let body = html! { (manage_nav(tr, BASE)) p.notice { (tr.t("listing-not-found")) } };

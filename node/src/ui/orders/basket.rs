@@ -20,8 +20,9 @@ use crate::orders::OrderError;
 use crate::orders::checkout::{CheckoutError, DeliveryRequest, SellerRequest};
 use crate::ui::UiState;
 use crate::ui::i18n::Tr;
+use crate::ui::i18n::pick;
 use crate::ui::layout::{Frame, page};
-use crate::ui::shop::{pick, price};
+use crate::ui::shop::price;
 
 /// The add-to-basket form of an offer's page.
 #[derive(Debug, Deserialize)]

@@ -9,10 +9,11 @@ use maud::html;
 use smartket_protocol::kinds::{Fulfilment, Listing, Subject};
 use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 
-use super::{LangQuery, category_name, pick, price, unit};
+use super::{LangQuery, category_name, price, unit};
 use crate::clock::now_ms;
 use crate::ui::UiState;
 use crate::ui::i18n::Tr;
+use crate::ui::i18n::pick;
 use crate::ui::layout::{Frame, page};
 
 /// A joined market by id (a record's, for the pages of one record).

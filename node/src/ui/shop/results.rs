@@ -99,7 +99,7 @@ pub(in crate::ui) async fn search(
         query: &p.q,
         here: &here,
         chosen: p.lang.is_some(),
-        market: Some((&m, state.node.markets())),
+        market: Some(m.choice(state.node.markets())),
     };
     page(frame, body)
 }
