@@ -4,8 +4,8 @@
 //! there is a choice.
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
