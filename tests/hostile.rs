@@ -405,8 +405,15 @@ async fn sessions_due_at_once_with_one_peer_take_turns_and_nobody_is_blamed() {
     let (_peer, mut events, peer_id) =
         hostile_peer(keypair_sorting(true, node_peer), &node.addrs[0]).await;
     let starts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // Set while the first session's answer is held back; a session started meanwhile overlaps.
+    let holding = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let overlapped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (held_tx, mut held_rx) = tokio::sync::mpsc::channel(1);
-    let counted = std::sync::Arc::clone(&starts);
+    let (counted, held, overlap) = (
+        std::sync::Arc::clone(&starts),
+        std::sync::Arc::clone(&holding),
+        std::sync::Arc::clone(&overlapped),
+    );
     // An honest peer holding nothing; it holds back its answer to the first step it gets.
     tokio::spawn(async move {
         let empty = VecItemSet::default();
@@ -425,12 +432,16 @@ async fn sessions_due_at_once_with_one_peer_take_turns_and_nobody_is_blamed() {
                 continue;
             }
             if bytes.get(1).is_some_and(|flags| flags & 1 == 1) {
+                if held.load(std::sync::atomic::Ordering::SeqCst) {
+                    overlap.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
                 counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }
             let Some(answer) = answer_step(&mut reconciler, &empty, &bytes) else {
                 continue;
             };
             if counted.load(std::sync::atomic::Ordering::SeqCst) == 1 && !held_tx.is_closed() {
+                held.store(true, std::sync::atomic::Ordering::SeqCst);
                 let _ = held_tx.send((reply, answer)).await;
             } else {
                 let _ = reply.send(answer);
@@ -443,26 +454,36 @@ async fn sessions_due_at_once_with_one_peer_take_turns_and_nobody_is_blamed() {
         .unwrap();
     held_rx.close();
 
-    // While that session waits, an on-demand run comes due with the same peer.
+    // While that session waits, the owner asks for a sync with every peer: the run waits its
+    // turn with this peer rather than start a second session, then syncs with it itself.
     let (code, _) = node.post("/api/v1/sync").await.unwrap();
     assert_eq!(code, 202);
-    wait_until("the on-demand run to end", DEADLINE, || async {
-        node.status().await["sync"]["run"]["finished_at_ms"]
+    wait_until("the on-demand run to start", DEADLINE, || async {
+        node.status().await["sync"]["run"]["peers_total"]
             .as_u64()
-            .map(|_| ())
+            .filter(|n| *n == 1)
     })
     .await;
+    holding.store(false, std::sync::atomic::Ordering::SeqCst);
     let _ = reply.send(answer);
-    wait_until("the first session to end", DEADLINE, || async {
-        node.status().await["sync"]["last_at_ms"]
-            .as_u64()
-            .map(|_| ())
+    let run = wait_until("the on-demand run to end", DEADLINE, || async {
+        let run = node.status().await["sync"]["run"].clone();
+        run["finished_at_ms"].as_u64().map(|_| run)
     })
     .await;
+    assert!(
+        !overlapped.load(std::sync::atomic::Ordering::SeqCst),
+        "a second session was started with a peer while one was running"
+    );
     assert_eq!(
         starts.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "a second session was started with a peer while one was running"
+        2,
+        "the run synced with the peer after the first session"
+    );
+    assert_eq!(run["peers_done"], 1, "{run}");
+    assert_eq!(
+        run["report"]["peers"], 1,
+        "the run counts the peer it synced with: {run}"
     );
     let status = node.status().await;
     assert_eq!(status["sync"]["failed"].as_u64(), Some(0), "{status}");
