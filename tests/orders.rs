@@ -428,3 +428,98 @@ async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_r
     let status = coop.status().await;
     assert_eq!(status["mailbox"]["waiting"], 0, "{status}");
 }
+
+/// Waits until `node` says others reach it through a relay; returns the relays' peer ids.
+async fn wait_relayed(node: &Node) -> Vec<String> {
+    wait_until(
+        &format!("{} holds a relay reservation", node.api),
+        DEADLINE,
+        || async {
+            let reach = node.status().await["reachability"].clone();
+            let relays: Vec<String> = reach["relays"]
+                .as_array()?
+                .iter()
+                .filter_map(|r| r.as_str().map(str::to_owned))
+                .collect();
+            (!relays.is_empty()).then_some(relays)
+        },
+    )
+    .await
+}
+
+/// What a farmer is given is the cooperative's address, nothing else. In that star the
+/// consumer's node has no address for the seller's, yet the order and every step go straight
+/// to the other party (through the cooperative's relay, then direct where hole punching
+/// works) on the first attempt: none waits in the mailbox for a collection round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_star_an_order_and_its_steps_reach_the_other_party_at_once_not_through_the_mailbox() {
+    let coop = Node::start("cooperative", "Coopérative du marché", &[])
+        .await
+        .unwrap();
+    let coop_peer = coop.status().await["peer_id"].as_str().unwrap().to_owned();
+    let seller = Node::start("producer", "Fromagerie", &[coop.addrs[0].clone()])
+        .await
+        .unwrap();
+    let consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
+        .await
+        .unwrap();
+    let seller_key = author(&seller).await;
+    put_profile(&seller, &["producer"], "Fromagerie des Bossons", "1213").await;
+    add_listing(&seller, "tomme", "Tomme de Genève", 900, 20).await;
+    for (kind, key) in [("profile", "profile"), ("listing", "tomme")] {
+        wait_until(&format!("consumer has the {kind}"), DEADLINE, || async {
+            consumer.current(&seller_key, kind, key).await
+        })
+        .await;
+    }
+    // Homes on loopback have no public address: each is reachable through the cooperative.
+    for node in [&seller, &consumer] {
+        assert_eq!(wait_relayed(node).await, vec![coop_peer.clone()]);
+        assert_eq!(node.status().await["reachability"]["public"], json!([]));
+    }
+    assert!(
+        !coop.status().await["reachability"]["public"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "a cooperative is reachable at the addresses it listens on"
+    );
+
+    let line = json!({ "author": seller_key, "key": "tomme", "quantity": 2 });
+    let (status, _) = consumer
+        .send(Method::POST, "/api/v1/basket/items", Some(&line))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let checkout = json!({
+        "sellers": { seller_key.clone(): { "delivery": { "type": "pickup" },
+                                           "payment": { "type": "cash_on_pickup" } } },
+        "contact": { "name": "Léa Martin", "email": "lea@example.ch" },
+    });
+    let (status, placed) = consumer
+        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{placed}");
+    let id = placed["orders"][0].as_str().unwrap().to_owned();
+    wait_stage(&seller, &id, "placed").await;
+    step(&seller, &id, json!({ "type": "accepted" })).await;
+    wait_stage(&consumer, &id, "accepted").await;
+    step(&seller, &id, json!({ "type": "ready_for_pickup" })).await;
+    wait_stage(&consumer, &id, "ready_for_pickup").await;
+
+    for (who, node) in [("consumer", &consumer), ("seller", &seller)] {
+        let order = node
+            .get(&format!("/api/v1/orders/{id}"))
+            .await
+            .unwrap()
+            .unwrap();
+        let sent = order["sent"].as_array().unwrap();
+        assert!(!sent.is_empty(), "{who}: {order}");
+        for message in sent {
+            assert_eq!(message["state"], "delivered", "{who}: {message}");
+            assert_eq!(message["attempts"], 0, "{who}, first attempt: {message}");
+        }
+    }
+    assert_eq!(coop.status().await["mailbox"]["waiting"], 0);
+}

@@ -4,6 +4,9 @@
 //!    seller opens it, checks it against its listing, stores it durably, then answers.
 //! 2. Mailbox: 100 orders deposited at a cooperative while the seller is away; time from the
 //!    seller connecting to the cooperative to all 100 stored in its orders.
+//! 3. Star: 20 sellers that know only the cooperative (as a farmer does), each sent a first
+//!    order by a consumer that has no address for it: dialled through the cooperative's
+//!    relay, round trip as in 1.
 //!
 //! ```text
 //! cargo run --release -p smartket-node --example orders_bench [ORDERS]
@@ -27,6 +30,10 @@ use smartket_protocol::messages::{
 use smartket_protocol::{Kind, Message, MessageBody, RecipientKeys, Record, SecretKey, seal};
 
 async fn start(dir: &Path, role: &str) -> Daemon {
+    start_with(dir, role, Vec::new()).await
+}
+
+async fn start_with(dir: &Path, role: &str, bootstrap: Vec<String>) -> Daemon {
     if !dir.join("identity.key").exists() {
         std::fs::create_dir_all(dir).unwrap();
         identity::create_key(dir).unwrap();
@@ -34,6 +41,7 @@ async fn start(dir: &Path, role: &str) -> Daemon {
     let mut config = Config::default();
     config.node.role = role.into();
     config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    config.network.bootstrap = bootstrap.iter().map(|a| a.parse().unwrap()).collect();
     Daemon::start(dir, config).await.unwrap()
 }
 
@@ -203,6 +211,51 @@ async fn main() {
         elapsed.as_secs_f64()
     );
     seller.shutdown().await;
+
+    // 3. Star: a first order to sellers the consumer has no address for.
+    let coop_addr = format!(
+        "{}/p2p/{}",
+        k.network().listen_addrs().await.unwrap()[0],
+        k.peer_id()
+    );
+    let mut first = Vec::new();
+    for i in 0..20 {
+        let dir = temp.path().join(format!("star-{i}"));
+        let seller = start_with(&dir, "producer", vec![coop_addr.clone()]).await;
+        let s = seller.handle();
+        let secret = identity::load_key(&dir).unwrap();
+        let item = listing(&secret);
+        s.store().commit(vec![item.clone()]).unwrap();
+        while s.status().await.reachability.relays.is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let to = RecipientKeys {
+            author: s.author(),
+            enc: s.encryption_key().public(),
+        };
+        let request = MsgRequest {
+            to_enc: to.enc,
+            sealed: sealed_order(&c_secret, reply, &to, &item),
+        }
+        .encode();
+        let started = Instant::now();
+        let answer = c
+            .network()
+            .request(s.peer_id(), RequestKind::Msg, request)
+            .await
+            .unwrap();
+        first.push(started.elapsed());
+        assert_eq!(MsgResponse::decode(&answer).unwrap(), MsgResponse::Stored);
+        seller.shutdown().await;
+    }
+    first.sort_unstable();
+    println!(
+        "star: first order to a seller known only by its key, through the cooperative's relay, \
+         20 sellers: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(&first, 0.50).as_secs_f64() * 1e3,
+        pct(&first, 0.99).as_secs_f64() * 1e3,
+        first[first.len() - 1].as_secs_f64() * 1e3,
+    );
     coop.shutdown().await;
     consumer.shutdown().await;
 }

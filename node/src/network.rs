@@ -116,6 +116,45 @@ pub struct NetworkStats {
     pub dropped_events: u64,
 }
 
+/// How other nodes reach this one, for the node's status and its owner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reachability {
+    /// Addresses at which this node is publicly reachable: configured (`network.external`),
+    /// confirmed by AutoNAT, or, on a cooperative, the addresses it listens on (it is the
+    /// market's bootstrap node by role).
+    pub public: Vec<String>,
+    /// The relays (peer ids of cooperatives) holding a reservation for this node: others
+    /// reach it through them.
+    pub relays: Vec<String>,
+}
+
+impl Reachability {
+    /// What the owner of a node should know of it, in one sentence (the CLI's; the web UI
+    /// says it in the reader's language).
+    pub fn advice(&self) -> &'static str {
+        match self.state() {
+            "direct" => "reachable directly: other nodes connect to this one",
+            "relayed" => {
+                "reachable through the cooperative: this node is behind a router, orders reach                  it through the market's cooperative"
+            }
+            _ => {
+                "not reachable yet: orders wait at the cooperative until this node collects                  them; check that a cooperative is in the bootstrap list"
+            }
+        }
+    }
+
+    /// `direct`, `relayed` or `unreachable`: what the status page says in one word.
+    pub fn state(&self) -> &'static str {
+        if !self.public.is_empty() {
+            "direct"
+        } else if !self.relays.is_empty() {
+            "relayed"
+        } else {
+            "unreachable"
+        }
+    }
+}
+
 /// What the network tells the node.
 #[derive(Debug)]
 pub enum NetworkEvent {

@@ -104,6 +104,10 @@ pub(super) async fn status(dir: &Path) -> Result<()> {
     println!("peer id    {}", status.peer_id);
     println!("role       {}", status.role);
     println!("peers      {}", status.peers);
+    println!("reachable  {}", status.reachability.advice());
+    for relay in &status.reachability.relays {
+        println!("relay      {relay}");
+    }
     for addr in &status.listen {
         println!("listen     {addr}");
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Handle;
 use crate::clock::now_ms;
-use crate::network::NetworkStats;
+use crate::network::{NetworkStats, Reachability};
 use crate::sync::SyncStatus;
 
 /// What `status` reports.
@@ -33,6 +33,9 @@ pub struct Status {
     /// Network events dropped because the node did not keep up (caught up by sync).
     #[serde(default)]
     pub network: NetworkStats,
+    /// How other nodes reach this one.
+    #[serde(default)]
+    pub reachability: Reachability,
     /// The mailboxes this node keeps for others (cooperative nodes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailbox: Option<MailboxStatus>,
@@ -79,6 +82,7 @@ impl Handle {
             unpublished: inner.own.unpublished().await,
             sync: inner.sync.status(),
             network: inner.client.stats().await.unwrap_or_default(),
+            reachability: inner.client.reachability().await.unwrap_or_default(),
             mailbox: self.mailbox().map(|m| MailboxStatus {
                 waiting: m.store().len(now_ms()).unwrap_or_default(),
             }),

@@ -11,7 +11,7 @@ use libp2p::kad::store::MemoryStore;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    StreamProtocol, allow_block_list, autonat, connection_limits, dcutr, identify, kad,
+    PeerId, StreamProtocol, allow_block_list, autonat, connection_limits, dcutr, identify, kad,
     memory_connection_limits, ping, relay, request_response,
 };
 use smartket_protocol::Envelope;
@@ -160,6 +160,35 @@ fn kademlia(keypair: &Keypair, config: &NetworkConfig) -> Option<kad::Behaviour<
     Some(kad)
 }
 
+/// A cooperative's relay: the market's homes behind NAT hold reservations on it and are dialled
+/// through it, so it relays by role, whether or not it has confirmed a public address yet. Its
+/// circuits carry orders and sync, not only the hole-punching handshake: they may last and
+/// carry more than libp2p's defaults (2 min, 128 KiB), within caps that keep one cooperative
+/// serving a town.
+fn relay_server(peer_id: PeerId) -> relay::Behaviour {
+    let config = relay::Config {
+        max_reservations: RELAY_MAX_RESERVATIONS,
+        max_reservations_per_peer: 1,
+        max_circuits: RELAY_MAX_CIRCUITS,
+        max_circuits_per_peer: 8,
+        max_circuit_duration: RELAY_CIRCUIT_DURATION,
+        max_circuit_bytes: RELAY_CIRCUIT_BYTES,
+        ..relay::Config::default()
+    };
+    let mut relay = relay::Behaviour::new(peer_id, config);
+    relay.set_status(Some(relay::Status::Enable));
+    relay
+}
+
+/// Reservations a cooperative holds at once (one per node behind NAT in its market).
+const RELAY_MAX_RESERVATIONS: usize = 1024;
+/// Relayed connections a cooperative carries at once.
+const RELAY_MAX_CIRCUITS: usize = 256;
+/// How long one relayed connection may last before it must be opened again.
+const RELAY_CIRCUIT_DURATION: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+/// How much one relayed connection may carry (both ways): a catalogue sync fits.
+const RELAY_CIRCUIT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Builds the behaviour around the relay client the swarm builder made.
 pub(crate) fn build(
     keypair: &Keypair,
@@ -203,10 +232,7 @@ pub(crate) fn build(
             .then(autonat::v2::server::Behaviour::default)
             .into(),
         relay_client,
-        relay_server: config
-            .cooperative
-            .then(|| relay::Behaviour::new(peer_id, relay::Config::default()))
-            .into(),
+        relay_server: config.cooperative.then(|| relay_server(peer_id)).into(),
         dcutr: dcutr::Behaviour::new(peer_id),
         sync: requests(RequestKind::Sync),
         msg: requests(RequestKind::Msg),

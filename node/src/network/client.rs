@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::codec::RequestKind;
 use super::topics::{Family, GossipTopic};
-use super::{MessageHandle, NetworkError, NetworkStats, PeerInfo, Validation};
+use super::{MessageHandle, NetworkError, NetworkStats, PeerInfo, Reachability, Validation};
 
 /// What the client asks of the event loop; each carries the channel for its answer.
 #[derive(Debug)]
@@ -59,6 +59,9 @@ pub(crate) enum Command {
     },
     Stats {
         reply: oneshot::Sender<NetworkStats>,
+    },
+    Reachability {
+        reply: oneshot::Sender<Reachability>,
     },
     AddExternal {
         addr: Multiaddr,
@@ -234,6 +237,11 @@ impl Client {
     /// Counters of what was dropped because the node was not keeping up.
     pub async fn stats(&self) -> Result<NetworkStats, NetworkError> {
         self.call(|reply| Command::Stats { reply }).await
+    }
+
+    /// How others reach this node: at public addresses, through relays, or not at all.
+    pub async fn reachability(&self) -> Result<Reachability, NetworkError> {
+        self.call(|reply| Command::Reachability { reply }).await
     }
 
     /// Leaves every topic, closes every connection and ends the event loop. Calling it again,

@@ -5,19 +5,19 @@
 //! and counted ([`NetworkStats`]); a dropped gossip record is reported Ignore so gossipsub
 //! frees it at once.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use futures::stream::FuturesUnordered;
 use futures::{Future, StreamExt};
 use libp2p::gossipsub::{self, MessageAcceptance, PublishError};
-use libp2p::multiaddr::Protocol;
 use libp2p::request_response::{InboundRequestId, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, PeerId, Swarm, identify, relay};
+use libp2p::{Multiaddr, PeerId, Swarm, identify};
 use tokio::sync::{mpsc, oneshot};
 
+mod relaying;
 mod requests;
 
 use super::bans::Bans;
@@ -54,8 +54,8 @@ pub struct EventLoop {
     /// Configured bootstrap peers and their addresses: given an application score so their
     /// peer exchange counts, and asked for a relay reservation when they offer one.
     pub(super) bootstrap_peers: HashMap<PeerId, Multiaddr>,
-    /// Bootstrap peers we already asked for a relay reservation.
-    relays: HashSet<PeerId>,
+    /// Relays known and reservations held (see `relaying.rs`).
+    relaying: relaying::Relays,
     /// Whether we are a cooperative node (reachable by configuration: needs no relay).
     cooperative: bool,
     /// Addresses of connected peers.
@@ -86,7 +86,7 @@ impl EventLoop {
             reply_channels: HashMap::new(),
             pending_replies: FuturesUnordered::new(),
             bootstrap_peers: HashMap::new(),
-            relays: HashSet::new(),
+            relaying: relaying::Relays::default(),
             cooperative: config.cooperative,
             peer_addrs: HashMap::new(),
             listen_addrs: BTreeSet::new(),
@@ -254,11 +254,13 @@ impl EventLoop {
                     let _ = reply.send(Err(RequestError::RequestTooLarge { size, max }.into()));
                     return;
                 }
+                // Unconnected: dialled at what others know of it, and through the relays.
+                let circuits = self.circuit_addrs(&peer);
                 let id = self
                     .swarm
                     .behaviour_mut()
                     .requests(kind)
-                    .send_request(&peer, bytes);
+                    .send_request_with_addresses(&peer, bytes, circuits);
                 self.pending_requests.insert((kind, id), reply);
             }
             Command::AddExternal { addr, reply } => {
@@ -267,6 +269,9 @@ impl EventLoop {
             }
             Command::Stats { reply } => {
                 let _ = reply.send(self.stats);
+            }
+            Command::Reachability { reply } => {
+                let _ = reply.send(self.reachability());
             }
             Command::Penalise { peer, reply } => {
                 if self.faults.len() >= scoring::MAX_FAULTY_PEERS
@@ -358,6 +363,9 @@ impl EventLoop {
             SwarmEvent::Behaviour(BehaviourEvent::Mailbox(event)) => {
                 self.on_request_event(RequestKind::Mailbox, event)
             }
+            SwarmEvent::Behaviour(BehaviourEvent::RelayClient(event)) => {
+                self.on_relay_client(event)
+            }
             SwarmEvent::Behaviour(other) => tracing::trace!(?other, "behaviour event"),
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");
@@ -366,6 +374,16 @@ impl EventLoop {
             }
             SwarmEvent::ExpiredListenAddr { address, .. } => {
                 self.listen_addrs.remove(&address);
+            }
+            SwarmEvent::ListenerClosed {
+                listener_id,
+                addresses,
+                ..
+            } => {
+                for address in &addresses {
+                    self.listen_addrs.remove(address);
+                }
+                self.on_listener_closed(listener_id);
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
@@ -438,12 +456,10 @@ impl EventLoop {
             .report_message_validation_result(&handle.id, &handle.source, acceptance);
     }
 
-    /// Feeds Kademlia the listen addresses of peers that speak our DHT, and takes a relay
-    /// reservation on bootstrap nodes that offer one.
+    /// Feeds Kademlia the listen addresses of peers that speak our DHT, and remembers relays
+    /// (see `relaying.rs`).
     fn on_identify(&mut self, peer: PeerId, info: identify::Info) {
-        if info.protocols.contains(&relay::HOP_PROTOCOL_NAME) {
-            self.reserve_relay(peer);
-        }
+        self.note_relay(peer, &info);
         if !info.protocols.contains(&KAD_PROTOCOL) {
             return;
         }
@@ -451,26 +467,6 @@ impl EventLoop {
             for addr in info.listen_addrs {
                 kad.add_address(&peer, addr);
             }
-        }
-    }
-
-    /// Listens on `<bootstrap>/p2p-circuit`, so that a node behind NAT can be reached through
-    /// the relay (and then upgraded to a direct connection by DCUtR). Not needed by
-    /// cooperative nodes or by nodes with a confirmed public address.
-    fn reserve_relay(&mut self, peer: PeerId) {
-        if self.cooperative || self.swarm.external_addresses().next().is_some() {
-            return;
-        }
-        let Some(addr) = self.bootstrap_peers.get(&peer) else {
-            return;
-        };
-        if !self.relays.insert(peer) {
-            return;
-        }
-        let circuit = addr.clone().with(Protocol::P2pCircuit);
-        match self.swarm.listen_on(circuit.clone()) {
-            Ok(_) => tracing::info!(%circuit, "reserving a relay slot"),
-            Err(e) => tracing::warn!(%circuit, "cannot listen through relay: {e}"),
         }
     }
 }

@@ -10,12 +10,12 @@ use smartket_protocol::kinds::Kind;
 
 use super::UiState;
 use super::dates::date_time;
-use super::i18n::Tr;
-use super::i18n::pick;
+use super::i18n::{Tr, pick};
 use super::layout::{Frame, page};
-use super::names::profile;
+use super::names::{actor_name, profile};
 use super::shop::LangQuery;
 use crate::daemon::Status;
+use crate::network::Reachability;
 
 /// A peer as the page shows it: its id, and its actor's name when a profile is known.
 struct PeerRow {
@@ -107,6 +107,27 @@ fn mailbox_section(tr: Tr, status: &Status, outbox: Option<(usize, usize)>) -> M
     }
 }
 
+/// How others reach the node, said for its owner: directly, through which cooperatives, or
+/// not yet (and what to do about it).
+fn reachability(state: &UiState, tr: Tr, reach: &Reachability) -> Markup {
+    let relays: Vec<String> = reach
+        .relays
+        .iter()
+        .filter_map(|p| p.parse::<libp2p::PeerId>().ok())
+        .filter_map(|p| crate::network::author_of_peer(&p))
+        .map(|a| actor_name(state, tr, &a))
+        .collect();
+    let message = match reach.state() {
+        "direct" => tr.t("reach-direct"),
+        "relayed" => tr.args(
+            "reach-relayed",
+            &[("via", FluentValue::from(relays.join(", ")))],
+        ),
+        _ => tr.t("reach-unreachable"),
+    };
+    html! { span { (message) } }
+}
+
 /// The node's status.
 pub(super) async fn status_show(
     State(state): State<UiState>,
@@ -135,6 +156,8 @@ pub(super) async fn status_show(
                 dd { @if !name.is_empty() { (name) " " } "(" (status.role) ")" }
                 dt { (tr.t("status-author")) } dd { code { (status.author) } }
                 dt { (tr.t("status-peer-id")) } dd { code { (status.peer_id) } }
+                dt { (tr.t("status-reachable")) }
+                dd { (reachability(&state, tr, &status.reachability)) }
                 dt { (tr.t("status-listen")) }
                 dd {
                     @if status.listen.is_empty() { (tr.t("status-none")) }

@@ -1,0 +1,165 @@
+//! Reaching peers no connection is open to, and being reached behind a home router, through
+//! the market's cooperatives (circuit relay v2).
+//!
+//! ```text
+//! identify: peer offers HOP ─▶ remember it as a relay (its dialable address)
+//!           bootstrap relay ─▶ listen on <relay>/p2p-circuit (a reservation), unless public
+//! request to an unconnected peer ─▶ dial it directly (addresses others know)
+//!                                 + through every known relay: <relay>/p2p-circuit/p2p/<peer>
+//! relayed connection ─▶ DCUtR tries a direct one (hole punching)
+//! ```
+//!
+//! A node needs nothing but its peer id to be reached: every node of a market bootstraps from
+//! its cooperatives and, when it is not public, holds a reservation on them, so a sender that
+//! knows no address for a seller dials it through the cooperative it is connected to.
+
+use std::collections::BTreeSet;
+
+use libp2p::core::transport::ListenerId;
+use libp2p::multiaddr::Protocol;
+use libp2p::{Multiaddr, PeerId, identify, relay};
+
+use super::EventLoop;
+use crate::network::Reachability;
+
+/// Relays remembered at most (each a cooperative, or any peer offering to relay).
+const MAX_RELAYS: usize = 64;
+
+/// The relays a node knows and the reservations it holds.
+#[derive(Default)]
+pub(super) struct Relays {
+    /// Peers offering circuit relay, with an address they listen on.
+    known: std::collections::HashMap<PeerId, Multiaddr>,
+    /// Our circuit listeners (reservations asked for), by listener.
+    listeners: std::collections::HashMap<ListenerId, PeerId>,
+    /// Relays that accepted our reservation: others reach us through them.
+    reserved: BTreeSet<PeerId>,
+}
+
+impl EventLoop {
+    /// Remembers `peer` as a relay when it offers one, and takes a reservation on it when it
+    /// is a bootstrap node and this node is not publicly reachable.
+    pub(super) fn note_relay(&mut self, peer: PeerId, info: &identify::Info) {
+        if !info.protocols.contains(&relay::HOP_PROTOCOL_NAME) {
+            return;
+        }
+        let dialable = self.bootstrap_peers.get(&peer).cloned().or_else(|| {
+            info.listen_addrs
+                .iter()
+                .find(|a| !a.iter().any(|p| p == Protocol::P2pCircuit))
+                .cloned()
+        });
+        if let Some(addr) = dialable
+            && (self.relaying.known.len() < MAX_RELAYS || self.relaying.known.contains_key(&peer))
+        {
+            self.relaying.known.insert(peer, addr);
+        }
+        self.reserve_relay(peer);
+    }
+
+    /// Listens on `<bootstrap>/p2p-circuit`, so that a node behind NAT can be reached through
+    /// the relay (and then upgraded to a direct connection by DCUtR). Not needed by
+    /// cooperative nodes or by nodes with a confirmed public address.
+    fn reserve_relay(&mut self, peer: PeerId) {
+        if self.cooperative || self.swarm.external_addresses().next().is_some() {
+            return;
+        }
+        let Some(addr) = self.bootstrap_peers.get(&peer) else {
+            return;
+        };
+        if self.relaying.listeners.values().any(|p| *p == peer) {
+            return;
+        }
+        let circuit = with_peer(addr, peer).with(Protocol::P2pCircuit);
+        match self.swarm.listen_on(circuit.clone()) {
+            Ok(id) => {
+                tracing::info!(%circuit, "reserving a relay slot");
+                self.relaying.listeners.insert(id, peer);
+            }
+            Err(e) => tracing::warn!(%circuit, "cannot listen through relay: {e}"),
+        }
+    }
+
+    /// Keeps count of the reservations relays accepted.
+    pub(super) fn on_relay_client(&mut self, event: relay::client::Event) {
+        if let relay::client::Event::ReservationReqAccepted { relay_peer_id, .. } = event {
+            tracing::info!(relay = %relay_peer_id, "reachable through relay");
+            self.relaying.reserved.insert(relay_peer_id);
+        }
+    }
+
+    /// A circuit listener closed (the relay went away, or refused): the reservation is gone,
+    /// and is asked for again when the relay is back.
+    pub(super) fn on_listener_closed(&mut self, id: ListenerId) {
+        if let Some(relay) = self.relaying.listeners.remove(&id) {
+            tracing::info!(%relay, "relay reservation ended");
+            self.relaying.reserved.remove(&relay);
+        }
+    }
+
+    /// Addresses through which `peer` may be reached while no connection to it is open: one
+    /// circuit through each relay this node knows.
+    pub(super) fn circuit_addrs(&self, peer: &PeerId) -> Vec<Multiaddr> {
+        if self.swarm.is_connected(peer) {
+            return Vec::new();
+        }
+        self.relaying
+            .known
+            .iter()
+            .filter(|(relay, _)| *relay != peer)
+            .map(|(relay, addr)| {
+                with_peer(addr, *relay)
+                    .with(Protocol::P2pCircuit)
+                    .with(Protocol::P2p(*peer))
+            })
+            .collect()
+    }
+
+    /// How others reach this node.
+    pub(super) fn reachability(&self) -> Reachability {
+        let mut public: Vec<String> = self
+            .swarm
+            .external_addresses()
+            .map(ToString::to_string)
+            .collect();
+        if self.cooperative && public.is_empty() {
+            public = self
+                .listen_addrs
+                .iter()
+                .filter(|a| !a.iter().any(|p| p == Protocol::P2pCircuit))
+                .map(ToString::to_string)
+                .collect();
+        }
+        Reachability {
+            public,
+            relays: self
+                .relaying
+                .reserved
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// `addr` ending in `/p2p/<peer>` (added when it does not already).
+fn with_peer(addr: &Multiaddr, peer: PeerId) -> Multiaddr {
+    match addr.iter().last() {
+        Some(Protocol::P2p(_)) => addr.clone(),
+        _ => addr.clone().with(Protocol::P2p(peer)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_its_peer_once() {
+        let peer = PeerId::random();
+        let bare: Multiaddr = "/ip4/198.18.0.1/tcp/4417".parse().unwrap();
+        let named = with_peer(&bare, peer);
+        assert_eq!(named.to_string(), format!("{bare}/p2p/{peer}"));
+        assert_eq!(with_peer(&named, peer), named);
+    }
+}
