@@ -472,10 +472,9 @@ async fn in_a_star_an_order_and_its_steps_reach_the_other_party_at_once_not_thro
         })
         .await;
     }
-    // Homes on loopback have no public address: each is reachable through the cooperative.
+    // Each home is reachable through the cooperative, whatever AutoNAT found of it.
     for node in [&seller, &consumer] {
         assert_eq!(wait_relayed(node).await, vec![coop_peer.clone()]);
-        assert_eq!(node.status().await["reachability"]["public"], json!([]));
     }
     assert!(
         !coop.status().await["reachability"]["public"]

@@ -58,6 +58,8 @@ pub struct EventLoop {
     relaying: relaying::Relays,
     /// Whether we are a cooperative node (reachable by configuration: needs no relay).
     cooperative: bool,
+    /// Whether the config names the addresses at which this node is public.
+    external_configured: bool,
     /// Addresses of connected peers.
     peer_addrs: HashMap<PeerId, BTreeSet<Multiaddr>>,
     listen_addrs: BTreeSet<Multiaddr>,
@@ -88,6 +90,7 @@ impl EventLoop {
             bootstrap_peers: HashMap::new(),
             relaying: relaying::Relays::default(),
             cooperative: config.cooperative,
+            external_configured: !config.external.is_empty(),
             peer_addrs: HashMap::new(),
             listen_addrs: BTreeSet::new(),
             markets: BTreeSet::new(),
@@ -370,10 +373,14 @@ impl EventLoop {
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");
                 self.listen_addrs.insert(address.clone());
+                self.assume_public(&address);
                 self.emit(NetworkEvent::ListeningOn(address));
             }
             SwarmEvent::ExpiredListenAddr { address, .. } => {
                 self.listen_addrs.remove(&address);
+                if self.cooperative && !self.external_configured {
+                    self.swarm.remove_external_address(&address);
+                }
             }
             SwarmEvent::ListenerClosed {
                 listener_id,

@@ -3,15 +3,17 @@
 //!
 //! ```text
 //! identify: peer offers HOP ─▶ remember it as a relay (its dialable address)
-//!           bootstrap relay ─▶ listen on <relay>/p2p-circuit (a reservation), unless public
+//!           bootstrap relay ─▶ listen on <relay>/p2p-circuit (a reservation)
 //! request to an unconnected peer ─▶ dial it directly (addresses others know)
 //!                                 + through every known relay: <relay>/p2p-circuit/p2p/<peer>
 //! relayed connection ─▶ DCUtR tries a direct one (hole punching)
 //! ```
 //!
 //! A node needs nothing but its peer id to be reached: every node of a market bootstraps from
-//! its cooperatives and, when it is not public, holds a reservation on them, so a sender that
-//! knows no address for a seller dials it through the cooperative it is connected to.
+//! its cooperatives and holds a reservation on them, so a sender that knows no address for a
+//! seller dials it through the cooperative it is connected to. Public nodes hold one too: a
+//! sender knows a peer by its key, and a public home's address is in nobody's hands but its
+//! cooperative's; once connected through the relay, DCUtR or a direct dial takes over.
 
 use std::collections::BTreeSet;
 
@@ -38,7 +40,7 @@ pub(super) struct Relays {
 
 impl EventLoop {
     /// Remembers `peer` as a relay when it offers one, and takes a reservation on it when it
-    /// is a bootstrap node and this node is not publicly reachable.
+    /// is a bootstrap node.
     pub(super) fn note_relay(&mut self, peer: PeerId, info: &identify::Info) {
         if !info.protocols.contains(&relay::HOP_PROTOCOL_NAME) {
             return;
@@ -57,11 +59,11 @@ impl EventLoop {
         self.reserve_relay(peer);
     }
 
-    /// Listens on `<bootstrap>/p2p-circuit`, so that a node behind NAT can be reached through
-    /// the relay (and then upgraded to a direct connection by DCUtR). Not needed by
-    /// cooperative nodes or by nodes with a confirmed public address.
+    /// Listens on `<bootstrap>/p2p-circuit`, so that the node can be reached through the relay
+    /// by anyone who knows its key (and then directly, by DCUtR or a dial at the addresses the
+    /// relayed connection made known). Cooperatives need none: every node connects to them.
     fn reserve_relay(&mut self, peer: PeerId) {
-        if self.cooperative || self.swarm.external_addresses().next().is_some() {
+        if self.cooperative {
             return;
         }
         let Some(addr) = self.bootstrap_peers.get(&peer) else {
@@ -77,6 +79,18 @@ impl EventLoop {
                 self.relaying.listeners.insert(id, peer);
             }
             Err(e) => tracing::warn!(%circuit, "cannot listen through relay: {e}"),
+        }
+    }
+
+    /// A cooperative whose config names no public address is taken to be reachable at the
+    /// addresses it listens on (its bootstrap address is one of them): a relay must tell its
+    /// clients where it is, or their relayed addresses cannot be built.
+    pub(super) fn assume_public(&mut self, address: &Multiaddr) {
+        if self.cooperative
+            && !self.external_configured
+            && !address.iter().any(|p| p == Protocol::P2pCircuit)
+        {
+            self.swarm.add_external_address(address.clone());
         }
     }
 
@@ -117,9 +131,11 @@ impl EventLoop {
 
     /// How others reach this node.
     pub(super) fn reachability(&self) -> Reachability {
+        // A relayed address is external too for libp2p; here it is the relay's, not ours.
         let mut public: Vec<String> = self
             .swarm
             .external_addresses()
+            .filter(|a| !a.iter().any(|p| p == Protocol::P2pCircuit))
             .map(ToString::to_string)
             .collect();
         if self.cooperative && public.is_empty() {
