@@ -370,6 +370,11 @@ impl EventLoop {
                 self.on_relay_client(event)
             }
             SwarmEvent::Behaviour(other) => tracing::trace!(?other, "behaviour event"),
+            // A relayed address is the relay's: it is in the reachability, not among the
+            // addresses this node listens on (which peers are given to dial it directly).
+            SwarmEvent::NewListenAddr { address, .. } if relaying::is_circuit(&address) => {
+                tracing::info!(%address, "reachable through a relay at");
+            }
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");
                 self.listen_addrs.insert(address.clone());

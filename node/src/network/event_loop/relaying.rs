@@ -26,12 +26,14 @@ use crate::network::Reachability;
 
 /// Relays remembered at most (each a cooperative, or any peer offering to relay).
 const MAX_RELAYS: usize = 64;
+/// Addresses remembered per relay: where it says it listens now, and its bootstrap address.
+const MAX_RELAY_ADDRS: usize = 4;
 
 /// The relays a node knows and the reservations it holds.
 #[derive(Default)]
 pub(super) struct Relays {
-    /// Peers offering circuit relay, with an address they listen on.
-    known: std::collections::HashMap<PeerId, Multiaddr>,
+    /// Peers offering circuit relay, with the addresses they can be dialled at.
+    known: std::collections::HashMap<PeerId, Vec<Multiaddr>>,
     /// Our circuit listeners (reservations asked for), by listener.
     listeners: std::collections::HashMap<ListenerId, PeerId>,
     /// Relays that accepted our reservation: others reach us through them.
@@ -45,16 +47,24 @@ impl EventLoop {
         if !info.protocols.contains(&relay::HOP_PROTOCOL_NAME) {
             return;
         }
-        let dialable = self.bootstrap_peers.get(&peer).cloned().or_else(|| {
-            info.listen_addrs
-                .iter()
-                .find(|a| !a.iter().any(|p| p == Protocol::P2pCircuit))
-                .cloned()
-        });
-        if let Some(addr) = dialable
+        // Where it listens now first (a relay that restarted may be on another port), then
+        // the address it was configured at.
+        let mut dialable: Vec<Multiaddr> = Vec::new();
+        let candidates = info
+            .listen_addrs
+            .iter()
+            .filter(|a| !is_circuit(a))
+            .chain(self.bootstrap_peers.get(&peer));
+        for addr in candidates {
+            let addr = with_peer(addr, peer);
+            if dialable.len() < MAX_RELAY_ADDRS && !dialable.contains(&addr) {
+                dialable.push(addr);
+            }
+        }
+        if !dialable.is_empty()
             && (self.relaying.known.len() < MAX_RELAYS || self.relaying.known.contains_key(&peer))
         {
-            self.relaying.known.insert(peer, addr);
+            self.relaying.known.insert(peer, dialable);
         }
         self.reserve_relay(peer);
     }
@@ -86,10 +96,7 @@ impl EventLoop {
     /// addresses it listens on (its bootstrap address is one of them): a relay must tell its
     /// clients where it is, or their relayed addresses cannot be built.
     pub(super) fn assume_public(&mut self, address: &Multiaddr) {
-        if self.cooperative
-            && !self.external_configured
-            && !address.iter().any(|p| p == Protocol::P2pCircuit)
-        {
+        if self.cooperative && !self.external_configured && !is_circuit(address) {
             self.swarm.add_external_address(address.clone());
         }
     }
@@ -111,8 +118,9 @@ impl EventLoop {
         }
     }
 
-    /// Addresses through which `peer` may be reached while no connection to it is open: one
-    /// circuit through each relay this node knows.
+    /// Addresses through which `peer` may be reached while no connection to it is open: a
+    /// circuit through each relay this node knows, at each of the relay's addresses. They end
+    /// in `/p2p-circuit`: the dial itself adds `/p2p/<peer>`.
     pub(super) fn circuit_addrs(&self, peer: &PeerId) -> Vec<Multiaddr> {
         if self.swarm.is_connected(peer) {
             return Vec::new();
@@ -121,11 +129,7 @@ impl EventLoop {
             .known
             .iter()
             .filter(|(relay, _)| *relay != peer)
-            .map(|(relay, addr)| {
-                with_peer(addr, *relay)
-                    .with(Protocol::P2pCircuit)
-                    .with(Protocol::P2p(*peer))
-            })
+            .flat_map(|(_, addrs)| addrs.iter().map(|a| a.clone().with(Protocol::P2pCircuit)))
             .collect()
     }
 
@@ -135,14 +139,14 @@ impl EventLoop {
         let mut public: Vec<String> = self
             .swarm
             .external_addresses()
-            .filter(|a| !a.iter().any(|p| p == Protocol::P2pCircuit))
+            .filter(|a| !is_circuit(a))
             .map(ToString::to_string)
             .collect();
         if self.cooperative && public.is_empty() {
             public = self
                 .listen_addrs
                 .iter()
-                .filter(|a| !a.iter().any(|p| p == Protocol::P2pCircuit))
+                .filter(|a| !is_circuit(a))
                 .map(ToString::to_string)
                 .collect();
         }
@@ -156,6 +160,11 @@ impl EventLoop {
                 .collect(),
         }
     }
+}
+
+/// Whether `addr` goes through a relay.
+pub(super) fn is_circuit(addr: &Multiaddr) -> bool {
+    addr.iter().any(|p| p == Protocol::P2pCircuit)
 }
 
 /// `addr` ending in `/p2p/<peer>` (added when it does not already).
