@@ -514,19 +514,27 @@ async fn a_port_in_use_is_reported_as_in_use_for_tcp_and_quic() {
 async fn a_node_reserves_a_relay_slot_on_a_cooperative_bootstrap_node() {
     let mut coop = config(&["geneva"]);
     coop.cooperative = true;
+    // No public address declared: a cooperative relays by role.
     let hub = start(coop, validate()).await;
-    // Its public address, as an operator would declare it: the relay serves only then.
-    let public: Multiaddr = hub.addr.iter().take(2).collect();
-    hub.client.add_external_address(public).await.unwrap();
     let leaf = start_joined(&hub, config(&["geneva"]), validate()).await;
-    eventually("a listen address through the relay", || async {
-        let addrs = leaf.client.listen_addrs().await.unwrap();
-        addrs.iter().any(|a| {
-            a.iter().any(|p| p == Protocol::P2pCircuit)
-                && a.iter().any(|p| p == Protocol::P2p(hub.peer_id))
-        })
+    eventually("a reservation on the cooperative", || async {
+        let reach = leaf.client.reachability().await.unwrap();
+        reach.relays == [hub.peer_id.to_string()]
     })
     .await;
+    // Reached through the relay, but the relayed address is not one the node listens on.
+    let addrs = leaf.client.listen_addrs().await.unwrap();
+    assert!(
+        !addrs
+            .iter()
+            .any(|a| a.iter().any(|p| p == Protocol::P2pCircuit)),
+        "{addrs:?}"
+    );
+    let reach = hub.client.reachability().await.unwrap();
+    assert!(
+        !reach.public.is_empty(),
+        "the cooperative is public: {reach:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
