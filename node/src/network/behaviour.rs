@@ -170,7 +170,7 @@ fn relay_server(peer_id: PeerId) -> relay::Behaviour {
         max_reservations: RELAY_MAX_RESERVATIONS,
         max_reservations_per_peer: 1,
         max_circuits: RELAY_MAX_CIRCUITS,
-        max_circuits_per_peer: 8,
+        max_circuits_per_peer: 16,
         max_circuit_duration: RELAY_CIRCUIT_DURATION,
         max_circuit_bytes: RELAY_CIRCUIT_BYTES,
         ..relay::Config::default()

@@ -107,7 +107,10 @@ impl EventLoop {
         let mut ban_sweep = tokio::time::interval(scoring::BAN_SWEEP_EVERY);
         let done = loop {
             tokio::select! {
-                _ = ban_sweep.tick() => self.lift_expired_bans(),
+                _ = ban_sweep.tick() => {
+                    self.lift_expired_bans();
+                    self.close_replaced_relays();
+                }
                 event = self.swarm.select_next_some() => self.on_swarm_event(event),
                 command = self.commands.recv() => match command {
                     Some(Command::Shutdown { reply }) => break Some(reply),
@@ -369,6 +372,7 @@ impl EventLoop {
             SwarmEvent::Behaviour(BehaviourEvent::RelayClient(event)) => {
                 self.on_relay_client(event)
             }
+            SwarmEvent::Behaviour(BehaviourEvent::Dcutr(event)) => self.on_dcutr(event),
             SwarmEvent::Behaviour(other) => tracing::trace!(?other, "behaviour event"),
             // A relayed address is the relay's: it is in the reachability, not among the
             // addresses this node listens on (which peers are given to dial it directly).
@@ -399,10 +403,12 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
+                connection_id,
                 endpoint,
                 num_established,
                 ..
             } => {
+                self.on_connection(peer_id, connection_id, endpoint.get_remote_address());
                 self.peer_addrs
                     .entry(peer_id)
                     .or_default()
@@ -414,11 +420,15 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established: 0,
+                connection_id,
+                num_established,
                 ..
             } => {
-                self.peer_addrs.remove(&peer_id);
-                self.emit(NetworkEvent::PeerDisconnected(peer_id));
+                self.on_connection_closed(peer_id, connection_id);
+                if num_established == 0 {
+                    self.peer_addrs.remove(&peer_id);
+                    self.emit(NetworkEvent::PeerDisconnected(peer_id));
+                }
             }
             SwarmEvent::ExternalAddrConfirmed { address } => {
                 tracing::info!(%address, "public address confirmed");

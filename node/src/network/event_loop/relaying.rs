@@ -17,9 +17,12 @@
 
 use std::collections::BTreeSet;
 
+use std::time::{Duration, Instant};
+
 use libp2p::core::transport::ListenerId;
 use libp2p::multiaddr::Protocol;
-use libp2p::{Multiaddr, PeerId, identify, relay};
+use libp2p::swarm::ConnectionId;
+use libp2p::{Multiaddr, PeerId, dcutr, identify, relay};
 
 use super::EventLoop;
 use crate::network::Reachability;
@@ -38,7 +41,15 @@ pub(super) struct Relays {
     listeners: std::collections::HashMap<ListenerId, PeerId>,
     /// Relays that accepted our reservation: others reach us through them.
     reserved: BTreeSet<PeerId>,
+    /// Our relayed connections, per peer: closed once a direct one replaces them.
+    relayed: std::collections::HashMap<PeerId, Vec<ConnectionId>>,
+    /// Relayed connections a direct one replaced, closed once [`REPLACED_GRACE`] has passed
+    /// (requests still under way on them finish first).
+    replaced: Vec<(Instant, ConnectionId)>,
 }
+
+/// How long a relayed connection stays open after hole punching replaced it.
+const REPLACED_GRACE: Duration = Duration::from_secs(10);
 
 impl EventLoop {
     /// Remembers `peer` as a relay when it offers one, and takes a reservation on it when it
@@ -98,6 +109,53 @@ impl EventLoop {
     pub(super) fn assume_public(&mut self, address: &Multiaddr) {
         if self.cooperative && !self.external_configured && !is_circuit(address) {
             self.swarm.add_external_address(address.clone());
+        }
+    }
+
+    /// Notes a connection that runs through a relay.
+    pub(super) fn on_connection(&mut self, peer: PeerId, id: ConnectionId, remote: &Multiaddr) {
+        if is_circuit(remote) {
+            self.relaying.relayed.entry(peer).or_default().push(id);
+        }
+    }
+
+    /// Forgets a closed connection.
+    pub(super) fn on_connection_closed(&mut self, peer: PeerId, id: ConnectionId) {
+        if let Some(ids) = self.relaying.relayed.get_mut(&peer) {
+            ids.retain(|c| *c != id);
+            if ids.is_empty() {
+                self.relaying.relayed.remove(&peer);
+            }
+        }
+    }
+
+    /// Hole punching gave a direct connection: the relayed one is closed a little later, so it
+    /// frees its circuit at the cooperative (each peer may hold only a few there at once).
+    pub(super) fn on_dcutr(&mut self, event: dcutr::Event) {
+        match event.result {
+            Ok(_) => {
+                tracing::debug!(peer = %event.remote_peer_id, "direct connection by hole punching");
+                let due = Instant::now() + REPLACED_GRACE;
+                let ids = self.relaying.relayed.remove(&event.remote_peer_id);
+                for id in ids.unwrap_or_default() {
+                    self.relaying.replaced.push((due, id));
+                }
+            }
+            Err(e) => {
+                tracing::debug!(peer = %event.remote_peer_id, "hole punching failed: {e}");
+            }
+        }
+    }
+
+    /// Closes the relayed connections replaced long enough ago (called every ban sweep).
+    pub(super) fn close_replaced_relays(&mut self) {
+        let now = Instant::now();
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.relaying.replaced)
+            .into_iter()
+            .partition(|(at, _)| *at <= now);
+        self.relaying.replaced = later;
+        for (_, id) in due {
+            self.swarm.close_connection(id);
         }
     }
 
