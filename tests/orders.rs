@@ -52,6 +52,34 @@ async fn add_listing(node: &Node, key: &str, title: &str, amount: u64, stock: u3
     assert_eq!(status, 201, "{answer}");
 }
 
+/// Puts `quantity` of `seller`'s listing `key` in `consumer`'s basket and checks out for
+/// pick-up, paid in cash, in the name of `name`; returns the order id.
+async fn buy_for_pickup(
+    consumer: &Node,
+    seller: &str,
+    key: &str,
+    quantity: u32,
+    name: &str,
+) -> String {
+    let line = json!({ "author": seller, "key": key, "quantity": quantity });
+    let (status, _) = consumer
+        .send(Method::POST, "/api/v1/basket/items", Some(&line))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let checkout = json!({
+        "sellers": { seller: { "delivery": { "type": "pickup" },
+                               "payment": { "type": "cash_on_pickup" } } },
+        "contact": { "name": name, "email": "lea@example.ch" },
+    });
+    let (status, placed) = consumer
+        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{placed}");
+    placed["orders"][0].as_str().unwrap().to_owned()
+}
+
 /// Waits until `node` holds order `id` at `stage`.
 async fn wait_stage(node: &Node, id: &str, stage: &str) -> Value {
     let what = format!("order {id} at {stage} on {}", node.api);
@@ -376,23 +404,7 @@ async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_r
     }
     assert!(seller.stop().await, "the seller stops cleanly");
 
-    let line = json!({ "author": seller_key, "key": "tomme", "quantity": 3 });
-    let (status, _) = consumer
-        .send(Method::POST, "/api/v1/basket/items", Some(&line))
-        .await
-        .unwrap();
-    assert_eq!(status, 200);
-    let checkout = json!({
-        "sellers": { seller_key.clone(): { "delivery": { "type": "pickup" },
-                                           "payment": { "type": "cash_on_pickup" } } },
-        "contact": { "name": "Léa Martin-Secret", "email": "lea@example.ch" },
-    });
-    let (status, placed) = consumer
-        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
-        .await
-        .unwrap();
-    assert_eq!(status, 201, "{placed}");
-    let id = placed["orders"][0].as_str().unwrap().to_owned();
+    let id = buy_for_pickup(&consumer, &seller_key, "tomme", 3, "Léa Martin-Secret").await;
     wait_until("the order waits in the mailbox", DEADLINE, || async {
         let order = consumer.get(&format!("/api/v1/orders/{id}")).await.ok()??;
         (order["sent"][0]["state"] == "in_mailbox").then_some(())
@@ -484,23 +496,7 @@ async fn in_a_star_an_order_and_its_steps_reach_the_other_party_at_once_not_thro
         "a cooperative is reachable at the addresses it listens on"
     );
 
-    let line = json!({ "author": seller_key, "key": "tomme", "quantity": 2 });
-    let (status, _) = consumer
-        .send(Method::POST, "/api/v1/basket/items", Some(&line))
-        .await
-        .unwrap();
-    assert_eq!(status, 200);
-    let checkout = json!({
-        "sellers": { seller_key.clone(): { "delivery": { "type": "pickup" },
-                                           "payment": { "type": "cash_on_pickup" } } },
-        "contact": { "name": "Léa Martin", "email": "lea@example.ch" },
-    });
-    let (status, placed) = consumer
-        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
-        .await
-        .unwrap();
-    assert_eq!(status, 201, "{placed}");
-    let id = placed["orders"][0].as_str().unwrap().to_owned();
+    let id = buy_for_pickup(&consumer, &seller_key, "tomme", 2, "Léa Martin").await;
     wait_stage(&seller, &id, "placed").await;
     step(&seller, &id, json!({ "type": "accepted" })).await;
     wait_stage(&consumer, &id, "accepted").await;

@@ -61,7 +61,9 @@ impl Orders {
     }
 
     /// Places one order per seller in the basket with the consumer's `requests`, each courier's
-    /// fee quoted from its current offer: what the checkout form and the API's checkout call.
+    /// fee quoted from its current offer. When anything changed since the lines were added,
+    /// nothing is sent unless `accept_changes` (the consumer has seen the changes); a line that
+    /// is gone or short of stock is never ordered.
     pub async fn place(
         &self,
         requests: &BTreeMap<AuthorKey, SellerRequest>,
@@ -76,22 +78,7 @@ impl Orders {
             .await
     }
 
-    /// Places one order per seller in the basket. When anything changed since the lines were
-    /// added, nothing is sent unless `accept_changes` (the consumer has seen the changes); a
-    /// line that is gone or short of stock is never ordered.
-    pub async fn checkout(
-        &self,
-        choices: &BTreeMap<AuthorKey, SellerChoice>,
-        contact: &Contact,
-        address: Option<&Address>,
-        accept_changes: bool,
-    ) -> Result<Vec<OrderId>, OrderError> {
-        let _guard = self.inner.write.lock().await;
-        self.checkout_locked(choices, contact, address, accept_changes)
-            .await
-    }
-
-    /// [`Orders::checkout`] with the write lock held.
+    /// [`Orders::place`] with the write lock held and the couriers quoted.
     async fn checkout_locked(
         &self,
         choices: &BTreeMap<AuthorKey, SellerChoice>,

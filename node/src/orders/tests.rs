@@ -11,7 +11,7 @@ use smartket_protocol::{
     EncryptionKey, Kind, Message, MessageBody, RecipientKeys, Record, SecretKey, seal,
 };
 
-use super::checkout::{CheckoutError, SellerChoice};
+use super::checkout::{CheckoutError, DeliveryRequest, SellerRequest};
 use super::{OrderError, Orders};
 use crate::clock::now_ms;
 use crate::daemon::{Daemon, Handle};
@@ -328,8 +328,8 @@ async fn checkout_says_what_changed_since_the_basket_was_filled_and_waits_for_co
     .await;
     let choices = BTreeMap::from([(
         other.public(),
-        SellerChoice {
-            delivery: DeliveryChoice::Pickup,
+        SellerRequest {
+            delivery: DeliveryRequest::Pickup,
             payment: PaymentChoice::CashOnPickup,
             note: None,
         },
@@ -339,7 +339,7 @@ async fn checkout_says_what_changed_since_the_basket_was_filled_and_waits_for_co
         phone: None,
         email: Some("lea@example.ch".into()),
     };
-    let refused = orders.checkout(&choices, &contact, None, false).await;
+    let refused = orders.place(&choices, &contact, None, false).await;
     match refused {
         Err(OrderError::Checkout(CheckoutError::Changed(changes))) => {
             assert_eq!(changes.len(), 1);
@@ -355,10 +355,7 @@ async fn checkout_says_what_changed_since_the_basket_was_filled_and_waits_for_co
         other => panic!("{other:?}"),
     }
     assert!(orders.list().unwrap().is_empty(), "nothing was ordered");
-    let placed = orders
-        .checkout(&choices, &contact, None, true)
-        .await
-        .unwrap();
+    let placed = orders.place(&choices, &contact, None, true).await.unwrap();
     let (_, track, _) = orders.get(&placed[0]).unwrap();
     let order = track.order.unwrap();
     assert_eq!(order.items[0].unit_price, 1350);
