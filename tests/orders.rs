@@ -52,6 +52,21 @@ async fn add_listing(node: &Node, key: &str, title: &str, amount: u64, stock: u3
     assert_eq!(status, 201, "{answer}");
 }
 
+/// Publishes `seller`'s profile and its listing `tomme`, and waits until `consumer` holds both;
+/// returns the seller's key.
+async fn open_cheese_shop(seller: &Node, consumer: &Node) -> String {
+    let seller_key = author(seller).await;
+    put_profile(seller, &["producer"], "Fromagerie des Bossons", "1213").await;
+    add_listing(seller, "tomme", "Tomme de Genève", 900, 20).await;
+    for (kind, key) in [("profile", "profile"), ("listing", "tomme")] {
+        wait_until(&format!("consumer has the {kind}"), DEADLINE, || async {
+            consumer.current(&seller_key, kind, key).await
+        })
+        .await;
+    }
+    seller_key
+}
+
 /// Puts `quantity` of `seller`'s listing `key` in `consumer`'s basket and checks out for
 /// pick-up, paid in cash, in the name of `name`; returns the order id.
 async fn buy_for_pickup(
@@ -393,15 +408,7 @@ async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_r
     )
     .await
     .unwrap();
-    let seller_key = author(&seller).await;
-    put_profile(&seller, &["producer"], "Fromagerie des Bossons", "1213").await;
-    add_listing(&seller, "tomme", "Tomme de Genève", 900, 20).await;
-    for (kind, key) in [("profile", "profile"), ("listing", "tomme")] {
-        wait_until(&format!("consumer has the {kind}"), DEADLINE, || async {
-            consumer.current(&seller_key, kind, key).await
-        })
-        .await;
-    }
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
     assert!(seller.stop().await, "the seller stops cleanly");
 
     let id = buy_for_pickup(&consumer, &seller_key, "tomme", 3, "Léa Martin-Secret").await;
@@ -475,15 +482,7 @@ async fn in_a_star_an_order_and_its_steps_reach_the_other_party_at_once_not_thro
     let consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
         .await
         .unwrap();
-    let seller_key = author(&seller).await;
-    put_profile(&seller, &["producer"], "Fromagerie des Bossons", "1213").await;
-    add_listing(&seller, "tomme", "Tomme de Genève", 900, 20).await;
-    for (kind, key) in [("profile", "profile"), ("listing", "tomme")] {
-        wait_until(&format!("consumer has the {kind}"), DEADLINE, || async {
-            consumer.current(&seller_key, kind, key).await
-        })
-        .await;
-    }
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
     // Each home is reachable through the cooperative, whatever AutoNAT found of it.
     for node in [&seller, &consumer] {
         assert_eq!(wait_relayed(node).await, vec![coop_peer.clone()]);

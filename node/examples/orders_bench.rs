@@ -125,6 +125,34 @@ fn sealed_order(
 /// Sellers of the star scenario.
 const STAR_SELLERS: usize = 12;
 
+/// One sealed order from the consumer `c` to the seller `s`, stored and acknowledged.
+async fn round_trip(
+    c: &Handle,
+    s: &Handle,
+    c_secret: &SecretKey,
+    reply: RecipientKeys,
+    item: &Record,
+) -> Duration {
+    let to = RecipientKeys {
+        author: s.author(),
+        enc: s.encryption_key().public(),
+    };
+    let request = MsgRequest {
+        to_enc: to.enc,
+        sealed: sealed_order(c_secret, reply, &to, item),
+    }
+    .encode();
+    let started = Instant::now();
+    let answer = c
+        .network()
+        .request(s.peer_id(), RequestKind::Msg, request)
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(MsgResponse::decode(&answer).unwrap(), MsgResponse::Stored);
+    elapsed
+}
+
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
@@ -150,29 +178,13 @@ async fn main() {
     let item = listing(&s_secret);
     s.store().commit(vec![item.clone()]).unwrap();
     connect(&c, &s).await;
-    let to = RecipientKeys {
-        author: s.author(),
-        enc: s.encryption_key().public(),
-    };
     let reply = RecipientKeys {
         author: c.author(),
         enc: c.encryption_key().public(),
     };
     let mut latencies = Vec::with_capacity(n);
     for _ in 0..n {
-        let request = MsgRequest {
-            to_enc: to.enc,
-            sealed: sealed_order(&c_secret, reply, &to, &item),
-        }
-        .encode();
-        let started = Instant::now();
-        let answer = c
-            .network()
-            .request(s.peer_id(), RequestKind::Msg, request)
-            .await
-            .unwrap();
-        latencies.push(started.elapsed());
-        assert_eq!(MsgResponse::decode(&answer).unwrap(), MsgResponse::Stored);
+        latencies.push(round_trip(&c, &s, &c_secret, reply, &item).await);
     }
     latencies.sort_unstable();
     println!(
@@ -238,23 +250,7 @@ async fn main() {
         while s.status().await.reachability.relays.is_empty() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        let to = RecipientKeys {
-            author: s.author(),
-            enc: s.encryption_key().public(),
-        };
-        let request = MsgRequest {
-            to_enc: to.enc,
-            sealed: sealed_order(&c_secret, reply, &to, &item),
-        }
-        .encode();
-        let started = Instant::now();
-        let answer = c
-            .network()
-            .request(s.peer_id(), RequestKind::Msg, request)
-            .await
-            .unwrap();
-        first.push(started.elapsed());
-        assert_eq!(MsgResponse::decode(&answer).unwrap(), MsgResponse::Stored);
+        first.push(round_trip(&c, &s, &c_secret, reply, &item).await);
         seller.shutdown().await;
     }
     first.sort_unstable();

@@ -129,20 +129,6 @@ pub struct Reachability {
 }
 
 impl Reachability {
-    /// What the owner of a node should know of it, in one sentence (the CLI's; the web UI
-    /// says it in the reader's language).
-    pub fn advice(&self) -> &'static str {
-        match self.state() {
-            "direct" => "reachable directly: other nodes connect to this one",
-            "relayed" => {
-                "reachable through the cooperative: this node is behind a router, orders reach                  it through the market's cooperative"
-            }
-            _ => {
-                "not reachable yet: orders wait at the cooperative until this node collects                  them; check that a cooperative is in the bootstrap list"
-            }
-        }
-    }
-
     /// `direct`, `relayed` or `unreachable`: what the status page says in one word.
     pub fn state(&self) -> &'static str {
         if !self.public.is_empty() {

@@ -205,14 +205,20 @@ impl Orders {
         ))
     }
 
-    /// One order, replayed, with the delivery state of what we sent.
-    pub fn get(&self, id: &OrderId) -> Result<OrderShown, OrderError> {
+    /// The stored file of order `id`, and its history replayed.
+    pub(super) fn replayed(&self, id: &OrderId) -> Result<(db::OrderFile, Track), OrderError> {
         let file = self
             .inner
             .db
             .order(id)?
             .ok_or_else(|| OrderError::NotFound(id.to_hex()))?;
         let track = replay(file.party, &file.history)?;
+        Ok((file, track))
+    }
+
+    /// One order, replayed, with the delivery state of what we sent.
+    pub fn get(&self, id: &OrderId) -> Result<OrderShown, OrderError> {
+        let (file, track) = self.replayed(id)?;
         let outbox = self.inner.db.outbox_of(id)?;
         Ok((file, track, outbox))
     }

@@ -104,7 +104,7 @@ pub(super) async fn status(dir: &Path) -> Result<()> {
     println!("peer id    {}", status.peer_id);
     println!("role       {}", status.role);
     println!("peers      {}", status.peers);
-    println!("reachable  {}", status.reachability.advice());
+    println!("reachable  {}", advice(status.reachability.state()));
     for relay in &status.reachability.relays {
         println!("relay      {relay}");
     }
@@ -194,4 +194,20 @@ pub(super) async fn sync(dir: &Path, author: Option<String>, market: Option<Stri
         println!("  {} sessions failed (see the node's log)", run.failed);
     }
     Ok(())
+}
+
+/// What the owner should know of how the node is reached (`Reachability::state`), in one
+/// sentence; the web UI says the same in the reader's language.
+fn advice(state: &str) -> &'static str {
+    match state {
+        "direct" => "reachable directly: other nodes connect to this one",
+        "relayed" => {
+            "reachable through the cooperative: this node is behind a router, orders reach \
+             it through the market's cooperative"
+        }
+        _ => {
+            "not reachable yet: orders wait at the cooperative until this node collects \
+             them; check that a cooperative is in the bootstrap list"
+        }
+    }
 }

@@ -23,12 +23,7 @@ impl Orders {
 
     /// [`Orders::step`] with the write lock held.
     pub(super) async fn step_locked(&self, id: &OrderId, step: Step) -> Result<Track, OrderError> {
-        let file = self
-            .inner
-            .db
-            .order(id)?
-            .ok_or_else(|| OrderError::NotFound(id.to_hex()))?;
-        let track = replay(file.party, &file.history)?;
+        let (file, track) = self.replayed(id)?;
         let role = match file.party {
             Party::Consumer => smartket_protocol::messages::Role::Consumer,
             Party::Seller => smartket_protocol::messages::Role::Seller,
