@@ -90,6 +90,12 @@ async fn the_status_page_shows_who_the_node_is_and_what_it_holds() {
             && page.contains("Dernière synchronisation"),
         "{page}"
     );
+    // Alone, with no cooperative to relay it: the page says it cannot be reached yet, and why.
+    assert!(
+        page.contains("Joignable")
+            && page.contains("Pas encore : les commandes attendent à la coopérative"),
+        "{page}"
+    );
     let (status, to, _) = post_form(&app, "/etat/synchroniser", "").await;
     assert_eq!(
         (status, to.as_deref()),
