@@ -94,11 +94,20 @@ async fn the_demo_market_comes_up_with_every_catalogue_and_comes_back_after_a_re
             .then_some(counts)
     })
     .await;
-    let found = wait_until("search finds cheese with labels", DEADLINE, || async {
-        let found = get(&consumer, token, "/api/v1/search?q=fromage").await?;
-        (found["total"].as_u64()? > 5 && !found["facets"]["labels"].as_array()?.is_empty())
-            .then_some(found)
-    })
+    // The labels are attestations, which arrive on their own topic, after or before the
+    // listings: wait for the one asserted below, not for any.
+    let found = wait_until(
+        "search finds cheese with the GRTA label",
+        DEADLINE,
+        || async {
+            let found = get(&consumer, token, "/api/v1/search?q=fromage").await?;
+            let grta = found["facets"]["labels"]
+                .as_array()?
+                .iter()
+                .any(|l| l["value"] == "grta");
+            (found["total"].as_u64()? > 5 && grta).then_some(found)
+        },
+    )
     .await;
     let labels: Vec<&str> = found["facets"]["labels"]
         .as_array()
