@@ -103,6 +103,12 @@ pub struct PeerInfo {
     pub addresses: Vec<Multiaddr>,
     /// Its gossipsub score, if it has one yet.
     pub score: Option<f64>,
+    /// Whether every connection to it runs through a relay (hole punching has not, or cannot,
+    /// put a direct one in its place).
+    pub relayed: bool,
+    /// How the last hole punch with it ended (true: it gave a direct connection), when one
+    /// was tried since it connected.
+    pub hole_punch: Option<bool>,
 }
 
 /// Counters of work dropped because the node did not keep up with the network (since start).

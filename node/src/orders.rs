@@ -108,6 +108,9 @@ struct Inner {
     events: broadcast::Sender<OrderEvent>,
     /// Wakes the outbox when something is queued.
     wake: Notify,
+    /// A peer connected since the outbox last looked: what waits is tried at once, whatever
+    /// its backoff says (the line may be back; the recipient may be the peer).
+    connected: std::sync::atomic::AtomicBool,
     /// Serialises changes to orders: a step is checked against the history it extends.
     write: tokio::sync::Mutex<()>,
     /// The identity key: messages are signed and sealed with it.
@@ -137,6 +140,7 @@ impl Orders {
                 db: OrdersDb::open(dir)?,
                 events: broadcast::channel(256).0,
                 wake: Notify::new(),
+                connected: std::sync::atomic::AtomicBool::new(false),
                 write: tokio::sync::Mutex::new(()),
                 secret,
                 store,
@@ -145,6 +149,16 @@ impl Orders {
                 markets,
             }),
         })
+    }
+
+    /// A peer connected: every message still waiting is tried again now, not when its
+    /// backoff ends. A node whose line came back reaches its recipients through the
+    /// cooperative it reconnected to; a recipient that came back may be the peer itself.
+    pub fn peer_connected(&self) {
+        self.inner
+            .connected
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.inner.wake.notify_one();
     }
 
     fn author(&self) -> AuthorKey {

@@ -10,6 +10,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod netlab;
+pub mod shop;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -94,6 +97,17 @@ pub struct Node {
     pub addrs: Vec<String>,
     bootstrap: Vec<String>,
     http: reqwest::Client,
+    /// Where it runs when not on the test's own loopback.
+    place: Option<Place>,
+    /// The proxy to its API inside a namespace, replaced at each run.
+    proxy: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// A node's place in a [`netlab::Lab`]: its namespace, listen address and API proxy.
+struct Place {
+    netns: String,
+    listen: String,
+    dialer: netlab::NsDialer,
 }
 
 impl Node {
@@ -109,6 +123,32 @@ impl Node {
         name: &str,
         bootstrap: &[String],
         extra_toml: &str,
+    ) -> Result<Node> {
+        Node::init(role, name, bootstrap, extra_toml, None).await
+    }
+
+    /// Like [`Node::start`], on `host` in a network lab, listening on TCP `port` there.
+    pub async fn start_on(
+        host: &netlab::Host,
+        port: u16,
+        role: &str,
+        name: &str,
+        bootstrap: &[String],
+    ) -> Result<Node> {
+        let place = Place {
+            netns: host.netns.clone(),
+            listen: host.listen(port),
+            dialer: netlab::NsDialer::new(&host.netns)?,
+        };
+        Node::init(role, name, bootstrap, "", Some(place)).await
+    }
+
+    async fn init(
+        role: &str,
+        name: &str,
+        bootstrap: &[String],
+        extra_toml: &str,
+        place: Option<Place>,
     ) -> Result<Node> {
         let temp = tempfile::tempdir()?;
         let dir = temp.path().join("node");
@@ -146,6 +186,8 @@ impl Node {
             addrs: Vec::new(),
             bootstrap: bootstrap.to_vec(),
             http: reqwest::Client::new(),
+            place,
+            proxy: None,
         };
         node.run().await?;
         Ok(node)
@@ -153,16 +195,36 @@ impl Node {
 
     /// (Re)starts the process on the same data dir and waits until it serves its API.
     pub async fn run(&mut self) -> Result<()> {
-        let mut cmd = Command::new(smartket_bin());
+        let mut cmd = match &self.place {
+            Some(place) => {
+                let mut cmd = Command::new("ip");
+                cmd.args(["netns", "exec", &place.netns])
+                    .arg(smartket_bin());
+                cmd
+            }
+            None => Command::new(smartket_bin()),
+        };
+        let listen = self
+            .place
+            .as_ref()
+            .map_or("/ip4/127.0.0.1/tcp/0", |p| p.listen.as_str());
+        // In a lab, the API's port is one held on the test's loopback too, for its proxy.
+        let api_port = match self.place {
+            Some(_) => Some(std::net::TcpListener::bind("127.0.0.1:0")?),
+            None => None,
+        };
         cmd.arg("--data-dir")
             .arg(&self.dir)
             .arg("run")
-            .args(["--listen", "/ip4/127.0.0.1/tcp/0"])
+            .args(["--listen", listen])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
         for b in &self.bootstrap {
             cmd.args(["--bootstrap", b]);
+        }
+        if let Some(held) = &api_port {
+            cmd.args(["--api", &held.local_addr()?.to_string()]);
         }
         let mut child = cmd.spawn().context("spawn smartket run")?;
         let stdout = child.stdout.take().context("stdout")?;
@@ -195,11 +257,27 @@ impl Node {
         self.token = std::fs::read_to_string(self.dir.join("api-token"))?
             .trim()
             .to_owned();
+        if let (Some(place), Some(held)) = (&self.place, api_port) {
+            let (url, task) = place.dialer.proxy(held)?;
+            if let Some(old) = self.proxy.replace(task) {
+                old.abort();
+            }
+            api = url;
+        }
         self.api = api;
         self.login = login;
         self.addrs = addrs;
         self.child = Some(child);
         Ok(())
+    }
+
+    /// The TCP port the next [`Node::run`] listens on in its lab (a laptop that restarted
+    /// comes back on another port).
+    pub fn set_port(&mut self, port: u16) {
+        if let Some(place) = &mut self.place {
+            let host = place.listen.rsplit_once('/').map_or("", |(h, _)| h);
+            place.listen = format!("{host}/{port}");
+        }
     }
 
     /// The peers the next [`Node::run`] dials (a restarted peer listens on a new port).

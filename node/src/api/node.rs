@@ -58,6 +58,12 @@ pub struct PeerJson {
     pub peer_id: String,
     /// Gossipsub score, when known.
     pub score: Option<f64>,
+    /// `direct`, or `relayed` when every connection to it runs through a relay.
+    pub route: String,
+    /// How the last hole punch with it ended, `succeeded` or `failed` (behind a symmetric NAT
+    /// it always fails and the relay carries everything); absent when none was tried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hole_punch: Option<String>,
 }
 
 /// The peers connected now.
@@ -74,6 +80,10 @@ pub async fn peers_index(State(state): State<ApiState>) -> Result<Json<Vec<PeerJ
             .map(|p| PeerJson {
                 peer_id: p.peer_id.to_string(),
                 score: p.score,
+                route: if p.relayed { "relayed" } else { "direct" }.to_owned(),
+                hole_punch: p
+                    .hole_punch
+                    .map(|ok| if ok { "succeeded" } else { "failed" }.to_owned()),
             })
             .collect(),
     ))

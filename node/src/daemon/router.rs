@@ -5,7 +5,7 @@
 //! ```text
 //! NetworkEvent ─▶ GossipRecord ─▶ batch per market ─▶ Ingest ─▶ Accept / Ignore / Reject
 //!              ─▶ InboundRequest{Sync|Blob|Msg|Mailbox} ─▶ Syncer | Blobs | Orders | Mailbox
-//!              ─▶ PeerConnected ─▶ own records retried, mail collected, sync on connect
+//!              ─▶ PeerConnected ─▶ own records and waiting messages retried, mail collected, sync on connect
 //! ```
 //!
 //! Verdicts follow the ingest pipeline's rule: only bytes that are invalid whoever looks at
@@ -80,6 +80,7 @@ impl Router {
     async fn on_connected(&self, peer: PeerId) {
         tracing::debug!(%peer, "peer connected");
         self.own.retry_unpublished().await;
+        self.orders.peer_connected();
         let collector = self.collector.clone();
         self.background.spawn(async move {
             collector.collect_from(peer).await;

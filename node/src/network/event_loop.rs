@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 mod relaying;
 mod requests;
+mod upkeep;
 
 use super::bans::Bans;
 use super::behaviour::{Behaviour, BehaviourEvent, KAD_PROTOCOL};
@@ -56,6 +57,8 @@ pub struct EventLoop {
     pub(super) bootstrap_peers: HashMap<PeerId, Multiaddr>,
     /// Relays known and reservations held (see `relaying.rs`).
     relaying: relaying::Relays,
+    /// Bootstrap peers lost and due to be dialled again (see `upkeep.rs`).
+    redials: upkeep::Redials,
     /// Whether we are a cooperative node (reachable by configuration: needs no relay).
     cooperative: bool,
     /// Whether the config names the addresses at which this node is public.
@@ -89,6 +92,7 @@ impl EventLoop {
             pending_replies: FuturesUnordered::new(),
             bootstrap_peers: HashMap::new(),
             relaying: relaying::Relays::default(),
+            redials: upkeep::Redials::default(),
             cooperative: config.cooperative,
             external_configured: !config.external.is_empty(),
             peer_addrs: HashMap::new(),
@@ -105,8 +109,10 @@ impl EventLoop {
     /// Runs until [`super::Client::shutdown`] or until every client is dropped.
     pub async fn run(mut self) {
         let mut ban_sweep = tokio::time::interval(scoring::BAN_SWEEP_EVERY);
+        let mut redial = tokio::time::interval(upkeep::REDIAL_TICK);
         let done = loop {
             tokio::select! {
+                _ = redial.tick() => self.redial_due(),
                 _ = ban_sweep.tick() => {
                     self.lift_expired_bans();
                     self.close_replaced_relays();
@@ -345,6 +351,8 @@ impl EventLoop {
                     .map(|a| a.iter().cloned().collect())
                     .unwrap_or_default(),
                 score: gossipsub.peer_score(peer),
+                relayed: self.relayed_only(peer),
+                hole_punch: self.hole_punch(peer),
             })
             .collect()
     }
@@ -373,6 +381,7 @@ impl EventLoop {
                 self.on_relay_client(event)
             }
             SwarmEvent::Behaviour(BehaviourEvent::Dcutr(event)) => self.on_dcutr(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(event)) => self.on_ping(event),
             SwarmEvent::Behaviour(other) => tracing::trace!(?other, "behaviour event"),
             // A relayed address is the relay's: it is in the reachability, not among the
             // addresses this node listens on (which peers are given to dial it directly).
@@ -408,24 +417,28 @@ impl EventLoop {
                 num_established,
                 ..
             } => {
-                self.on_connection(peer_id, connection_id, endpoint.get_remote_address());
+                self.on_connection(peer_id, connection_id, endpoint.is_relayed());
                 self.peer_addrs
                     .entry(peer_id)
                     .or_default()
                     .insert(endpoint.get_remote_address().clone());
                 self.set_application_score(peer_id);
                 if num_established.get() == 1 {
+                    self.on_peer_back(peer_id);
                     self.emit(NetworkEvent::PeerConnected(peer_id));
                 }
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
                 connection_id,
+                endpoint,
                 num_established,
                 ..
             } => {
-                self.on_connection_closed(peer_id, connection_id);
+                self.on_connection_closed(peer_id, connection_id, endpoint.is_relayed());
                 if num_established == 0 {
+                    self.on_peer_gone(peer_id);
+                    self.forget_routes(&peer_id);
                     self.peer_addrs.remove(&peer_id);
                     self.emit(NetworkEvent::PeerDisconnected(peer_id));
                 }

@@ -1,6 +1,7 @@
 //! Sends what the orders database has queued: each sealed message straight to its recipient's
 //! node over `/smartket/msg/1`, retried with backoff until the recipient acknowledges it.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
@@ -18,19 +19,28 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 const GIVE_UP_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
 /// How often the queue is looked at when nothing wakes it.
 const TICK: Duration = Duration::from_secs(1);
+/// Shortest time between two passes that ignore the backoff because peers connected (a peer
+/// that connects and disconnects in a loop must not make the node dial everyone in a loop).
+const CONNECTED_PASS_EVERY: Duration = Duration::from_secs(2);
 
 /// Runs until the daemon stops: sends what is due, sleeps until woken or the next tick.
 pub async fn run_outbox(orders: Orders) {
+    let mut last_connected_pass: Option<std::time::Instant> = None;
     loop {
-        if let Err(e) = send_due(&orders).await {
+        let connected = last_connected_pass.is_none_or(|at| at.elapsed() >= CONNECTED_PASS_EVERY)
+            && orders.inner.connected.swap(false, Ordering::Relaxed);
+        if connected {
+            last_connected_pass = Some(std::time::Instant::now());
+        }
+        if let Err(e) = send_due(&orders, connected).await {
             tracing::warn!("order outbox: {e}");
         }
         let _ = tokio::time::timeout(TICK, orders.inner.wake.notified()).await;
     }
 }
 
-/// One pass over the queue.
-async fn send_due(orders: &Orders) -> Result<(), super::OrderError> {
+/// One pass over the queue; with `connected`, every waiting message is due.
+async fn send_due(orders: &Orders, connected: bool) -> Result<(), super::OrderError> {
     let now = now_ms();
     let due: Vec<_> = orders
         .inner
@@ -39,7 +49,7 @@ async fn send_due(orders: &Orders) -> Result<(), super::OrderError> {
         .into_iter()
         .filter(|(_, out)| {
             matches!(out.state, DeliveryState::Pending | DeliveryState::InMailbox)
-                && out.next_try_ms <= now
+                && (connected || out.next_try_ms <= now)
         })
         .collect();
     // One recipient's messages go one after the other, oldest first, so they arrive in the

@@ -43,6 +43,10 @@ pub(super) struct Relays {
     reserved: BTreeSet<PeerId>,
     /// Our relayed connections, per peer: closed once a direct one replaces them.
     relayed: std::collections::HashMap<PeerId, Vec<ConnectionId>>,
+    /// How many direct (not relayed) connections each peer has open.
+    direct: std::collections::HashMap<PeerId, usize>,
+    /// How the last hole punch with each connected peer ended (true: a direct connection).
+    punched: std::collections::HashMap<PeerId, bool>,
     /// Relayed connections a direct one replaced, closed once [`REPLACED_GRACE`] has passed
     /// (requests still under way on them finish first).
     replaced: Vec<(Instant, ConnectionId)>,
@@ -112,15 +116,24 @@ impl EventLoop {
         }
     }
 
-    /// Notes a connection that runs through a relay.
-    pub(super) fn on_connection(&mut self, peer: PeerId, id: ConnectionId, remote: &Multiaddr) {
-        if is_circuit(remote) {
+    /// Notes whether a new connection runs through a relay (for the side that accepted it, the
+    /// remote address names no relay: libp2p's `ConnectedPoint::is_relayed` tells both sides).
+    pub(super) fn on_connection(&mut self, peer: PeerId, id: ConnectionId, relayed: bool) {
+        if relayed {
             self.relaying.relayed.entry(peer).or_default().push(id);
+        } else {
+            *self.relaying.direct.entry(peer).or_default() += 1;
         }
     }
 
     /// Forgets a closed connection.
-    pub(super) fn on_connection_closed(&mut self, peer: PeerId, id: ConnectionId) {
+    pub(super) fn on_connection_closed(&mut self, peer: PeerId, id: ConnectionId, relayed: bool) {
+        if !relayed && let Some(count) = self.relaying.direct.get_mut(&peer) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.relaying.direct.remove(&peer);
+            }
+        }
         if let Some(ids) = self.relaying.relayed.get_mut(&peer) {
             ids.retain(|c| *c != id);
             if ids.is_empty() {
@@ -129,9 +142,27 @@ impl EventLoop {
         }
     }
 
+    /// How the last hole punch with `peer` ended, if one was tried while connected.
+    pub(super) fn hole_punch(&self, peer: &PeerId) -> Option<bool> {
+        self.relaying.punched.get(peer).copied()
+    }
+
+    /// Forgets what was learnt of a peer no connection is open to any more.
+    pub(super) fn forget_routes(&mut self, peer: &PeerId) {
+        self.relaying.punched.remove(peer);
+    }
+
+    /// Whether every connection open to `peer` runs through a relay.
+    pub(super) fn relayed_only(&self, peer: &PeerId) -> bool {
+        !self.relaying.direct.contains_key(peer)
+    }
+
     /// Hole punching gave a direct connection: the relayed one is closed a little later, so it
     /// frees its circuit at the cooperative (each peer may hold only a few there at once).
     pub(super) fn on_dcutr(&mut self, event: dcutr::Event) {
+        self.relaying
+            .punched
+            .insert(event.remote_peer_id, event.result.is_ok());
         match event.result {
             Ok(_) => {
                 tracing::debug!(peer = %event.remote_peer_id, "direct connection by hole punching");
