@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 use smartket_tests::netlab::{Lab, Nat};
-use smartket_tests::shop::{author, open_cheese_shop, step, wait_relayed};
+use smartket_tests::shop::{add_listing, author, put_profile, step, wait_relayed};
 use smartket_tests::{DEADLINE, Node, wait_until};
 use tokio::sync::mpsc;
 
@@ -83,6 +83,19 @@ async fn heard_all(heard: &mut Heard, orders: &[String], what: &str) {
 
 async fn heard(heard: &mut Heard, order: &str, what: &str) {
     heard_all(heard, &[order.to_owned()], what).await;
+}
+
+/// Publishes `seller`'s profile and a tomme with stock for every order the bench makes, and
+/// waits until `consumer` holds the listing; returns the seller's key.
+async fn open_shop(seller: &Node, consumer: &Node, name: &str) -> String {
+    let key = author(seller).await;
+    put_profile(seller, &["producer"], name, "1213").await;
+    add_listing(seller, "tomme", "Tomme de Genève", 900, 1_000_000).await;
+    wait_until("the consumer has the listing", DEADLINE, || async {
+        consumer.current(&key, "listing", "tomme").await
+    })
+    .await;
+    key
 }
 
 /// Puts one of `seller`'s tommes in the basket (not timed).
@@ -173,9 +186,8 @@ async fn main() {
     for node in [&cone, &symmetric, &consumer] {
         wait_relayed(node).await;
     }
-    let cone_key = open_cheese_shop(&cone, &consumer).await;
-    let symmetric_key = open_cheese_shop(&symmetric, &consumer).await;
-    assert_ne!(author(&cone).await, author(&symmetric).await);
+    let cone_key = open_shop(&cone, &consumer, "Fromagerie des Bossons").await;
+    let symmetric_key = open_shop(&symmetric, &consumer, "Laiterie de Carouge").await;
     let mut consumer_heard = listen(&consumer).await;
     let mut cone_heard = listen(&cone).await;
     let mut symmetric_heard = listen(&symmetric).await;
