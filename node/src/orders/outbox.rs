@@ -58,27 +58,25 @@ async fn send_due(orders: &Orders, connected: bool) -> Result<(), super::OrderEr
     for (key, out) in due {
         by_recipient.entry(key.2).or_default().push((key, out));
     }
+    // Each outcome is recorded as soon as it is known, not once every recipient has been
+    // tried: a slow or unreachable recipient must not hold back what the others acknowledged.
     let sends = by_recipient.into_values().map(|mut queue| async move {
         queue.sort_by_key(|(_, out)| out.created_ms);
-        let mut done = Vec::new();
         for (key, out) in queue {
             let (key, out) = attempt(orders, key, out).await;
-            let failed = matches!(out.state, DeliveryState::Pending | DeliveryState::InMailbox);
-            done.push((key, out));
-            if failed {
-                break;
+            orders.inner.db.update_outgoing(&key, &out)?;
+            match out.state {
+                DeliveryState::Delivered => orders.notify(key.0, "delivered"),
+                DeliveryState::Refused => orders.notify(key.0, "refused"),
+                // Failed: the later messages to this recipient wait behind it.
+                DeliveryState::Pending | DeliveryState::InMailbox => break,
+                _ => {}
             }
         }
-        done
+        Ok::<(), super::OrderError>(())
     });
-    for (key, out) in futures::future::join_all(sends).await.into_iter().flatten() {
-        orders.inner.db.update_outgoing(&key, &out)?;
-        let what = match out.state {
-            DeliveryState::Delivered => "delivered",
-            DeliveryState::Refused => "refused",
-            _ => continue,
-        };
-        orders.notify(key.0, what);
+    for result in futures::future::join_all(sends).await {
+        result?;
     }
     Ok(())
 }
