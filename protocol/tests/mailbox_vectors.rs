@@ -140,6 +140,9 @@ impl Frame {
                 ids,
             }) => json!({"type": "ack", "recipient": recipient.to_hex(), "proof": proof(p),
                 "ids": ids.iter().map(MailboxId::to_hex).collect::<Vec<_>>()}),
+            Frame::MailboxRequest(MailboxRequest::Notify { recipient }) => {
+                json!({"type": "notify", "recipient": recipient.to_hex()})
+            }
             Frame::MailboxResponse(MailboxResponse::Accepted { id, expires_ms }) => {
                 json!({"type": "accepted", "id": id.to_hex(), "expires_ms": expires_ms})
             }
@@ -156,6 +159,7 @@ impl Frame {
             Frame::MailboxResponse(MailboxResponse::Acked { deleted }) => {
                 json!({"type": "acked", "deleted": deleted})
             }
+            Frame::MailboxResponse(MailboxResponse::Noted) => json!({"type": "noted"}),
         }
     }
 }
@@ -315,6 +319,11 @@ fn frames() -> Vec<(&'static str, Frame)> {
             Frame::MailboxResponse(MailboxResponse::Acked { deleted: 1 }),
         ),
         (
+            "notify",
+            Frame::MailboxRequest(MailboxRequest::Notify { recipient }),
+        ),
+        ("noted", Frame::MailboxResponse(MailboxResponse::Noted)),
+        (
             "fetch_refused_bad_proof",
             Frame::MailboxResponse(MailboxResponse::Refused {
                 code: RefuseCode::BadProof,
@@ -404,6 +413,30 @@ fn refused() -> Vec<RefusedVector> {
             "mailbox_response",
             format!("830381845820{}0102410000", "00".repeat(32)),
             "id_mismatch",
+        ),
+        r(
+            "notify_key_31_bytes",
+            "mailbox_request",
+            format!("830104581f{}", &key[2..]),
+            "shape",
+        ),
+        r(
+            "notify_extra_item",
+            "mailbox_request",
+            format!("8401045820{key}00"),
+            "shape",
+        ),
+        r(
+            "notify_trailing_byte",
+            "mailbox_request",
+            format!("8301045820{key}00"),
+            "malformed",
+        ),
+        r(
+            "noted_extra_item",
+            "mailbox_response",
+            "820500".into(),
+            "shape",
         ),
         r(
             "response_unknown_type",

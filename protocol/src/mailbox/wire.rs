@@ -5,16 +5,20 @@
 //!           [1, 1, recipient: bstr(32)]                                      challenge me
 //!           [1, 2, recipient: bstr(32), proof, after: bstr(0|32), max: uint] fetch a page
 //!           [1, 3, recipient: bstr(32), proof, ids: [bstr(32) …]]            ack (delete)
+//!           [1, 4, recipient: bstr(32)]                                      notify (to a recipient)
 //!           proof = [issued: uint, mac: bstr(32)]
 //! response  [0, id: bstr(32), expires: uint]                                 accepted
 //!           [1, code: uint, reason: tstr]                                    refused
 //!           [2, issued: uint, enc: bstr(32), ct: bstr(48)]                   challenge
 //!           [3, [[id: bstr(32), deposited: uint, expires: uint, sealed: bstr] …], more: 0|1]
 //!           [4, deleted: uint]                                               acked
+//!           [5]                                                              noted
 //! ```
 //!
 //! Requests carry the version first, then the frame type; responses answer a request of a known
-//! version and start with their type, as on `/smartket/blob/1`.
+//! version and start with their type, as on `/smartket/blob/1`. Notify travels the other way,
+//! from a cooperative to a connected recipient, on the same protocol: every node already serves
+//! it, and the frame is one key.
 
 use super::proof::{CHALLENGE_CT_LEN, Challenge, Proof};
 use super::{
@@ -40,12 +44,14 @@ const DEPOSIT: u64 = 0;
 const CHALLENGE: u64 = 1;
 const FETCH: u64 = 2;
 const ACK: u64 = 3;
+const NOTIFY: u64 = 4;
 
 const ACCEPTED: u64 = 0;
 const REFUSED: u64 = 1;
 const CHALLENGED: u64 = 2;
 const PAGE: u64 = 3;
 const ACKED: u64 = 4;
+const NOTED: u64 = 5;
 
 /// A request to a cooperative.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +90,13 @@ pub enum MailboxRequest {
         /// 1 to [`MAX_ACK_IDS`] ids; ids not (or no longer) in the mailbox are ignored.
         ids: Vec<MailboxId>,
     },
+    /// Cooperative → recipient: "a message for `recipient` was just deposited here". Sent only
+    /// to a connected peer that proved it holds that key, so that it collects at once instead
+    /// of at its next round; it carries nothing the recipient does not know.
+    Notify {
+        /// The mailbox that received a deposit: the recipient's own key.
+        recipient: EncryptionPublicKey,
+    },
 }
 
 /// A cooperative's answer.
@@ -117,6 +130,9 @@ pub enum MailboxResponse {
         /// Ids found and deleted.
         deleted: u32,
     },
+    /// The answer to [`MailboxRequest::Notify`], whatever the recipient does with it, so that
+    /// the answer does not tell whether it holds the key.
+    Noted,
 }
 
 /// One waiting message in a page.
@@ -222,6 +238,12 @@ impl MailboxRequest {
                     put_bytes(&mut out, &id.0);
                 }
             }
+            MailboxRequest::Notify { recipient } => {
+                put(&mut out, ARRAY, 3);
+                put(&mut out, UINT, WIRE_VERSION);
+                put(&mut out, UINT, NOTIFY);
+                put_bytes(&mut out, &recipient.0);
+            }
         }
         out
     }
@@ -237,13 +259,13 @@ impl MailboxRequest {
         let kind = r.uint()?;
         let arity = match kind {
             DEPOSIT | ACK => 5,
-            CHALLENGE => 3,
+            CHALLENGE | NOTIFY => 3,
             FETCH => 6,
             other => return Err(WireError::UnknownType(other)),
         };
         if items != arity {
             return Err(WireError::Shape(
-                "deposit and ack have 5 items, challenge 3, fetch 6",
+                "deposit and ack have 5 items, challenge and notify 3, fetch 6",
             ));
         }
         let recipient = read_recipient(&mut r)?;
@@ -254,6 +276,7 @@ impl MailboxRequest {
                 sealed: r.bytes()?.to_vec(),
             },
             CHALLENGE => MailboxRequest::Challenge { recipient },
+            NOTIFY => MailboxRequest::Notify { recipient },
             FETCH => {
                 let proof = read_proof(&mut r)?;
                 let after = match r.bytes()? {
@@ -299,7 +322,8 @@ impl MailboxRequest {
             MailboxRequest::Deposit { recipient, .. }
             | MailboxRequest::Challenge { recipient }
             | MailboxRequest::Fetch { recipient, .. }
-            | MailboxRequest::Ack { recipient, .. } => recipient,
+            | MailboxRequest::Ack { recipient, .. }
+            | MailboxRequest::Notify { recipient } => recipient,
         }
     }
 }
@@ -349,6 +373,10 @@ impl MailboxResponse {
                 put(&mut out, UINT, ACKED);
                 put(&mut out, UINT, u64::from(*deleted));
             }
+            MailboxResponse::Noted => {
+                put(&mut out, ARRAY, 1);
+                put(&mut out, UINT, NOTED);
+            }
         }
         out
     }
@@ -366,11 +394,12 @@ impl MailboxResponse {
             ACCEPTED | REFUSED | PAGE => 3,
             CHALLENGED => 4,
             ACKED => 2,
+            NOTED => 1,
             other => return Err(WireError::UnknownType(other)),
         };
         if items != arity {
             return Err(WireError::Shape(
-                "accepted, refused and page have 3 items, challenge 4, acked 2",
+                "accepted, refused and page have 3 items, challenge 4, acked 2, noted 1",
             ));
         }
         let response = match kind {
@@ -399,6 +428,7 @@ impl MailboxResponse {
                 };
                 MailboxResponse::Page { messages, more }
             }
+            NOTED => MailboxResponse::Noted,
             _ => MailboxResponse::Acked {
                 deleted: u32::try_from(r.uint()?)
                     .ok()

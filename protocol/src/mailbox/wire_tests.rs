@@ -48,6 +48,7 @@ fn requests() -> Vec<MailboxRequest> {
             proof: proof(),
             ids: (0..=255u8).map(|i| MailboxId([i; 32])).collect(),
         },
+        MailboxRequest::Notify { recipient: key() },
     ]
 }
 
@@ -83,6 +84,7 @@ fn responses() -> Vec<MailboxResponse> {
             more: true,
         },
         MailboxResponse::Acked { deleted: 256 },
+        MailboxResponse::Noted,
     ]
 }
 
@@ -167,8 +169,8 @@ fn unknown_versions_types_and_wrong_arity_are_typed_errors() {
         Err(WireError::Shape(_))
     ));
     assert_eq!(
-        MailboxResponse::decode(&[0x81, 0x05]),
-        Err(WireError::UnknownType(5))
+        MailboxResponse::decode(&[0x81, 0x06]),
+        Err(WireError::UnknownType(6))
     );
     assert!(matches!(
         MailboxResponse::decode(&[0x81, 0x04]),
@@ -181,6 +183,37 @@ fn unknown_versions_types_and_wrong_arity_are_typed_errors() {
     // Maps are not frames.
     assert!(MailboxRequest::decode(&[0xa1, 0x01, 0x02]).is_err());
     assert!(MailboxResponse::decode(&[0xa1, 0x01, 0x02]).is_err());
+}
+
+#[test]
+fn a_notify_is_one_key_and_noted_is_its_type_alone() {
+    let mut notify = vec![0x83, 0x01, 0x04, 0x58, 32];
+    notify.extend_from_slice(&[3; 32]);
+    assert_eq!(
+        MailboxRequest::decode(&notify),
+        Ok(MailboxRequest::Notify { recipient: key() })
+    );
+    let mut extra = notify.clone();
+    extra[0] = 0x84;
+    extra.push(0x00);
+    assert!(matches!(
+        MailboxRequest::decode(&extra),
+        Err(WireError::Shape(_))
+    ));
+    let mut short = vec![0x83, 0x01, 0x04, 0x58, 31];
+    short.extend_from_slice(&[3; 31]);
+    assert!(matches!(
+        MailboxRequest::decode(&short),
+        Err(WireError::Shape(_))
+    ));
+    assert_eq!(
+        MailboxResponse::decode(&[0x81, 0x05]),
+        Ok(MailboxResponse::Noted)
+    );
+    assert!(matches!(
+        MailboxResponse::decode(&[0x82, 0x05, 0x00]),
+        Err(WireError::Shape(_))
+    ));
 }
 
 #[test]
