@@ -127,6 +127,8 @@ pub struct Config {
     pub markets: Vec<MarketEntry>,
     /// Images and other blobs.
     pub blobs: BlobsSection,
+    /// Collecting this node's mail from cooperatives.
+    pub mailbox: MailboxSection,
 }
 
 /// `[node]`
@@ -181,6 +183,24 @@ impl Default for BlobsSection {
         BlobsSection {
             gc_every_secs: 3600,
             gc_grace_secs: 24 * 3600,
+        }
+    }
+}
+
+/// `[mailbox]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailboxSection {
+    /// Seconds between two collections of this node's mail from every connected peer. A
+    /// cooperative tells a connected recipient of each deposit at once, so this round is only
+    /// the fallback for a notify lost or never sent.
+    pub collect_every_secs: u64,
+}
+
+impl Default for MailboxSection {
+    fn default() -> Self {
+        MailboxSection {
+            collect_every_secs: 30,
         }
     }
 }
@@ -247,6 +267,7 @@ impl Default for Config {
                 config: None,
             }],
             blobs: BlobsSection::default(),
+            mailbox: MailboxSection::default(),
         }
     }
 }

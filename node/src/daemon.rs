@@ -34,8 +34,9 @@ use crate::config::Config;
 use crate::data_dir::DataDir;
 use crate::identity::{self, DataDirLock};
 use crate::ingest::Ingest;
-use crate::mailbox::Mailbox;
-use crate::mailbox::client::Collector;
+use crate::mailbox::client::Fetcher;
+use crate::mailbox::collector::Collector;
+use crate::mailbox::{Endpoint, Mailbox};
 use crate::markets;
 use crate::network::{self, Client, NetworkConfig};
 use crate::orders::Orders;
@@ -161,14 +162,20 @@ impl Daemon {
             markets.clone(),
         )?;
         let mailbox = match config.node.role.as_str() {
-            "cooperative" => Some(Arc::new(Mailbox::open(secret.public(), data_dir)?)),
+            "cooperative" => Some(Arc::new(Mailbox::open(
+                secret.public(),
+                data_dir,
+                client.clone(),
+            )?)),
             _ => None,
         };
-        let collector = Collector::new(
-            client.clone(),
-            identity::encryption_key(&secret),
-            orders.clone(),
-            mailbox.clone(),
+        let (collector, collect_loop) = Collector::new(
+            Fetcher::new(
+                client.clone(),
+                identity::encryption_key(&secret),
+                orders.clone(),
+            ),
+            Duration::from_secs(config.mailbox.collect_every_secs.max(1)),
         );
         let background = Background::default();
         let sync = Arc::new(Syncer::new(
@@ -185,14 +192,13 @@ impl Daemon {
             sync: Arc::clone(&sync),
             blobs: Arc::clone(&blobs),
             orders: orders.clone(),
-            mailbox: mailbox.clone(),
-            collector: collector.clone(),
+            mailbox: Endpoint::new(mailbox.clone(), collector),
             background: background.clone(),
         };
         let (stop_search, search_stop) = tokio::sync::oneshot::channel();
         let search_feed = tokio::spawn(search::feed(search.clone(), search_events, search_stop));
         let gc_every = Duration::from_secs(config.blobs.gc_every_secs.max(1));
-        let tasks = vec![
+        let mut tasks = vec![
             tokio::spawn(router.run(events)),
             tokio::spawn(own.clone().run_republish()),
             tokio::spawn(sweep_expired(ingest.clone())),
@@ -207,8 +213,11 @@ impl Daemon {
                 async move { sync.periodic().await }
             }),
             tokio::spawn(crate::orders::run_outbox(orders.clone())),
-            tokio::spawn(collector.run()),
+            tokio::spawn(collect_loop.run()),
         ];
+        if let Some(mailbox) = &mailbox {
+            tasks.push(tokio::spawn(Mailbox::run_sweep(Arc::clone(mailbox))));
+        }
         let handle = Handle {
             inner: Arc::new(Inner {
                 secret,

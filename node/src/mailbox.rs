@@ -5,13 +5,20 @@
 //!
 //! ```text
 //! sender ── Deposit ─▶ cooperative (store.rs) ◀─ Challenge / Fetch / Ack ── recipient (client.rs)
+//!                      proofs seen (watch.rs) ── Notify ─▶ recipient's Collector (collector.rs)
 //! ```
+//!
+//! Every node serves the protocol through an [`Endpoint`]: a notify goes to its collector, any
+//! other request to the mailboxes it keeps, if it is a cooperative.
 
 pub mod client;
+pub mod collector;
 pub mod store;
+mod watch;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use libp2p::PeerId;
 use smartket_protocol::mailbox::{
@@ -22,16 +29,27 @@ use smartket_protocol::{AuthorKey, EncryptionPublicKey};
 use tokio::sync::oneshot;
 
 use crate::clock::now_ms;
+use crate::network::Client;
+use collector::Collector;
 pub use store::{MailboxDbError, MailboxStore};
+use watch::Watchers;
 
 /// Open challenges kept at most, over all peers: beyond it the oldest are dropped.
 const MAX_OPEN_CHALLENGES: usize = 10_000;
+
+/// How often expired mail is deleted. A fetch never serves an expired message anyway, so the
+/// sweep only gives the disk space back: once a minute is soon enough.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// A cooperative node's mailbox service.
 pub struct Mailbox {
     me: AuthorKey,
     store: MailboxStore,
+    /// Sends the notifies.
+    client: Client,
     challenges: Mutex<HashMap<(PeerId, [u8; 32]), PendingChallenge>>,
+    /// Who proved which key on a connection open now: told of each deposit for it.
+    watchers: Mutex<Watchers>,
 }
 
 fn refusal(code: RefuseCode, reason: impl Into<String>) -> MailboxResponse {
@@ -42,27 +60,103 @@ fn refusal(code: RefuseCode, reason: impl Into<String>) -> MailboxResponse {
 }
 
 impl Mailbox {
-    /// The mailbox service of cooperative `me`, stored in `dir`.
-    pub fn open(me: AuthorKey, dir: &std::path::Path) -> Result<Mailbox, MailboxDbError> {
+    /// The mailbox service of cooperative `me`, stored in `dir`, telling recipients of new mail
+    /// through `client`.
+    pub fn open(
+        me: AuthorKey,
+        dir: &std::path::Path,
+        client: Client,
+    ) -> Result<Mailbox, MailboxDbError> {
         Ok(Mailbox {
             me,
             store: MailboxStore::open(dir)?,
+            client,
             challenges: Mutex::new(HashMap::new()),
+            watchers: Mutex::new(Watchers::default()),
         })
     }
 
-    /// The store (for the sweep and status).
+    /// The store (for status).
     pub fn store(&self) -> &MailboxStore {
         &self.store
     }
 
-    /// Answers one request from `peer`.
-    pub async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        let response = match MailboxRequest::decode(&bytes) {
-            Ok(request) => self.answer(peer, request),
-            Err(e) => refusal(RefuseCode::Malformed, e.to_string()),
+    /// (peer, key) pairs of connected recipients that are told at once when mail arrives for
+    /// the key.
+    pub fn watched(&self) -> usize {
+        self.watchers().len()
+    }
+
+    fn watchers(&self) -> MutexGuard<'_, Watchers> {
+        self.watchers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs until the daemon stops: every [`SWEEP_EVERY`], deletes the expired mail.
+    pub async fn run_sweep(mailbox: Arc<Mailbox>) {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            let store = mailbox.store.clone();
+            match tokio::task::spawn_blocking(move || store.sweep(now_ms())).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!("mailbox sweep: {e}"),
+                Err(e) => tracing::warn!("mailbox sweep task: {e}"),
+            }
+        }
+    }
+
+    /// Answers one request from `peer` and, after an accepted deposit, tells the recipient's
+    /// connected peers: the depositor never waits for them.
+    async fn serve(&self, peer: PeerId, request: MailboxRequest, reply: oneshot::Sender<Vec<u8>>) {
+        let deposit_for = match &request {
+            MailboxRequest::Deposit { recipient, .. } => Some(*recipient),
+            _ => None,
         };
+        let response = self.answer(peer, request);
+        let accepted = matches!(response, MailboxResponse::Accepted { .. });
         let _ = reply.send(response.encode());
+        if let Some(recipient) = deposit_for.filter(|_| accepted) {
+            self.notify(recipient).await;
+        }
+    }
+
+    /// Sends a notify for `recipient` to every connected peer that proved it holds the key,
+    /// all at once. A peer no longer connected is not dialled, and one that does not answer
+    /// `noted` is forgotten: it collects at its next round, and is remembered again then.
+    async fn notify(&self, recipient: EncryptionPublicKey) {
+        let watching = self.watchers().peers_for(&recipient.0);
+        if watching.is_empty() {
+            return;
+        }
+        let Ok(connected) = self.client.peers().await else {
+            return;
+        };
+        let connected: HashSet<PeerId> = connected.into_iter().map(|p| p.peer_id).collect();
+        let connected = &connected;
+        let sends = watching.into_iter().map(|peer| async move {
+            if !connected.contains(&peer) {
+                return Some(peer);
+            }
+            let noted = client::ask(&self.client, peer, MailboxRequest::Notify { recipient }).await;
+            (noted != Some(MailboxResponse::Noted)).then_some(peer)
+        });
+        let gone: Vec<PeerId> = futures::future::join_all(sends)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut watchers = self.watchers();
+        for peer in gone {
+            tracing::debug!(%peer, "recipient did not take a notify: forgotten");
+            watchers.forget(&peer);
+        }
+    }
+
+    /// `peer`'s last connection closed: it is told of no more deposits.
+    fn forget(&self, peer: &PeerId) {
+        self.watchers().forget(peer);
     }
 
     fn answer(&self, peer: PeerId, request: MailboxRequest) -> MailboxResponse {
@@ -89,6 +183,9 @@ impl Mailbox {
                 }
             }
             MailboxRequest::Challenge { recipient } => self.challenge(peer, recipient, now),
+            // The endpoint hands notifies to the collector; one reaching here is answered the
+            // same way, whatever this node holds.
+            MailboxRequest::Notify { .. } => MailboxResponse::Noted,
             MailboxRequest::Fetch {
                 recipient,
                 proof,
@@ -98,6 +195,7 @@ impl Mailbox {
                 if let Err(refused) = self.check_proof(peer, &recipient, &proof, now) {
                     return refused;
                 }
+                self.watchers().insert(peer, recipient.0);
                 let max = usize::from(max).clamp(1, MAX_PAGE_MESSAGES);
                 match self.store.page(&recipient.0, after.as_ref(), max, now) {
                     Ok((messages, more)) => MailboxResponse::Page { messages, more },
@@ -115,6 +213,7 @@ impl Mailbox {
                 if let Err(refused) = self.check_proof(peer, &recipient, &proof, now) {
                     return refused;
                 }
+                self.watchers().insert(peer, recipient.0);
                 match self.store.delete(&recipient.0, &ids) {
                     Ok(deleted) => MailboxResponse::Acked { deleted },
                     Err(e) => {
@@ -177,8 +276,55 @@ impl Mailbox {
     }
 }
 
-impl crate::network::Responder for std::sync::Arc<Mailbox> {
+/// Every node's end of `/smartket/mailbox/1`: a notify goes to this node's collector, any other
+/// request to the mailboxes it keeps (a cooperative) or is refused `no_mailbox`.
+#[derive(Clone)]
+pub struct Endpoint {
+    keeper: Option<Arc<Mailbox>>,
+    collector: Collector,
+}
+
+impl Endpoint {
+    /// The endpoint of a node keeping `keeper` (cooperatives) and collecting with `collector`.
+    pub fn new(keeper: Option<Arc<Mailbox>>, collector: Collector) -> Endpoint {
+        Endpoint { keeper, collector }
+    }
+
+    /// A peer's first connection opened: collect what waits there.
+    pub fn connected(&self, peer: PeerId) {
+        self.collector.connected(peer);
+    }
+
+    /// A peer's last connection closed: it is neither told of deposits nor heard when it tells.
+    pub fn disconnected(&self, peer: PeerId) {
+        if let Some(keeper) = &self.keeper {
+            keeper.forget(&peer);
+        }
+        self.collector.disconnected(peer);
+    }
+}
+
+impl crate::network::Responder for Endpoint {
     async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        Mailbox::serve(self, peer, bytes, reply).await
+        let request = match MailboxRequest::decode(&bytes) {
+            Ok(request) => request,
+            Err(e) => {
+                let _ = reply.send(refusal(RefuseCode::Malformed, e.to_string()).encode());
+                return;
+            }
+        };
+        match (request, &self.keeper) {
+            // Answered `noted` whatever is done with it, so the answer does not tell whether
+            // this node holds the key.
+            (MailboxRequest::Notify { recipient }, _) => {
+                self.collector.notified(peer, recipient);
+                let _ = reply.send(MailboxResponse::Noted.encode());
+            }
+            (request, Some(keeper)) => keeper.serve(peer, request, reply).await,
+            (_, None) => {
+                let refused = refusal(RefuseCode::NoMailbox, "this node keeps no mailboxes");
+                let _ = reply.send(refused.encode());
+            }
+        }
     }
 }

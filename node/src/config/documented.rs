@@ -53,6 +53,10 @@ impl Config {
             "\n[blobs]\n# Seconds between two clean-ups of images no current listing or profile names.\ngc_every_secs = {}\n# Seconds such an image is kept after upload, so it survives until its listing is published.\ngc_grace_secs = {}\n",
             self.blobs.gc_every_secs, self.blobs.gc_grace_secs
         ));
+        out.push_str(&format!(
+            "\n[mailbox]\n# Seconds between two rounds collecting your mail from the cooperatives. A\n# cooperative tells you at once of mail it receives for you; the round is the fallback.\ncollect_every_secs = {}\n",
+            self.mailbox.collect_every_secs
+        ));
         for market in &self.markets {
             out.push_str("\n# A market this node joins. `config` points to its config file; leave it out\n# for a market built into smartket (geneva).\n[[markets]]\n");
             out.push_str(&format!("id = {}\n", quote(&market.id)));

@@ -138,6 +138,12 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
+        if self.mailbox.collect_every_secs == 0 {
+            return Err(ConfigError::Invalid {
+                field: "mailbox.collect_every_secs".into(),
+                message: "must be at least 1".into(),
+            });
+        }
         if !self.api.listen.ip().is_loopback() && !self.api.allow_remote {
             return Err(ConfigError::Invalid {
                 field: "api.listen".into(),

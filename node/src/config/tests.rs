@@ -10,6 +10,7 @@ fn the_documented_file_parses_back_to_the_same_config() {
     config.node.name = "Ferme des Grands Bois".into();
     config.node.role = "producer".into();
     config.blobs.gc_grace_secs = 60;
+    config.mailbox.collect_every_secs = 45;
     let text = config.to_documented_toml();
     assert_eq!(Config::from_toml(Path::new("x"), &text).unwrap(), config);
 }
@@ -60,6 +61,16 @@ fn a_remote_api_needs_the_explicit_flag() {
     assert!(config.validate().is_err());
     config.api.allow_remote = true;
     assert!(config.validate().is_ok());
+}
+
+#[test]
+fn the_mailbox_round_is_read_from_the_file_and_never_zero() {
+    let text = "[mailbox]\ncollect_every_secs = 600\n";
+    let config = Config::from_toml(Path::new("f"), text).unwrap();
+    assert_eq!(config.mailbox.collect_every_secs, 600);
+    let mut config = Config::default();
+    config.mailbox.collect_every_secs = 0;
+    assert!(config.validate().is_err());
 }
 
 #[test]

@@ -4,8 +4,9 @@
 //!
 //! ```text
 //! NetworkEvent ─▶ GossipRecord ─▶ batch per market ─▶ Ingest ─▶ Accept / Ignore / Reject
-//!              ─▶ InboundRequest{Sync|Blob|Msg|Mailbox} ─▶ Syncer | Blobs | Orders | Mailbox
+//!              ─▶ InboundRequest{Sync|Blob|Msg|Mailbox} ─▶ Syncer | Blobs | Orders | mailbox::Endpoint
 //!              ─▶ PeerConnected ─▶ own records and waiting messages retried, mail collected, sync on connect
+//!              ─▶ PeerDisconnected ─▶ mailbox notifies to and from it stop
 //! ```
 //!
 //! Verdicts follow the ingest pipeline's rule: only bytes that are invalid whoever looks at
@@ -16,14 +17,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use libp2p::PeerId;
-use smartket_protocol::mailbox::{MailboxResponse, RefuseCode};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::background::Background;
 use crate::blobs::Blobs;
 use crate::ingest::{Ingest, Source, Verdict};
-use crate::mailbox::Mailbox;
-use crate::mailbox::client::Collector;
+use crate::mailbox::Endpoint;
 use crate::network::{Client, MessageHandle, NetworkEvent, RequestKind, Responder, Validation};
 use crate::orders::Orders;
 use crate::own::OwnRecords;
@@ -40,8 +39,8 @@ pub(super) struct Router {
     pub(super) sync: Arc<Syncer>,
     pub(super) blobs: Arc<Blobs>,
     pub(super) orders: Orders,
-    pub(super) mailbox: Option<Arc<Mailbox>>,
-    pub(super) collector: Collector<Orders>,
+    /// Mailbox requests, and the collections a connection starts.
+    pub(super) mailbox: Endpoint,
     /// Answers and sessions run here, so shutdown stops them.
     pub(super) background: Background,
 }
@@ -61,6 +60,7 @@ impl Router {
                         ..
                     } => batch.push((market, data, message_id)),
                     NetworkEvent::PeerConnected(peer) => self.on_connected(peer).await,
+                    NetworkEvent::PeerDisconnected(peer) => self.mailbox.disconnected(peer),
                     NetworkEvent::InboundRequest {
                         peer,
                         kind,
@@ -81,10 +81,7 @@ impl Router {
         tracing::debug!(%peer, "peer connected");
         self.own.retry_unpublished().await;
         self.orders.peer_connected();
-        let collector = self.collector.clone();
-        self.background.spawn(async move {
-            collector.collect_from(peer).await;
-        });
+        self.mailbox.connected(peer);
         let sync = Arc::clone(&self.sync);
         self.background
             .spawn(async move { sync.on_connected(peer).await });
@@ -101,16 +98,7 @@ impl Router {
             RequestKind::Sync => self.answer(&self.sync, peer, bytes, reply),
             RequestKind::Blob => self.answer(&self.blobs, peer, bytes, reply),
             RequestKind::Msg => self.answer(&self.orders, peer, bytes, reply),
-            RequestKind::Mailbox => match &self.mailbox {
-                Some(mailbox) => self.answer(mailbox, peer, bytes, reply),
-                None => {
-                    let refusal = MailboxResponse::Refused {
-                        code: RefuseCode::NoMailbox,
-                        reason: "this node keeps no mailboxes".into(),
-                    };
-                    let _ = reply.send(refusal.encode());
-                }
-            },
+            RequestKind::Mailbox => self.answer(&self.mailbox, peer, bytes, reply),
         }
     }
 

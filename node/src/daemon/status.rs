@@ -46,6 +46,10 @@ pub struct Status {
 pub struct MailboxStatus {
     /// Sealed messages waiting for their recipients.
     pub waiting: usize,
+    /// Mailbox keys (per connected recipient) whose owner is told at once of new mail: it
+    /// proved the key on the connection open now (`spec/mailbox.md` §3.5).
+    #[serde(default)]
+    pub watched: usize,
 }
 
 impl Handle {
@@ -85,6 +89,7 @@ impl Handle {
             reachability: inner.client.reachability().await.unwrap_or_default(),
             mailbox: self.mailbox().map(|m| MailboxStatus {
                 waiting: m.store().len(now_ms()).unwrap_or_default(),
+                watched: m.watched(),
             }),
         }
     }

@@ -3,22 +3,20 @@
 //!
 //! ```text
 //! outbox ─▶ deposit(client) ─▶ every connected cooperative
-//! peer connected / every 30 s ─▶ Collector ─▶ challenge, fetch pages ─▶ Inbox::receive ─▶ ack
+//! Collector (when) ─▶ Fetcher::collect_from ─▶ challenge, fetch pages ─▶ Inbox::receive ─▶ ack
 //! ```
 //!
-//! The collector hands what it fetched to an [`Inbox`] (the orders service), so that this module
+//! The fetcher hands what it fetched to an [`Inbox`] (the orders service), so that this module
 //! knows the mailbox protocol and nothing of orders.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use libp2p::PeerId;
 use smartket_protocol::mailbox::{
     MAX_PAGE_MESSAGES, MAX_TTL_MS, MailboxRequest, MailboxResponse, MsgResponse, answer_challenge,
 };
-use smartket_protocol::{EncryptionKey, RecipientKeys};
+use smartket_protocol::{EncryptionKey, EncryptionPublicKey, RecipientKeys};
 
-use super::Mailbox;
 use crate::clock::now_ms;
 use crate::network::{Client, RequestKind, author_of_peer};
 
@@ -30,7 +28,13 @@ pub trait Inbox: Send + Sync + 'static {
     fn receive(&self, sealed: &[u8]) -> impl Future<Output = Result<MsgResponse, String>> + Send;
 }
 
-async fn ask(client: &Client, peer: PeerId, request: MailboxRequest) -> Option<MailboxResponse> {
+/// Sends one mailbox request and reads the answer; `None` when there is none or it is not a
+/// mailbox response.
+pub(super) async fn ask(
+    client: &Client,
+    peer: PeerId,
+    request: MailboxRequest,
+) -> Option<MailboxResponse> {
     let bytes = client
         .request(peer, RequestKind::Mailbox, request.encode())
         .await
@@ -62,87 +66,60 @@ pub async fn deposit(client: &Client, to: &RecipientKeys, sealed: &[u8], created
     kept
 }
 
-/// How often connected cooperatives are asked for waiting messages (besides on connecting),
-/// and a cooperative sweeps expired ones.
-const COLLECT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// One collection from one peer: what a collection found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Collected {
+    /// Messages taken and acknowledged.
+    pub taken: usize,
+    /// Whether the peer accepted our proof: it keeps mailboxes, and from now on it tells this
+    /// node of new deposits for the key while the connection lasts.
+    pub proved: bool,
+}
 
-/// Collects this node's mail from the cooperatives it is connected to. Cheap to clone.
-pub struct Collector<I> {
+/// Collects the mail sealed to one key from one peer at a time; [`super::collector`] decides
+/// when.
+pub struct Fetcher<I> {
     client: Client,
     /// The key mail is sealed to; proves to a cooperative that the mail is ours.
     key: EncryptionKey,
     inbox: I,
-    /// The mailboxes this node keeps for others (cooperative nodes), swept each round.
-    mailbox: Option<Arc<Mailbox>>,
 }
 
-impl<I: Clone> Clone for Collector<I> {
-    fn clone(&self) -> Self {
-        Collector {
-            client: self.client.clone(),
-            key: self.key.clone(),
-            inbox: self.inbox.clone(),
-            mailbox: self.mailbox.clone(),
-        }
-    }
-}
-
-impl<I: Inbox> Collector<I> {
-    /// Collects the mail sealed to `key` into `inbox`, and sweeps `mailbox` if this node keeps
-    /// one.
-    pub fn new(
-        client: Client,
-        key: EncryptionKey,
-        inbox: I,
-        mailbox: Option<Arc<Mailbox>>,
-    ) -> Collector<I> {
-        Collector {
-            client,
-            key,
-            inbox,
-            mailbox,
-        }
+impl<I: Inbox> Fetcher<I> {
+    /// Fetches the mail sealed to `key` into `inbox`.
+    pub fn new(client: Client, key: EncryptionKey, inbox: I) -> Fetcher<I> {
+        Fetcher { client, key, inbox }
     }
 
-    /// Runs until the daemon stops: every [`COLLECT_EVERY`], collects what waits for this
-    /// node with the connected cooperatives and, on a cooperative, drops the expired mail it
-    /// keeps.
-    pub async fn run(self) {
-        let mut tick = tokio::time::interval(COLLECT_EVERY);
-        tick.tick().await;
-        loop {
-            tick.tick().await;
-            self.collect_all().await;
-            if let Some(mailbox) = &self.mailbox {
-                let store = mailbox.store().clone();
-                match tokio::task::spawn_blocking(move || store.sweep(now_ms())).await {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => tracing::warn!("mailbox sweep: {e}"),
-                    Err(e) => tracing::warn!("mailbox sweep task: {e}"),
-                }
-            }
-        }
+    /// The mailbox this fetcher collects.
+    pub fn recipient(&self) -> EncryptionPublicKey {
+        self.key.public()
+    }
+
+    /// The network, to list the connected peers.
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Collects every message waiting for this node at `peer` (when it keeps mailboxes):
     /// proves the key, fetches page by page, hands each message to the inbox, and acknowledges
-    /// what was stored (or can never be). Returns how many messages were taken.
-    pub async fn collect_from(&self, peer: PeerId) -> usize {
+    /// what was stored (or can never be).
+    pub async fn collect_from(&self, peer: PeerId) -> Collected {
+        let mut collected = Collected::default();
         let Some(cooperative) = author_of_peer(&peer) else {
-            return 0;
+            return collected;
         };
         let client = &self.client;
         let recipient = self.key.public();
         let Some(MailboxResponse::Challenge(challenge)) =
             ask(client, peer, MailboxRequest::Challenge { recipient }).await
         else {
-            return 0;
+            return collected;
         };
         let Ok(proof) = answer_challenge(&cooperative, &self.key, &challenge, now_ms()) else {
             tracing::warn!(%peer, "mailbox challenge does not open: not from this cooperative");
-            return 0;
+            return collected;
         };
-        let mut taken = 0;
         let mut after = None;
         // A whole mailbox is at most this many pages; messages left unacknowledged (transient
         // failures) must not keep the loop going.
@@ -157,8 +134,9 @@ impl<I: Inbox> Collector<I> {
             };
             let Some(MailboxResponse::Page { messages, more }) = ask(client, peer, fetch).await
             else {
-                return taken;
+                return collected;
             };
+            collected.proved = true;
             let mut done = Vec::new();
             for message in &messages {
                 match self.inbox.receive(&message.sealed).await {
@@ -169,7 +147,7 @@ impl<I: Inbox> Collector<I> {
             }
             after = messages.last().map(|m| m.id);
             if !done.is_empty() {
-                taken += done.len();
+                collected.taken += done.len();
                 let ack = MailboxRequest::Ack {
                     recipient,
                     proof,
@@ -179,25 +157,13 @@ impl<I: Inbox> Collector<I> {
                     ask(client, peer, ack).await,
                     Some(MailboxResponse::Acked { .. })
                 ) {
-                    return taken;
+                    return collected;
                 }
             }
             if !more || after.is_none() {
-                return taken;
+                return collected;
             }
         }
-        taken
-    }
-
-    /// Collects from every connected peer.
-    pub async fn collect_all(&self) -> usize {
-        let Ok(peers) = self.client.peers().await else {
-            return 0;
-        };
-        let mut taken = 0;
-        for peer in peers {
-            taken += self.collect_from(peer.peer_id).await;
-        }
-        taken
+        collected
     }
 }
