@@ -5,15 +5,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use libp2p::PeerId;
 use reqwest::Method;
 use serde_json::json;
+use smartket_node::network::RequestKind;
 use smartket_node::orders::db::Party;
 use smartket_node::orders::view::verify_receipt;
-use smartket_tests::shop::{
-    assert_sent_at_first_attempt, buy_for_pickup, checkout_two_sellers, deliver_by_courier,
-    open_cheese_shop, open_two_seller_market, step, wait_relayed, wait_stage,
+use smartket_protocol::mailbox::{MailboxRequest, MailboxResponse};
+use smartket_protocol::messages::{
+    Contact, DeliveryChoice, MessageId, Order, OrderId, OrderItem, PaymentChoice,
 };
-use smartket_tests::{DEADLINE, Node, wait_until};
+use smartket_protocol::{EncryptionKey, Message, MessageBody, RecipientKeys, SecretKey, seal};
+use smartket_tests::shop::{
+    add_listing, assert_sent_at_first_attempt, author, buy_for_pickup, checkout_two_sellers,
+    deliver_by_courier, open_cheese_shop, open_two_seller_market, put_profile, step, wait_relayed,
+    wait_stage,
+};
+use smartket_tests::{DEADLINE, Node, now_ms, raw_peer, wait_until};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_two_seller_basket_goes_from_checkout_to_completed_for_every_party() {
@@ -284,4 +292,131 @@ async fn in_a_star_an_order_and_its_steps_reach_the_other_party_at_once_not_thro
         assert_sent_at_first_attempt(node, &id).await;
     }
     assert_eq!(coop.status().await["mailbox"]["waiting"], 0);
+}
+
+/// A cooperative tells a connected recipient of each deposit at once (`spec/mailbox.md` §3.5):
+/// an order left in its mailbox for a seller that is online reaches the seller within the
+/// deadline, though the seller's own collection round is ten minutes away. The buyer is a bare
+/// libp2p peer that only ever talks to the cooperative, so the mailbox is the only way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_left_with_the_cooperative_for_a_connected_seller_is_pushed_not_left_for_its_round()
+ {
+    let coop = Node::start("cooperative", "Coopérative du marché", &[])
+        .await
+        .unwrap();
+    let mut seller = Node::start("producer", "Fromagerie", &[coop.addrs[0].clone()])
+        .await
+        .unwrap();
+    // `run` listens for Ctrl-C one API round trip after its banner: the stop is a clean one.
+    assert!(seller.status().await.is_object());
+    assert!(seller.stop().await, "the seller stops cleanly");
+    let path = seller.dir.join("smartket.toml");
+    let config = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("collect_every_secs = 30\n", "collect_every_secs = 600\n");
+    assert!(config.contains("collect_every_secs = 600\n"), "{config}");
+    std::fs::write(&path, config).unwrap();
+    seller.run().await.unwrap();
+
+    let seller_key = author(&seller).await;
+    put_profile(&seller, &["producer"], "Fromagerie des Bossons", "1213").await;
+    add_listing(&seller, "tomme", "Tomme de Genève", 900, 20).await;
+    let listing_id = wait_until("the seller holds its listing", DEADLINE, || async {
+        seller.current(&seller_key, "listing", "tomme").await
+    })
+    .await;
+    let listing = seller
+        .get(&format!("/api/v1/records/{listing_id}"))
+        .await
+        .unwrap()
+        .unwrap();
+    // The seller collected on connecting: the cooperative knows it holds its key, on this
+    // connection, and an empty mailbox leaves nothing for the round to find.
+    wait_until("the cooperative will tell the seller", DEADLINE, || async {
+        (coop.status().await["mailbox"]["watched"].as_u64()? >= 1).then_some(())
+    })
+    .await;
+
+    let secret = seller.secret();
+    let to = RecipientKeys {
+        author: secret.public(),
+        enc: smartket_node::identity::encryption_key(&secret).public(),
+    };
+    let buyer = SecretKey::from_bytes(&[77; 32]);
+    let order_id = OrderId::random().unwrap();
+    let order = Order {
+        order_id,
+        items: vec![OrderItem {
+            author: secret.public(),
+            key: "tomme".into(),
+            listing: listing_id.parse().unwrap(),
+            rev: listing["rev"].as_u64().unwrap(),
+            variant: None,
+            quantity: 2,
+            unit_price: 900,
+            currency: "CHF".into(),
+        }],
+        delivery: DeliveryChoice::Pickup,
+        address: None,
+        contact: Contact {
+            name: "Léa Martin".into(),
+            phone: None,
+            email: Some("lea@example.ch".into()),
+        },
+        payment: PaymentChoice::CashOnPickup,
+        totals: [("CHF".to_owned(), 1800)].into(),
+        note: None,
+        reply_to: RecipientKeys {
+            author: buyer.public(),
+            enc: EncryptionKey::from_seed(&[78; 32]).public(),
+        },
+    };
+    let message = Message {
+        id: MessageId::random().unwrap(),
+        market: "geneva".into(),
+        body: MessageBody::Order(Box::new(order)),
+    };
+    let sealed = seal(&buyer, &to, &message, now_ms()).unwrap().into_bytes();
+
+    let keypair = libp2p::identity::Keypair::ed25519_from_bytes(buyer.to_bytes()).unwrap();
+    let (client, _events, _) = raw_peer(keypair, &[coop.addrs[0].clone()]).await;
+    let coop_peer: PeerId = coop.status().await["peer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    wait_until(
+        "the buyer is connected to the cooperative",
+        DEADLINE,
+        || async {
+            let peers = client.peers().await.ok()?;
+            peers.iter().any(|p| p.peer_id == coop_peer).then_some(())
+        },
+    )
+    .await;
+    let deposit = MailboxRequest::Deposit {
+        recipient: to.enc,
+        expires_ms: now_ms() + 24 * 3600 * 1000,
+        sealed,
+    };
+    let answer = client
+        .request(coop_peer, RequestKind::Mailbox, deposit.encode())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            MailboxResponse::decode(&answer),
+            Ok(MailboxResponse::Accepted { .. })
+        ),
+        "{:?}",
+        MailboxResponse::decode(&answer)
+    );
+
+    let received = wait_stage(&seller, &order_id.to_hex(), "placed").await;
+    assert_eq!(received["order"]["items"][0]["quantity"], 2);
+    assert_eq!(received["order"]["contact"]["name"], "Léa Martin");
+    wait_until("the seller acknowledged it", DEADLINE, || async {
+        (coop.status().await["mailbox"]["waiting"] == 0).then_some(())
+    })
+    .await;
 }

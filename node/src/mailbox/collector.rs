@@ -12,7 +12,8 @@
 //! more after it (the deposit may have come after its page was served); further cues meanwhile
 //! add nothing, so a burst of deposits — or a hostile peer's burst of notifies — costs at most
 //! one collection in flight and one waiting per peer. A notify counts only from a peer that
-//! accepted this node's proof on the connection open now: a cooperative it collects from.
+//! accepted this node's proof on the connection open now (a cooperative it collects from), or
+//! that it is collecting from at that moment.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -227,10 +228,12 @@ impl Schedule {
         }
     }
 
-    /// Only a peer that accepted our proof on this connection may ask us to collect.
+    /// Only a peer that accepted our proof on this connection may ask us to collect — or one
+    /// we are collecting from now: it may have taken the proof a moment before the collection
+    /// ends and told of a deposit after its page was served, and this costs at most one more.
     fn notified(&mut self, peer: PeerId) -> bool {
         match self.peers.get(&peer) {
-            Some(state) if state.proved && !state.gone => self.want(peer),
+            Some(state) if !state.gone && (state.proved || state.running) => self.want(peer),
             _ => {
                 tracing::debug!(%peer, "notify from a peer this node has not proved its key to");
                 false
@@ -312,9 +315,29 @@ mod tests {
         assert!(s.notified(coop));
         s.disconnected(coop);
         assert!(!s.connected(coop), "one at a time");
-        assert!(!s.notified(coop), "not proved on the new connection yet");
+        assert!(!s.notified(coop), "already wanted after the one under way");
         assert!(s.done(coop, false));
         assert!(!s.done(coop, true));
         assert!(s.notified(coop));
+    }
+
+    #[test]
+    fn a_notify_during_the_first_collection_is_kept_for_after_it() {
+        // The cooperative remembers the proof when it answers the first page, and may tell of
+        // a deposit before that collection has ended here.
+        let coop = PeerId::random();
+        let mut s = Schedule::default();
+        assert!(s.connected(coop));
+        assert!(!s.notified(coop), "kept for after the collection under way");
+        assert!(s.done(coop, true));
+        assert!(!s.done(coop, true));
+        // A peer that keeps no mailbox for us gets one more collection at most, then is not
+        // heard.
+        let plain = PeerId::random();
+        assert!(s.connected(plain));
+        assert!(!s.notified(plain));
+        assert!(s.done(plain, false));
+        assert!(!s.done(plain, false));
+        assert!(!s.notified(plain));
     }
 }
