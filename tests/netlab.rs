@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use std::time::Duration;
+
 use serde_json::json;
 use smartket_tests::netlab::{Lab, Nat};
 use smartket_tests::shop::{
@@ -17,6 +19,11 @@ use smartket_tests::{DEADLINE, Node, wait_until};
 /// The libp2p port every node listens on in its namespace.
 const PORT: u16 = 4001;
 
+/// How long DCUtR takes to give up behind a symmetric NAT, at the latest: libp2p makes 3
+/// attempts, and each direct dial into a router that drops it waits out libp2p's 10 s
+/// connection timeout. A failed hole punch cannot be seen sooner than that.
+const HOLE_PUNCH_GIVES_UP: Duration = Duration::from_secs(3 * 10);
+
 async fn peer_id(node: &Node) -> String {
     node.status().await["peer_id"].as_str().unwrap().to_owned()
 }
@@ -28,7 +35,7 @@ async fn wait_route(node: &Node, peer: &str, hole_punch: &str, route: &str) {
         "{} connected to {peer} {route}, hole punch {hole_punch}",
         node.api
     );
-    wait_until(&what, DEADLINE, || async {
+    wait_until(&what, DEADLINE + HOLE_PUNCH_GIVES_UP, || async {
         let peers = node.get("/api/v1/peers").await.ok()??;
         peers
             .as_array()?
