@@ -58,6 +58,8 @@ mod tests_markets;
 #[cfg(test)]
 mod tests_nodes;
 #[cfg(test)]
+mod tests_orders;
+#[cfg(test)]
 mod tests_sellers;
 
 use axum::Router;
