@@ -179,6 +179,7 @@ pub fn routes(state: UiState) -> Router {
         .route("/gestion/import/{id}", get(import::show))
         .route("/gestion/import/{id}/importer", post(import::run))
         .route("/gestion/livraison", get(courier::courier_index))
+        .route(courier::DAY, get(courier::day))
         .route(
             "/gestion/livraison/nouvelle",
             get(courier::offer_new).post(courier::offer_create),

@@ -555,3 +555,6 @@ by-consumer = the customer
 by-courier = the courier
 by-unknown = unknown
 order-receipt = Download the signed receipt (JSON)
+manage-day = My round
+courier-day-title = Today's round
+courier-day-route = Route of the day

@@ -555,3 +555,6 @@ by-consumer = le client
 by-courier = le coursier
 by-unknown = inconnu
 order-receipt = Télécharger le reçu signé (JSON)
+manage-day = Ma tournée
+courier-day-title = Ma tournée du jour
+courier-day-route = Itinéraire du jour

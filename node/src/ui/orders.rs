@@ -27,12 +27,13 @@ pub(super) use basket::{basket_add, basket_remove, basket_show, checkout};
 pub(super) use couriers::courier_options;
 pub(super) use order::{order_show, order_step};
 
-fn stage(tr: Tr, stage: &str) -> String {
+/// A stage's name in the reader's language.
+pub(super) fn stage(tr: Tr, stage: &str) -> String {
     tr.t(&format!("stage-{stage}"))
 }
 
 /// The steps `party` may make now, as (type, label id, needs a reason).
-fn allowed_steps(
+pub(super) fn allowed_steps(
     party: Party,
     state: smartket_protocol::messages::OrderState,
 ) -> Vec<(&'static str, bool)> {

@@ -320,3 +320,97 @@ fn a_courier_is_shown_the_job_only_and_a_consumer_the_order_only() {
     assert_eq!(seen(Party::Consumer), (true, false));
     assert_eq!(seen(Party::Seller), (true, true));
 }
+
+#[tokio::test]
+async fn the_courier_s_day_lists_open_jobs_by_window_with_the_next_step_and_the_route() {
+    use smartket_protocol::messages::{MessageId, Step, Transition};
+    let (_dir, daemon, app) = node().await;
+    let handle = daemon.handle();
+    let seller = SecretKey::from_bytes(&[8; 32]);
+    let id = OrderId([0xff; 16]);
+    let job = job(id);
+    let window = super::dates::window(job.window.from, job.window.to);
+    deliver(&handle, &seller, MessageBody::DeliveryJob(Box::new(job))).await;
+    let (_, page, _) = get(&app, "/gestion/tournee", true, None).await;
+    for shown in [
+        "Ma tournée du jour",
+        window.as_str(),
+        "Commande ZZZZ-ZZZZ",
+        "Route de Chêne 1",
+        "Rue de Carouge 12",
+        "href=\"tel:+41791234567\"",
+        "2.5 kg, 30 × 20 × 10 cm",
+        "CHF 8.00",
+        "Itinéraire du jour",
+        "De Route de Chêne 1, 1208 Genève à Rue de Carouge 12, 1205 Genève",
+    ] {
+        assert!(
+            page.contains(shown),
+            "{shown:?} on the courier's day: {page}"
+        );
+    }
+    assert!(
+        !page.contains("class=\"big\""),
+        "nothing to do before the parcel is handed over: {page}"
+    );
+
+    // The courier's steps go to the seller, sealed to the key of its profile.
+    let profile = serde_json::json!({ "roles": ["producer"], "legal_form": "individual",
+        "name": { "fr": "Fromagerie des Bossons" }, "postcode": "1208",
+        "point": { "lat_e4": 461_900, "lon_e4": 61_000 }, "enc_key": "33".repeat(32) });
+    let profile = crate::record_json::Draft::new(
+        seller.public(),
+        Kind::Profile,
+        "geneva",
+        "profile",
+        86_400_000,
+    )
+    .payload(&profile)
+    .unwrap();
+    let profile = smartket_protocol::Record::sign(&seller, profile).unwrap();
+    handle.store().commit(vec![profile]).unwrap();
+    let handed = Transition {
+        order_id: id,
+        prev: MessageId([1; 16]),
+        at: crate::clock::now_ms(),
+        step: Step::HandedToCourier,
+    };
+    deliver(&handle, &seller, MessageBody::Transition(handed)).await;
+    let (_, page, _) = get(&app, "/gestion/tournee", true, None).await;
+    assert!(
+        page.contains("class=\"big\"") && page.contains(">Colis pris en charge<"),
+        "{page}"
+    );
+    let (status, to, _) = post_form(
+        &app,
+        &format!("/commandes/{}/etape", id.to_hex()),
+        "step=picked_up&back=%2Fgestion%2Ftournee",
+    )
+    .await;
+    assert_eq!(
+        (status, to.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/gestion/tournee"))
+    );
+    let (_, page, _) = get(&app, "/gestion/tournee", true, None).await;
+    assert!(
+        page.contains(">Livrée<"),
+        "the next step is delivery: {page}"
+    );
+    let (_, to, _) = post_form(
+        &app,
+        &format!("/commandes/{}/etape", id.to_hex()),
+        "step=delivered&back=https%3A%2F%2Fexample.com",
+    )
+    .await;
+    assert_eq!(
+        to,
+        Some(format!("/commandes/{}", id.to_hex())),
+        "no redirect elsewhere"
+    );
+    let (_, page, _) = get(&app, "/gestion/tournee", true, None).await;
+    assert!(
+        !page.contains("ZZZZ-ZZZZ"),
+        "a delivered job leaves the day: {page}"
+    );
+    daemon.shutdown().await;
+}

@@ -28,9 +28,12 @@ use crate::ui::shop::price;
 pub(in crate::ui) struct StepForm {
     step: String,
     reason: Option<String>,
+    /// Where to go after the step: only the courier's day may ask to come back to itself
+    /// (anything else would make the form an open redirect); by default the order's page.
+    back: Option<String>,
 }
 
-/// Makes a step from an order's page, then shows the order again.
+/// Makes a step from an order's page (or the courier's day), then shows that page again.
 pub(in crate::ui) async fn order_step(
     State(state): State<UiState>,
     Path(id): Path<String>,
@@ -64,6 +67,9 @@ pub(in crate::ui) async fn order_step(
         return StatusCode::NOT_FOUND.into_response();
     };
     match state.node.orders().step(&order_id, step).await {
+        Ok(_) if form.back.as_deref() == Some(crate::ui::courier::DAY) => {
+            Redirect::to(crate::ui::courier::DAY).into_response()
+        }
         Ok(_) => Redirect::to(&format!("/commandes/{id}")).into_response(),
         Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
     }
