@@ -58,6 +58,8 @@ mod tests_markets;
 #[cfg(test)]
 mod tests_nodes;
 #[cfg(test)]
+mod tests_orders;
+#[cfg(test)]
 mod tests_sellers;
 
 use axum::Router;
@@ -177,6 +179,7 @@ pub fn routes(state: UiState) -> Router {
         .route("/gestion/import/{id}", get(import::show))
         .route("/gestion/import/{id}/importer", post(import::run))
         .route("/gestion/livraison", get(courier::courier_index))
+        .route(courier::DAY, get(courier::day))
         .route(
             "/gestion/livraison/nouvelle",
             get(courier::offer_new).post(courier::offer_create),

@@ -2,8 +2,10 @@
 //! where to take, when, for what fee), and its standing delivery offers — listed, created,
 //! changed and withdrawn through the same functions as `/api/v1/own/delivery-offers`, so the
 //! page publishes exactly what the API would. What is posted is read and checked in [`form`];
-//! the pages are drawn in [`view`].
+//! the pages are drawn in [`view`]. The day's round — open jobs by window, the route, a big
+//! button for each next step — is [`day`].
 
+mod day;
 mod form;
 mod view;
 
@@ -15,6 +17,7 @@ use serde::Deserialize;
 use smartket_protocol::kinds::DeliveryOffer;
 use smartket_protocol::{Body, Kind, Record};
 
+pub(super) use self::day::{DAY, day};
 use self::form::{OfferForm, read, refused_field};
 use self::view::{form_page, not_found};
 use super::UiState;

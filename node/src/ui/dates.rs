@@ -66,6 +66,18 @@ pub(super) fn date_time(ms: u64) -> String {
     format!("{} {:02}:{:02}", date(ms), minutes / 60, minutes % 60)
 }
 
+/// A time window as one reads it: `28.11.2026 09:00–12:00`, or both ends in full when it spans
+/// days.
+pub(super) fn window(from: u64, to: u64) -> String {
+    let (start, end) = (date_time(from), date_time(to));
+    match (start.split_once(' '), end.split_once(' ')) {
+        (Some((day, _)), Some((end_day, end_time))) if day == end_day => {
+            format!("{start}–{end_time}")
+        }
+        _ => format!("{start} – {end}"),
+    }
+}
+
 /// Midnight (Geneva) starting the day typed as `2026-11-28` (what `<input type=date>` sends).
 pub(super) fn parse_date(text: &str) -> Option<u64> {
     let mut parts = text.trim().splitn(3, '-');
@@ -100,7 +112,7 @@ pub(super) fn clock(minutes: u16) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clock, date, date_time, parse_date, parse_minutes};
+    use super::{clock, date, date_time, parse_date, parse_minutes, window};
 
     #[test]
     fn typed_days_are_geneva_midnights() {
@@ -143,5 +155,16 @@ mod tests {
         assert_eq!(date_time(1_792_889_940_000), "25.10.2026 02:59");
         assert_eq!(date_time(1_792_890_000_000), "25.10.2026 02:00");
         assert_eq!(date(951_782_400_000), "29.02.2000");
+    }
+
+    #[test]
+    fn a_window_within_a_day_names_the_day_once() {
+        // 2026-11-28 13:30 UTC, then three hours later, then the next day.
+        let from = 1_795_872_600_000;
+        assert_eq!(window(from, from + 3 * 3_600_000), "28.11.2026 14:30–17:30");
+        assert_eq!(
+            window(from, from + 24 * 3_600_000),
+            "28.11.2026 14:30 – 29.11.2026 14:30"
+        );
     }
 }

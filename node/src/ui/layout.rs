@@ -178,13 +178,14 @@ fn remember(market: &str) -> Option<header::HeaderValue> {
 }
 
 /// The back office's sections, in the order a seller, a courier or a certifier meets them.
-const MANAGE_SECTIONS: [(&str, &str); 7] = [
+const MANAGE_SECTIONS: [(&str, &str); 8] = [
     ("/gestion", "manage-orders"),
     ("/gestion/annonces", "manage-listings"),
     ("/gestion/import", "manage-import"),
     ("/gestion/profil", "manage-profile"),
     ("/gestion/adhesions", "manage-memberships"),
     ("/gestion/livraison", "manage-delivery"),
+    ("/gestion/tournee", "manage-day"),
     ("/gestion/attestations", "manage-attestations"),
 ];
 

@@ -1,12 +1,17 @@
 //! The orders pages: the consumer's basket and checkout ([`basket`]), the courier offers it
-//! chooses from ([`couriers`]), one order's page ([`order`]), and here the lists of orders —
+//! chooses from ([`couriers`]), one order's page ([`order`], its sections in [`detail`], what
+//! each party may see of it in [`sheet`], people and addresses in [`contact`]), and here the
+//! lists of orders —
 //! the consumer's own, and those this node sells or delivers. Forms post to the node's own
 //! pages (the guard's Origin check keeps other sites out); an order's page reloads itself on
 //! the node's `order` events, so its status is live.
 
 mod basket;
+pub(super) mod contact;
 mod couriers;
+pub(super) mod detail;
 mod order;
+pub(super) mod sheet;
 
 use axum::extract::State;
 use axum::response::Response;
@@ -22,12 +27,13 @@ pub(super) use basket::{basket_add, basket_remove, basket_show, checkout};
 pub(super) use couriers::courier_options;
 pub(super) use order::{order_show, order_step};
 
-fn stage(tr: Tr, stage: &str) -> String {
+/// A stage's name in the reader's language.
+pub(super) fn stage(tr: Tr, stage: &str) -> String {
     tr.t(&format!("stage-{stage}"))
 }
 
 /// The steps `party` may make now, as (type, label id, needs a reason).
-fn allowed_steps(
+pub(super) fn allowed_steps(
     party: Party,
     state: smartket_protocol::messages::OrderState,
 ) -> Vec<(&'static str, bool)> {
@@ -80,7 +86,7 @@ pub(super) async fn manage_index(State(state): State<UiState>, tr: Tr) -> Respon
             @for (file, track) in &handled {
                 @let id = file.order_id.to_hex();
                 li {
-                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
+                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(file.order_id.number()))])) }
                     " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }
                     @if !allowed_steps(file.party, track.state).is_empty() { " — " span.badge { (tr.t("manage-to-do")) } }
                 }
@@ -107,7 +113,7 @@ pub(super) async fn orders_index(State(state): State<UiState>, tr: Tr) -> Respon
                 @let id = file.order_id.to_hex();
                 @let name = super::names::actor_name(&state, tr, &track.parties.seller);
                 li {
-                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
+                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(file.order_id.number()))])) }
                     " — " (name) " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }
                 }
             }

@@ -51,7 +51,8 @@ pub(super) fn price(state: &UiState, amount: u64, currency: &str) -> String {
     }
 }
 
-fn unit(tr: Tr, unit: &Unit) -> String {
+/// A listing's unit in the reader's language.
+pub(super) fn unit(tr: Tr, unit: &Unit) -> String {
     let name = serde_json::to_value(unit)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -56,6 +56,31 @@ id16!(
     OrderId
 );
 
+/// Crockford's base-32 alphabet: digits and capitals without I, L, O and U, so that a number
+/// read aloud or copied by hand has no look-alikes.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl OrderId {
+    /// The order's number for people: the first 40 bits of the id in Crockford base 32, as two
+    /// groups of four (`0ZPS-AS51`). Every party derives it from the signed `order_id`, so the
+    /// consumer, the seller and the courier read the same number on the phone without a field
+    /// of its own on the wire (spec/orders.md §7).
+    pub fn number(&self) -> String {
+        let mut bits = [0u8; 8];
+        bits[3..].copy_from_slice(&self.0[..5]);
+        let value = u64::from_be_bytes(bits);
+        let mut out = String::with_capacity(9);
+        for i in 0..8 {
+            if i == 4 {
+                out.push('-');
+            }
+            let symbol = (value >> (35 - 5 * i)) & 31;
+            out.push(char::from(CROCKFORD[symbol as usize]));
+        }
+        out
+    }
+}
+
 /// An amount of money in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -285,4 +310,19 @@ pub(super) fn check_key(field: &str, key: &str, max: usize) -> Result<(), FieldE
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderId;
+
+    #[test]
+    fn an_order_number_is_the_id_s_first_40_bits_in_crockford_base_32_as_in_the_spec() {
+        // The examples of spec/orders.md §7.
+        let bytes = hex::decode("07ed9564a1b2c3d4e5f60718293a4b5c").unwrap();
+        let id = OrderId(bytes.try_into().unwrap());
+        assert_eq!(id.number(), "0ZPS-AS51");
+        assert_eq!(OrderId([7; 16]).number(), "0W3G-E1R7");
+        assert_eq!(OrderId([0xff; 16]).number(), "ZZZZ-ZZZZ");
+    }
 }

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
 use maud::{Markup, html};
-use smartket_protocol::messages::Address;
 use smartket_protocol::{Body, Record};
 
 use super::form::{DAYS, OfferForm, VEHICLES};
@@ -18,6 +17,7 @@ use crate::ui::form::{Errors, described_by, encode, error, invalid};
 use crate::ui::i18n::Tr;
 use crate::ui::i18n::pick;
 use crate::ui::layout::{Frame, manage_nav, page};
+use crate::ui::orders::contact::address_line;
 use crate::ui::shop::price;
 
 fn text_field(
@@ -192,12 +192,6 @@ pub(super) fn form_page(
     page(frame(tr, title, HERE, false), body)
 }
 
-fn address_line(address: &Address) -> String {
-    let mut parts = address.lines.clone();
-    parts.push(format!("{} {}", address.postcode, address.city));
-    parts.join(", ")
-}
-
 /// The jobs of orders this node delivers, newest first.
 fn job_board(state: &UiState, tr: Tr) -> Markup {
     let jobs: Vec<_> = state
@@ -216,7 +210,7 @@ fn job_board(state: &UiState, tr: Tr) -> Markup {
                 @for (file, track) in &jobs {
                     @let id = file.order_id.to_hex();
                     li.notice {
-                        a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(&id[..8]))])) }
+                        a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(file.order_id.number()))])) }
                         " — " strong { (tr.t(&format!("stage-{}", stage_name(track.state.stage)))) }
                         @if let Some(job) = &track.job {
                             p {

@@ -1,6 +1,7 @@
 //! One order's page: its status (live: the page reloads itself on the node's `order` events),
-//! its steps so far, how to pay, and buttons for the steps this node may make now, posted
-//! back as a step of the order.
+//! the buttons for the steps this node may make now (posted back as a step of the order), then
+//! the order as this party may see it — drawn by [`detail`] from the party's [`Sheet`] — how
+//! to pay, and the signed receipt.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -11,7 +12,10 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use smartket_protocol::messages::OrderId;
 
+use super::detail;
+use super::sheet::Sheet;
 use super::{allowed_steps, stage};
+use crate::orders::db::Party;
 use crate::orders::payment::PaymentPart;
 use crate::orders::view::order_json;
 use crate::ui::UiState;
@@ -24,9 +28,12 @@ use crate::ui::shop::price;
 pub(in crate::ui) struct StepForm {
     step: String,
     reason: Option<String>,
+    /// Where to go after the step: only the courier's day may ask to come back to itself
+    /// (anything else would make the form an open redirect); by default the order's page.
+    back: Option<String>,
 }
 
-/// Makes a step from an order's page, then shows the order again.
+/// Makes a step from an order's page (or the courier's day), then shows that page again.
 pub(in crate::ui) async fn order_step(
     State(state): State<UiState>,
     Path(id): Path<String>,
@@ -60,6 +67,9 @@ pub(in crate::ui) async fn order_step(
         return StatusCode::NOT_FOUND.into_response();
     };
     match state.node.orders().step(&order_id, step).await {
+        Ok(_) if form.back.as_deref() == Some(crate::ui::courier::DAY) => {
+            Redirect::to(crate::ui::courier::DAY).into_response()
+        }
         Ok(_) => Redirect::to(&format!("/commandes/{id}")).into_response(),
         Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
     }
@@ -99,7 +109,8 @@ fn payment_line(state: &UiState, tr: Tr, part: &PaymentPart) -> Markup {
     }
 }
 
-/// One order: its status (live), steps, how to pay.
+/// One order, as the party this node is in it may see it ([`Sheet`]): who, items, delivery,
+/// totals and payment, the steps it may make now, the timeline, and the signed receipt.
 pub(in crate::ui) async fn order_show(
     State(state): State<UiState>,
     tr: Tr,
@@ -115,58 +126,56 @@ pub(in crate::ui) async fn order_show(
         return (
             StatusCode::NOT_FOUND,
             page(
-                Frame::plain(tr, id.clone(), &here),
-                html! { p.notice { "404" } },
+                Frame::plain(tr, tr.t("order-not-found"), &here),
+                html! { p.notice { (tr.t("order-not-found")) } },
             ),
         )
             .into_response();
     };
     let parts = orders.payment_parts(&file, &track);
     let shown = order_json(&file, &track, &sent, parts);
+    let sheet = Sheet::for_party(file.party, &track);
+    let title = tr.args(
+        "order-title",
+        &[("id", FluentValue::from(file.order_id.number()))],
+    );
     let body = html! {
         div #order data-live-order=(shown.id) {
-        h1 { (tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))])) }
+        h1 { (title) }
         p aria-live="polite" { (tr.t("order-stage")) " : " strong #stage { (stage(tr, &shown.stage)) } }
         @for s in shown.sent.iter().filter(|s| s.kind == "order") {
             @let state_name = serde_json::to_value(s.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             p.muted { (tr.args("order-sent", &[("state", FluentValue::from(tr.t(&format!("sent-{state_name}"))))])) }
         }
-        h2 { (tr.t("order-steps")) }
-        ol.steps {
-            @for step in &shown.steps {
-                li {
-                    strong { (tr.t(&format!("done-{}", step.step))) }
-                    " — " (crate::ui::dates::date_time(step.at))
-                    @if let Some(text) = &step.text { " — " (text) }
-                }
-            }
-        }
         @let steps = allowed_steps(file.party, track.state);
         @if !steps.is_empty() {
-            form method="post" action=(format!("/commandes/{}/etape", shown.id)) {
-                label for="reason" { (tr.t("step-reason")) }
-                " "
-                input #reason type="text" name="reason" maxlength="300";
-                " "
+            form.steps method="post" action=(format!("/commandes/{}/etape", shown.id)) {
+                @if steps.iter().any(|(_, reason)| *reason) {
+                    label for="reason" { (tr.t("step-reason")) }
+                    " "
+                    input #reason type="text" name="reason" maxlength="300";
+                    " "
+                }
                 @for (name, _) in &steps {
                     button type="submit" name="step" value=(name) { (tr.t(&format!("step-{name}"))) }
                     " "
                 }
             }
         }
-        @if !shown.payment.is_empty() {
-            h2 { (tr.t("order-pay")) }
-            @for part in &shown.payment { (payment_line(&state, tr, part)) }
+        (detail::who(&state, tr, file.party, &track, sheet))
+        @if let Some(order) = sheet.order { (detail::items(&state, tr, order)) }
+        (detail::delivery(&state, tr, sheet))
+        @if let Some(order) = sheet.order { (detail::totals(&state, tr, order, &shown.payment, shown.paid)) }
+        @if file.party == Party::Consumer && !shown.payment.is_empty() {
+            section aria-labelledby="pay" {
+                h2 #pay { (tr.t("order-pay")) }
+                @for part in &shown.payment { (payment_line(&state, tr, part)) }
+            }
         }
+        (detail::timeline(&state, tr, &track, sheet, &shown.steps))
+        p { a href=(format!("/api/v1/orders/{}/receipt", shown.id)) download=(format!("recu-{}.json", file.order_id.number())) { (tr.t("order-receipt")) } }
         }
         script src="/static/app.js" defer {}
     };
-    page(
-        Frame::plain(
-            tr,
-            tr.args("order-title", &[("id", FluentValue::from(&shown.id[..8]))]),
-            &here,
-        ),
-        body,
-    )
+    page(Frame::plain(tr, title, &here), body)
 }
