@@ -6,18 +6,21 @@
 //! | `orders` | order id → CBOR [`OrderFile`] | every order this node is a party to, with its signed history |
 //! | `seen` | (sender, message id) → () | messages already acted on: duplicates and replays are dropped |
 //! | `outbox` | (order id, message id, recipient) → CBOR [`Outgoing`] | sealed messages until their recipient has acknowledged them |
-//! | `waiting` | (sender, message id) → CBOR kept message | steps that came before their order or job |
+//! | `waiting_by_order` | (order id, sender, message id) → CBOR kept message and when it came | steps that came before their order, job or an earlier step ([`waiting`]) |
+//! | `waiting_per_sender` | sender → count | the per-sender quota of `waiting_by_order` |
 //! | `basket` | `"basket"` → CBOR [`Basket`] | the consumer's basket |
 
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use smartket_protocol::messages::{MessageId, OrderId};
 use smartket_protocol::{AuthorKey, RecipientKeys, Signature};
 
 use super::basket::Basket;
+
+pub mod waiting;
 
 const ORDERS: TableDefinition<&[u8; 16], &[u8]> = TableDefinition::new("orders");
 const SEEN: TableDefinition<(&[u8; 32], &[u8; 16]), ()> = TableDefinition::new("seen");
@@ -27,7 +30,6 @@ const OUTBOX: TableDefinition<OutboxKey, &[u8]> = TableDefinition::new("outbox")
 
 /// A queued message's key: its order, its id, its recipient.
 pub type OutgoingKey = (OrderId, MessageId, AuthorKey);
-const WAITING: TableDefinition<(&[u8; 32], &[u8; 16]), &[u8]> = TableDefinition::new("waiting");
 const BASKET: TableDefinition<&str, &[u8]> = TableDefinition::new("basket");
 
 /// Why the orders database failed.
@@ -133,6 +135,9 @@ pub struct Outgoing {
 pub struct OrdersDb {
     db: std::sync::Arc<Database>,
     path: PathBuf,
+    /// The waiting queue's quotas (per sender, in all): [`waiting::MAX_PER_SENDER`] and
+    /// [`waiting::MAX_WAITING`], smaller in tests.
+    waiting_caps: (u64, u64),
 }
 
 type Result<T> = std::result::Result<T, OrdersDbError>;
@@ -151,16 +156,28 @@ impl OrdersDb {
         let db = OrdersDb {
             db: std::sync::Arc::new(Database::create(&path).map_err(|e| redb_error(&path, e))?),
             path,
+            waiting_caps: (waiting::MAX_PER_SENDER, waiting::MAX_WAITING),
         };
         let txn = db.write()?;
         {
             txn.open_table(ORDERS).map_err(|e| db.fail(e))?;
             txn.open_table(SEEN).map_err(|e| db.fail(e))?;
             txn.open_table(OUTBOX).map_err(|e| db.fail(e))?;
-            txn.open_table(WAITING).map_err(|e| db.fail(e))?;
+            txn.open_table(waiting::WAITING).map_err(|e| db.fail(e))?;
+            txn.open_table(waiting::PER_SENDER)
+                .map_err(|e| db.fail(e))?;
             txn.open_table(BASKET).map_err(|e| db.fail(e))?;
         }
         txn.commit().map_err(|e| db.fail(e))?;
+        db.move_old_waiting(crate::clock::now_ms(), |kept| {
+            smartket_protocol::reopen(
+                &kept.inner,
+                &kept.signature,
+                &smartket_protocol::cbor::Limits::MESSAGE,
+            )
+            .ok()
+            .and_then(|opened| opened.body.order_id())
+        })?;
         Ok(db)
     }
 
@@ -301,41 +318,6 @@ impl OrdersDb {
                 .map_err(|e| self.fail(e))?;
         }
         txn.commit().map_err(|e| self.fail(e))
-    }
-
-    /// Keeps a step that came before its order (or job) until it can be applied.
-    pub fn put_waiting(&self, from: &AuthorKey, id: &MessageId, kept: &Kept) -> Result<()> {
-        let txn = self.write()?;
-        {
-            let mut table = txn.open_table(WAITING).map_err(|e| self.fail(e))?;
-            table
-                .insert((from.as_bytes(), &id.0), encode(kept).as_slice())
-                .map_err(|e| self.fail(e))?;
-        }
-        txn.commit().map_err(|e| self.fail(e))
-    }
-
-    /// How many steps are waiting.
-    pub fn waiting_count(&self) -> Result<u64> {
-        let txn = self.read()?;
-        let table = txn.open_table(WAITING).map_err(|e| self.fail(e))?;
-        table.len().map_err(|e| self.fail(e))
-    }
-
-    /// Takes every waiting step out.
-    pub fn take_waiting(&self) -> Result<Vec<Kept>> {
-        let txn = self.write()?;
-        let mut out = Vec::new();
-        {
-            let mut table = txn.open_table(WAITING).map_err(|e| self.fail(e))?;
-            for row in table.iter().map_err(|e| self.fail(e))? {
-                let (_, v) = row.map_err(|e| self.fail(e))?;
-                out.push(self.decode("waiting message", v.value())?);
-            }
-            table.retain(|_, _| false).map_err(|e| self.fail(e))?;
-        }
-        txn.commit().map_err(|e| self.fail(e))?;
-        Ok(out)
     }
 
     /// The basket (empty when none was saved).

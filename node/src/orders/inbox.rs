@@ -4,11 +4,12 @@
 use libp2p::PeerId;
 use smartket_protocol::cbor::Limits;
 use smartket_protocol::mailbox::{MsgRequest, MsgResponse, RefuseCode};
-use smartket_protocol::messages::{Step, Transition, TransitionError};
+use smartket_protocol::messages::{OrderId, Step, Transition, TransitionError};
 use smartket_protocol::{AuthorKey, MessageBody, OpenedMessage, open};
 use tokio::sync::oneshot;
 
 use super::basket::{current_listing, price_and_stock};
+use super::db::waiting::Put;
 use super::db::{Kept, OrderFile, Party};
 use super::track::{follows_unseen_steps, replay};
 use super::{OrderError, Orders};
@@ -82,9 +83,10 @@ impl Orders {
         if self.inner.db.seen(&opened.from, &opened.id)? {
             return Ok(Ack::Duplicate);
         }
+        let order = opened.body.order_id();
         let ack = self.accept(opened).await?;
-        if matches!(ack, Ack::Stored) {
-            self.retry_waiting().await?;
+        if let (Ack::Stored, Some(order)) = (&ack, order) {
+            self.retry_waiting(&order).await?;
         }
         self.inner.wake.notify_one();
         Ok(ack)
@@ -157,7 +159,7 @@ impl Orders {
                         self.inner.db.save(&file, seen, &[])?;
                         self.notify(id, "chat");
                     }
-                    None => self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?,
+                    None => return self.keep_waiting(&id, &opened, &kept),
                 }
                 Ok(Ack::Stored)
             }
@@ -172,8 +174,7 @@ impl Orders {
     ) -> Result<Ack, OrderError> {
         let Some(mut file) = self.inner.db.order(&t.order_id)? else {
             // Before its order (or job): kept aside, applied when that arrives.
-            self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?;
-            return Ok(Ack::Stored);
+            return self.keep_waiting(&t.order_id, opened, &kept);
         };
         let track = replay(file.party, &file.history)?;
         let Some(role) = track.role_of(&opened.from) else {
@@ -188,8 +189,7 @@ impl Orders {
             if matches!(e, TransitionError::BrokenChain { .. }) && !known {
                 // It chains to a step not here yet (messages may overtake each other):
                 // kept aside until that step arrives.
-                self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?;
-                return Ok(Ack::Stored);
+                return self.keep_waiting(&t.order_id, opened, &kept);
             }
             self.inner.db.mark_seen(&opened.from, &opened.id)?;
             return Ok(refused(transition_code(&e), e));
@@ -206,29 +206,49 @@ impl Orders {
         Ok(Ack::Stored)
     }
 
-    /// Applies the steps that were waiting for their order (or for an earlier step), as far
-    /// as they now can be.
-    async fn retry_waiting(&self) -> Result<(), OrderError> {
+    /// Keeps a message that cannot be applied yet; past the quotas it is refused as `busy`,
+    /// so that an honest sender tries again later and a stranger makes the node keep nothing.
+    fn keep_waiting(
+        &self,
+        order: &OrderId,
+        opened: &OpenedMessage,
+        kept: &Kept,
+    ) -> Result<Ack, OrderError> {
+        match self
+            .inner
+            .db
+            .put_waiting(order, &opened.from, &opened.id, kept, now_ms())?
+        {
+            Put::Kept => Ok(Ack::Stored),
+            Put::Full => Ok(MsgResponse::Refused {
+                code: RefuseCode::Busy,
+                reason: "too many steps waiting for orders this node does not have".into(),
+            }),
+        }
+    }
+
+    /// Applies what was waiting for `order` (its order or job, or an earlier step), as far as
+    /// it now can be: only that order's entries are read, each leaves once its message is
+    /// seen (applied or refused).
+    async fn retry_waiting(&self, order: &OrderId) -> Result<(), OrderError> {
         loop {
-            let waiting = self.inner.db.take_waiting()?;
-            let before = waiting.len();
-            if before == 0 {
-                return Ok(());
-            }
-            for kept in waiting {
-                let Ok(opened) =
-                    smartket_protocol::reopen(&kept.inner, &kept.signature, &Limits::MESSAGE)
-                else {
-                    continue;
-                };
-                let order = opened.body.order_id();
-                if order.is_some_and(|id| self.inner.db.order(&id).ok().flatten().is_some()) {
+            let mut progress = false;
+            for (from, id, kept) in self.inner.db.waiting_for(order)? {
+                if !self.inner.db.seen(&from, &id)? {
+                    let Ok(opened) =
+                        smartket_protocol::reopen(&kept.inner, &kept.signature, &Limits::MESSAGE)
+                    else {
+                        self.inner.db.remove_waiting(order, &from, &id)?;
+                        continue;
+                    };
                     Box::pin(self.accept(opened)).await?;
-                } else {
-                    self.inner.db.put_waiting(&opened.from, &opened.id, &kept)?;
+                }
+                if self.inner.db.seen(&from, &id)? {
+                    self.inner.db.remove_waiting(order, &from, &id)?;
+                    progress = true;
                 }
             }
-            if self.inner.db.waiting_count()? >= before as u64 {
+            if !progress {
                 return Ok(());
             }
         }

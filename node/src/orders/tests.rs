@@ -363,3 +363,63 @@ async fn checkout_says_what_changed_since_the_basket_was_filled_and_waits_for_co
     assert!(orders.basket().unwrap().lines.is_empty());
     node.daemon.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_step_that_overtook_its_order_waits_for_it_and_a_stranger_cannot_make_the_node_keep_more_than_its_quota()
+ {
+    let (node, handle, listing) = seller().await;
+    let (consumer, stranger) = (Party::new(1), Party::new(2));
+    let orders = handle.orders();
+    let order = order_for(&listing, &consumer, 1, 900);
+    let (order_msg, sealed_order) =
+        consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+    let cancel = |order_id, prev| {
+        MessageBody::Transition(Transition {
+            order_id,
+            prev,
+            at: now_ms(),
+            step: Step::Cancelled {
+                reason: "plus besoin".into(),
+            },
+        })
+    };
+    // The consumer's cancellation arrives before its order: kept, then applied with it.
+    let (_, early) = consumer.seal_to(&handle, cancel(order.order_id, order_msg));
+    assert_eq!(orders.receive(&early).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(orders.inner.db.waiting_count().unwrap(), 1);
+    assert_eq!(
+        orders.receive(&sealed_order).await.unwrap(),
+        MsgResponse::Stored
+    );
+    assert_eq!(stage(orders, &order.order_id), "cancelled");
+    assert_eq!(orders.inner.db.waiting_count().unwrap(), 0);
+    // A stranger's steps for orders nobody has: kept up to its quota, then refused as busy
+    // (transient: an honest sender whose steps overtook their order tries again later).
+    for _ in 0..super::db::waiting::MAX_PER_SENDER {
+        let (_, junk) = stranger.seal_to(
+            &handle,
+            cancel(OrderId::random().unwrap(), MessageId([9; 16])),
+        );
+        assert_eq!(orders.receive(&junk).await.unwrap(), MsgResponse::Stored);
+    }
+    let (_, junk) = stranger.seal_to(
+        &handle,
+        cancel(OrderId::random().unwrap(), MessageId([9; 16])),
+    );
+    let answer = orders.receive(&junk).await.unwrap();
+    assert!(
+        matches!(
+            answer,
+            MsgResponse::Refused {
+                code: RefuseCode::Busy,
+                ..
+            }
+        ),
+        "{answer:?}"
+    );
+    assert_eq!(
+        orders.inner.db.waiting_count().unwrap(),
+        super::db::waiting::MAX_PER_SENDER
+    );
+    node.daemon.shutdown().await;
+}
