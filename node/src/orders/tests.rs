@@ -363,3 +363,13 @@ async fn checkout_says_what_changed_since_the_basket_was_filled_and_waits_for_co
     assert!(orders.basket().unwrap().lines.is_empty());
     node.daemon.shutdown().await;
 }
+
+#[test]
+fn the_orders_database_is_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let _db = super::db::OrdersDb::open(dir.path()).unwrap();
+    let path = crate::data_dir::DataDir::new(dir.path()).orders();
+    let mode = std::fs::metadata(path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
