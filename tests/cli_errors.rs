@@ -128,9 +128,95 @@ async fn a_key_file_readable_by_others_is_refused() {
         std::fs::Permissions::from_mode(0o644),
     )
     .unwrap();
-    let (ok, _, err) = cli(&dir, &["run"]).await;
+    // Port 0: `run` binds its API before it loads the key, and a demo on this machine may hold
+    // the default port.
+    let (ok, _, err) = cli(
+        &dir,
+        &[
+            "run",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--api",
+            "127.0.0.1:0",
+        ],
+    )
+    .await;
     assert!(!ok);
     assert_clear(&err, "chmod 600");
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[tokio::test]
+async fn a_running_node_keeps_its_data_dir_and_secrets_private() {
+    let node = Node::start("cooperative", "Coopérative", &[])
+        .await
+        .unwrap();
+    assert_eq!(mode(&node.dir), 0o700);
+    for file in [
+        "identity.key",
+        "api-token",
+        "smartket.redb",
+        "orders.redb",
+        "mailbox.redb",
+    ] {
+        assert_eq!(mode(&node.dir.join(file)), 0o600, "{file}");
+    }
+}
+
+#[tokio::test]
+async fn a_data_dir_open_to_others_is_refused_with_the_chmod_that_fixes_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("n");
+    assert!(cli(&dir, &["init"]).await.0);
+    // What an older version left: a 0755 directory and a 0644 database.
+    set_mode(&dir, 0o755);
+    set_mode(&dir.join("smartket.redb"), 0o644);
+    let fix = format!(
+        "chmod 700 {} && chmod 600 {}",
+        dir.display(),
+        dir.join("smartket.redb").display()
+    );
+    // `id` first: a node that let the dir through would answer it at once, where `run` would
+    // keep running.
+    let (ok, _, err) = cli(&dir, &["id"]).await;
+    assert!(!ok);
+    assert_clear(&err, &fix);
+    let (ok, _, err) = cli(
+        &dir,
+        &[
+            "run",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--api",
+            "127.0.0.1:0",
+        ],
+    )
+    .await;
+    assert!(!ok);
+    assert_clear(&err, &fix);
+    set_mode(&dir, 0o700);
+    set_mode(&dir.join("smartket.redb"), 0o600);
+    let (ok, _, err) = cli(&dir, &["id"]).await;
+    assert!(ok, "{err}");
+}
+
+#[tokio::test]
+async fn init_refuses_a_directory_others_can_read_before_writing_in_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("shop");
+    std::fs::create_dir(&dir).unwrap();
+    set_mode(&dir, 0o755);
+    let (ok, _, err) = cli(&dir, &["init"]).await;
+    assert!(!ok);
+    assert_clear(&err, &format!("chmod 700 {}", dir.display()));
+    assert!(!dir.join("identity.key").exists());
 }
 
 #[tokio::test]

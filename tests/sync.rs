@@ -225,11 +225,12 @@ async fn smartket_sync_reports_progress_and_pulls_an_authors_whole_catalogue() {
     assert!(!ok);
     assert!(err.contains("lausanne"), "{err}");
 
-    let stopped = tempfile::tempdir().unwrap();
-    let (ok, out, err) =
-        smartket_tests::cli(stopped.path(), &["init", "--api", "127.0.0.1:0"]).await;
+    // A data dir `init` makes (a bare temp dir follows the umask and would be refused).
+    let temp = tempfile::tempdir().unwrap();
+    let stopped = temp.path().join("node");
+    let (ok, out, err) = smartket_tests::cli(&stopped, &["init", "--api", "127.0.0.1:0"]).await;
     assert!(ok, "{out}\n{err}");
-    let (ok, _, err) = smartket_tests::cli(stopped.path(), &["sync"]).await;
+    let (ok, _, err) = smartket_tests::cli(&stopped, &["sync"]).await;
     assert!(!ok);
     assert!(err.contains("not running"), "{err}");
 }

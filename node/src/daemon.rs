@@ -31,7 +31,7 @@ use crate::background::Background;
 use crate::blobs::{Blobs, BlobsError};
 use crate::clock::now_ms;
 use crate::config::Config;
-use crate::data_dir::DataDir;
+use crate::data_dir::{self, DataDir};
 use crate::identity::{self, DataDirLock};
 use crate::ingest::Ingest;
 use crate::mailbox::client::Fetcher;
@@ -82,6 +82,14 @@ pub enum StartError {
     /// The owner's settings file.
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    /// A file of the data dir could not be created.
+    #[error("{path}: {source}")]
+    DataDir {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 struct Inner {
@@ -162,11 +170,17 @@ impl Daemon {
             markets.clone(),
         )?;
         let mailbox = match config.node.role.as_str() {
-            "cooperative" => Some(Arc::new(Mailbox::open(
-                secret.public(),
-                data_dir,
-                client.clone(),
-            )?)),
+            "cooperative" => {
+                // Private before redb opens it: it holds other people's mail.
+                let path = files.mailbox();
+                data_dir::create_private_file(&path)
+                    .map_err(|source| StartError::DataDir { path, source })?;
+                Some(Arc::new(Mailbox::open(
+                    secret.public(),
+                    data_dir,
+                    client.clone(),
+                )?))
+            }
             _ => None,
         };
         let (collector, collect_loop) = Collector::new(
@@ -471,7 +485,7 @@ async fn collect_blobs(blobs: Arc<Blobs>, store: Store, markets: Vec<String>, ev
 /// the unit tests of the API, the orders and the UI run against.
 #[cfg(test)]
 pub(crate) async fn test_daemon() -> (tempfile::TempDir, Daemon) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = data_dir::temp_data_dir();
     identity::create_key(dir.path()).expect("key");
     let mut config = Config::default();
     config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("address")];

@@ -159,9 +159,14 @@ fault_from_redb!(
 );
 
 impl Store {
-    /// Opens the database at `path`, creating the file and its tables if they do not exist.
+    /// Opens the database at `path`, creating the file (mode 0600: see `data_dir`) and its
+    /// tables if they do not exist.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let fail = |f| fault_to_error(path, f);
+        crate::data_dir::create_private_file(path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let db = Database::create(path).map_err(|e| fail(e.into()))?;
         let store = Store {
             inner: Arc::new(Inner {

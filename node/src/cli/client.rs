@@ -13,7 +13,7 @@ use super::first_market;
 use crate::api::{SubmitOutcome, SyncStarted};
 use crate::config::{Config, Overrides};
 use crate::daemon::Status;
-use crate::data_dir::DataDir;
+use crate::identity;
 use crate::record_json::RecordJson;
 use crate::sync::PullReport;
 
@@ -32,15 +32,15 @@ pub(super) struct ApiClient {
 
 impl ApiClient {
     pub(super) fn new(dir: &Path, config: &Config) -> Result<ApiClient> {
-        let token = std::fs::read_to_string(DataDir::new(dir).api_token())
-            .with_context(|| format!("reading the API token in {}", dir.display()))?;
+        let token = identity::read_api_token(dir)?
+            .with_context(|| format!("no API token in {}", dir.display()))?;
         // A running node writes the address it actually bound (the config may say port 0).
         let addr = std::fs::read_to_string(dir.join(API_ADDR_FILE))
             .map(|s| s.trim().to_owned())
             .unwrap_or_else(|_| config.api.listen.to_string());
         Ok(ApiClient {
             base: format!("http://{addr}"),
-            token: token.trim().to_owned(),
+            token,
             http: reqwest::Client::new(),
         })
     }

@@ -22,7 +22,11 @@ pub(super) fn init(
     port: u16,
     api: SocketAddr,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    DataDir::new(dir)
+        .create()
+        .with_context(|| format!("creating {}", dir.display()))?;
+    // An existing directory others can read is refused before anything secret is written in it.
+    identity::check_private(dir)?;
     let mut config = Config::default();
     config.node.role = role;
     config.node.name = name;

@@ -108,8 +108,9 @@ async fn start_node(
     name: &str,
     bootstrap: &[String],
 ) -> Result<Daemon, DemoError> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    if !crate::data_dir::DataDir::new(dir).key().exists() {
+    let files = crate::data_dir::DataDir::new(dir);
+    files.create().map_err(io(dir))?;
+    if !files.key().exists() {
         identity::write_key(dir, demo_secret(slug))
             .map_err(|e| DemoError::Other(format!("{slug}: {e}")))?;
     }
@@ -286,8 +287,9 @@ pub async fn start(
                 }),
                 languages: vec!["fr".into(), "en".into()],
             };
-            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-            if !crate::data_dir::DataDir::new(&dir).settings().exists() {
+            let files = crate::data_dir::DataDir::new(&dir);
+            files.create().map_err(io(&dir))?;
+            if !files.settings().exists() {
                 settings
                     .save(&dir)
                     .map_err(|e| DemoError::Other(format!("consumer settings: {e}")))?;

@@ -150,9 +150,10 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 impl OrdersDb {
-    /// Opens (creating) the database in `dir`.
+    /// Opens (creating, mode 0600: it holds buyers' delivery addresses) the database in `dir`.
     pub fn open(dir: &Path) -> Result<OrdersDb> {
         let path = crate::data_dir::DataDir::new(dir).orders();
+        crate::data_dir::create_private_file(&path).map_err(|e| redb_error(&path, e))?;
         let db = OrdersDb {
             db: std::sync::Arc::new(Database::create(&path).map_err(|e| redb_error(&path, e))?),
             path,

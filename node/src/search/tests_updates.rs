@@ -114,10 +114,7 @@ async fn a_running_node_indexes_its_own_listing_within_seconds() {
     use crate::daemon::Daemon;
     use smartket_protocol::Payload;
 
-    let dir = match tempfile::tempdir() {
-        Ok(dir) => dir,
-        Err(e) => panic!("no temp dir: {e}"),
-    };
+    let dir = crate::data_dir::temp_data_dir();
     if let Err(e) = crate::identity::create_key(dir.path()) {
         panic!("no key: {e}");
     }

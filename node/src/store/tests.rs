@@ -314,3 +314,11 @@ fn a_corrupt_record_row_is_an_error_not_a_panic() {
     let txn = store.inner.db.begin_read().unwrap();
     assert_eq!(txn.open_table(MARKET_INDEX).unwrap().len().unwrap(), 2);
 }
+
+#[test]
+fn a_new_database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, _store) = temp_store();
+    let meta = std::fs::metadata(dir.path().join("smartket.redb")).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}

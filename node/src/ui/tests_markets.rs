@@ -32,7 +32,7 @@ async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> (StatusCode
 
 #[tokio::test]
 async fn a_node_in_two_markets_switches_between_them_and_remembers_the_choice() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::data_dir::temp_data_dir();
     crate::identity::create_key(dir.path()).unwrap();
     let lausanne = include_str!("../../../examples/geneva/market.toml")
         .replacen("id = \"geneva\"", "id = \"lausanne\"", 1)
