@@ -321,6 +321,24 @@ fn not_a_point() -> [u8; 32] {
         .expect("some small y is not on the curve")
 }
 
+/// The first encoding `y + p` (p = 2^255 − 19, y < 19) that ed25519-dalek decodes to a point of
+/// large order: one fault (the encoding), not also an off-curve or weak key.
+fn y_not_reduced() -> [u8; 32] {
+    (2u8..19)
+        .map(|y| {
+            let mut bytes = [0xff; 32];
+            bytes[0] = 0xed + y;
+            bytes[31] = 0x7f;
+            bytes
+        })
+        .find(|bytes| {
+            let mut reduced = [0u8; 32];
+            reduced[0] = bytes[0] - 0xed;
+            VerifyingKey::from_bytes(&reduced).is_ok_and(|k| !k.is_weak())
+        })
+        .expect("some small y is a point of large order")
+}
+
 /// The order of the ed25519 base point, little-endian.
 const GROUP_ORDER: [u8; 32] = [
     0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
@@ -446,6 +464,17 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
         "author_not_a_point",
         "The author's 32 bytes do not decode to a curve point.",
         off_curve.encode(),
+        NOW,
+        "bad_author_key",
+    ));
+    let mut unreduced = envelope.clone();
+    unreduced.author.0 = y_not_reduced();
+    out.push(invalid(
+        "author_y_not_reduced",
+        "The `tombstone` vector with an author whose y is encoded as y + p (p = 2^255 - 19): \
+         decoders that reduce y mod p (ed25519-dalek) read a point of large order, RFC 8032 \
+         §5.1.3 refuses the encoding. It is a bad key, not a bad signature.",
+        unreduced.encode(),
         NOW,
         "bad_author_key",
     ));
@@ -636,6 +665,14 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
             "missing_author",
             "A signed payload without `author`.",
             without(&fields, "author"),
+            "schema",
+            None,
+        ),
+        (
+            "payload_author_31_bytes",
+            "A signed payload whose `author` is the farm's key without its last byte: a \
+             fixed-length byte string of the wrong length is `schema`.",
+            with(&fields, "author", Json::Bytes(base.author.0[..31].to_vec())),
             "schema",
             None,
         ),

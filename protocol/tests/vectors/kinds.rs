@@ -511,6 +511,22 @@ pub(crate) fn invalid_kinds(valid: &[ValidVector]) -> Vec<InvalidVector> {
             NOW,
             "key",
         ),
+        invalid(
+            "profile_name_language_twice",
+            "The `profile` vector with body.name holding \"fr\" twice (\"fr\", \"en\", \"fr\"): a \
+             language map, like every fixed-shape map, holds each key once.",
+            signed_fields(&with_body(
+                &profile,
+                "name",
+                Json::Object(vec![
+                    ("fr".into(), Json::Text("Ferme de la Touvière".into())),
+                    ("en".into(), Json::Text("Touvière Farm".into())),
+                    ("fr".into(), Json::Text("Ferme Touvière".into())),
+                ]),
+            )),
+            NOW,
+            "schema",
+        ),
         invalid_field(
             "profile_bad_iban_checksum",
             "The `profile` vector with the last IBAN digit changed (mod-97 checksum).",
@@ -563,7 +579,11 @@ pub(crate) fn invalid_kinds(valid: &[ValidVector]) -> Vec<InvalidVector> {
          a platform cannot be its own member.",
         signed_by(
             &PLATFORM,
-            &with(&membership, "author", Json::Bytes(public(&PLATFORM).0.to_vec())),
+            &with(
+                &membership,
+                "author",
+                Json::Bytes(public(&PLATFORM).0.to_vec()),
+            ),
         ),
         NOW,
         "body.platform",
