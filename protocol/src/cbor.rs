@@ -225,6 +225,18 @@ pub(crate) fn decode_v1<T: DeserializeOwned, E: From<CborError>>(
     }
 }
 
+/// How many bytes the header of argument `arg` takes in shortest form (RFC 8949 §4.2.1): the
+/// formats that allow one encoding only compare it with the length [`header`] read.
+pub(crate) fn shortest_header_len(arg: u64) -> usize {
+    match arg {
+        0..=23 => 1,
+        24..=0xff => 2,
+        0x100..=0xffff => 3,
+        0x1_0000..=0xffff_ffff => 5,
+        _ => 9,
+    }
+}
+
 /// Writes a header in shortest form, for the messages that are framed by hand (sync steps,
 /// blob chunks, mailbox frames) rather than through serde.
 pub(crate) fn put(out: &mut Vec<u8>, major: u8, arg: u64) {
@@ -300,14 +312,7 @@ impl<'a> Reader<'a> {
     /// The argument of the next header, which must be of major type `major`.
     fn next(&mut self, major: u8) -> Result<u64, ReadError> {
         let (found, arg, len) = header(self.bytes, self.pos)?;
-        let shortest = match arg {
-            0..=23 => 1,
-            24..=0xff => 2,
-            0x100..=0xffff => 3,
-            0x1_0000..=0xffff_ffff => 5,
-            _ => 9,
-        };
-        if self.shortest_only && len != shortest {
+        if self.shortest_only && len != shortest_header_len(arg) {
             return Err(ReadError::Malformed(CborError::Unsupported {
                 offset: self.pos,
                 what: "header not in shortest form",

@@ -114,9 +114,16 @@ pub struct ParseHexError {
 }
 
 impl AuthorKey {
-    /// The key as a dalek verifying key, refusing bytes that are not a point or are of small
-    /// order (a weak key would let one signature verify for many messages).
+    /// The key as a dalek verifying key, refusing bytes that are not a point, encode `y ≥ p`
+    /// or are of small order (a weak key would let one signature verify for many messages).
+    ///
+    /// dalek reduces `y` modulo p and so accepts a second encoding of the points with `y < 19`;
+    /// RFC 8032 §5.1.3 refuses it. The strict rule is the one another implementation gets from
+    /// any RFC 8032 decoder, so both refuse such a key with the same code.
     pub fn verifying_key(&self) -> Result<VerifyingKey, RecordError> {
+        if !y_is_reduced(&self.0) {
+            return Err(RecordError::BadAuthorKey);
+        }
         let key = VerifyingKey::from_bytes(&self.0).map_err(|_| RecordError::BadAuthorKey)?;
         if key.is_weak() {
             return Err(RecordError::BadAuthorKey);
@@ -131,6 +138,14 @@ impl AuthorKey {
         key.verify_strict(message, &sig)
             .map_err(|_| RecordError::BadSignature)
     }
+}
+
+/// Whether the low 255 bits of an encoded point, read little-endian, are below
+/// p = 2^255 − 19. They are not only for `ed ff … ff 7f` to `ff ff … ff 7f` (with either sign
+/// bit).
+fn y_is_reduced(bytes: &[u8; 32]) -> bool {
+    let top = bytes[31] & 0x7f;
+    !(top == 0x7f && bytes[1..31].iter().all(|b| *b == 0xff) && bytes[0] >= 0xed)
 }
 
 impl BlobId {
@@ -199,6 +214,31 @@ mod tests {
             AuthorKey(weak).verifying_key().unwrap_err(),
             RecordError::BadAuthorKey
         );
+    }
+
+    #[test]
+    fn keys_encoding_y_at_or_above_p_are_refused_although_dalek_decodes_them() {
+        // y + p for the first y < 19 on the curve: dalek decodes it to the point of y.
+        let mut unreduced = (2u8..19)
+            .map(|y| {
+                let mut bytes = [0xff; 32];
+                bytes[0] = 0xed + y;
+                bytes[31] = 0x7f;
+                bytes
+            })
+            .find(|bytes| VerifyingKey::from_bytes(bytes).is_ok())
+            .unwrap();
+        assert_eq!(
+            AuthorKey(unreduced).verifying_key().unwrap_err(),
+            RecordError::BadAuthorKey
+        );
+        unreduced[31] = 0xff;
+        assert!(!y_is_reduced(&unreduced));
+        // p − 1 is reduced: the last value below p.
+        let mut below = [0xff; 32];
+        below[0] = 0xec;
+        below[31] = 0x7f;
+        assert!(y_is_reduced(&below));
     }
 
     #[test]

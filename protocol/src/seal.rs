@@ -334,11 +334,11 @@ fn parse_outer(sealed: &[u8]) -> Result<(&[u8], &[u8]), SealError> {
         });
     }
     let malformed = |what: String| SealError::Malformed(what);
-    let (major, len, mut pos) = cbor::header(sealed, 0).map_err(|e| malformed(e.to_string()))?;
+    let (major, len, mut pos) = head(sealed, 0)?;
     if major != 4 || len != 3 {
         return Err(malformed("must be a CBOR array of 3 items".into()));
     }
-    let (major, version, n) = cbor::header(sealed, pos).map_err(|e| malformed(e.to_string()))?;
+    let (major, version, n) = head(sealed, pos)?;
     if major != 0 {
         return Err(malformed("version must be an unsigned integer".into()));
     }
@@ -363,9 +363,23 @@ fn parse_outer(sealed: &[u8]) -> Result<(&[u8], &[u8]), SealError> {
     Ok((enc, ct))
 }
 
+/// Reads one header of the outer array, which must be in shortest form. The mailbox names a
+/// message by the hash of these bytes, so a second encoding of the same `[1, enc, ct]` would
+/// be a second message to store, deliver and deduplicate; with shortest heads only, the outer
+/// format has one encoding, like the mailbox frames that carry it.
+fn head(bytes: &[u8], pos: usize) -> Result<(u8, u64, usize), SealError> {
+    let (major, arg, len) =
+        cbor::header(bytes, pos).map_err(|e| SealError::Malformed(e.to_string()))?;
+    if len != cbor::shortest_header_len(arg) {
+        return Err(SealError::Malformed(format!(
+            "header at byte {pos} is not in shortest form"
+        )));
+    }
+    Ok((major, arg, len))
+}
+
 fn read_bytes<'a>(bytes: &'a [u8], pos: &mut usize) -> Result<&'a [u8], SealError> {
-    let (major, len, header_len) =
-        cbor::header(bytes, *pos).map_err(|e| SealError::Malformed(e.to_string()))?;
+    let (major, len, header_len) = head(bytes, *pos)?;
     if major != 2 {
         return Err(SealError::Malformed("expected a byte string".into()));
     }

@@ -24,8 +24,8 @@ use serde::de::DeserializeOwned;
 use smartket_protocol::kinds::countersign_input;
 use smartket_protocol::record::signing_input;
 use smartket_protocol::{
-    AuthorKey, Body, EncryptionKey, EncryptionPublicKey, Envelope, Record, RecordId, SecretKey,
-    Signature, batch,
+    AuthorKey, Body, EncryptionKey, EncryptionPublicKey, Envelope, Record, RecordError, RecordId,
+    SecretKey, Signature, batch,
 };
 
 use build::{InvalidVector, ValidVector, VectorFile};
@@ -258,7 +258,11 @@ fn invalid_record_vectors_are_refused_with_their_codes() {
         description: "Records every implementation must refuse when opened at `now`, with the \
                       error code of spec/protocol.md (\"Error codes\"). See README.md."
             .into(),
-        vectors: [build::invalid_records(), kinds::invalid_kinds()].concat(),
+        vectors: [
+            build::invalid_records(),
+            kinds::invalid_kinds(&kinds::valid_kinds(sealed::enc_seed(&build::PRODUCER))),
+        ]
+        .concat(),
     };
     let file = sync_file("invalid.json", built);
     assert!(file.vectors.len() >= 12);
@@ -267,6 +271,13 @@ fn invalid_record_vectors_are_refused_with_their_codes() {
             .err()
             .unwrap_or_else(|| panic!("{}: opened", v.name));
         assert_eq!(err.code(), v.error, "{}: {err}", v.name);
+        // The field names which rule refused the record: a vector refused for another field
+        // than its fault's never reached the rule it is named for.
+        let field = match &err {
+            RecordError::InvalidField { field, .. } => Some(field.as_str()),
+            _ => None,
+        };
+        assert_eq!(field, v.field.as_deref(), "{}: field ({err})", v.name);
     }
 }
 

@@ -17,6 +17,36 @@ use crate::keys::BlobId;
 /// in a stable order.
 pub type MultiText = BTreeMap<String, String>;
 
+/// Reads a [`MultiText`], refusing a language that appears twice. Read into a map, the last
+/// value would win, and another reader might keep the first: two nodes would show different
+/// texts for the same signed bytes. A duplicate key in any fixed-shape map is `schema`, and a
+/// language map is held to the same rule.
+pub(crate) fn unique_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<MultiText, D::Error> {
+    struct Languages;
+    impl<'de> serde::de::Visitor<'de> for Languages {
+        type Value = MultiText;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of language code to text, each language once")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<MultiText, A::Error> {
+            let mut out = MultiText::new();
+            while let Some((lang, text)) = map.next_entry::<String, String>()? {
+                if out.contains_key(&lang) {
+                    return Err(serde::de::Error::custom(format!(
+                        "language {lang:?} appears twice"
+                    )));
+                }
+                out.insert(lang, text);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Languages)
+}
+
 /// Most languages one multilingual text may carry.
 pub const MAX_LANGUAGES: usize = 8;
 

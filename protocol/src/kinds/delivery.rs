@@ -102,7 +102,11 @@ pub struct DeliveryOffer {
     /// Largest parcel accepted.
     pub limits: ParcelLimits,
     /// Notes for sellers and buyers per language (≤ 1000 bytes each; may be empty).
-    #[serde(default, skip_serializing_if = "MultiText::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "MultiText::is_empty",
+        deserialize_with = "crate::kinds::common::unique_text"
+    )]
     pub note: MultiText,
 }
 

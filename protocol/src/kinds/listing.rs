@@ -93,6 +93,7 @@ pub struct Variant {
     /// Unique within the listing: 1..=32 of `a-z 0-9 _ - .`; orders name it.
     pub id: String,
     /// What the variant is, per language (≤ 120 bytes each, at least one language).
+    #[serde(deserialize_with = "crate::kinds::common::unique_text")]
     pub label: MultiText,
     /// Amount in minor units, in the listing's currency and unit.
     pub amount: u64,
@@ -162,9 +163,14 @@ pub struct ServiceTerms {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listing {
     /// Title per language (1..=8 languages, ≤ 200 bytes each).
+    #[serde(deserialize_with = "crate::kinds::common::unique_text")]
     pub title: MultiText,
     /// Description per language (≤ 4000 bytes each; may be empty).
-    #[serde(default, skip_serializing_if = "MultiText::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "MultiText::is_empty",
+        deserialize_with = "crate::kinds::common::unique_text"
+    )]
     pub description: MultiText,
     /// Category code from the market's taxonomy, e.g. `food.dairy.cheese`.
     pub category: String,

@@ -43,9 +43,10 @@ pub enum PaymentMeans {
     /// Anything else, described for humans.
     Other {
         /// What it is called (≤ 80 bytes per language, at least one language).
+        #[serde(deserialize_with = "crate::kinds::common::unique_text")]
         label: MultiText,
         /// How to pay (≤ 1000 bytes per language).
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::kinds::common::unique_text")]
         instructions: MultiText,
     },
     /// A type newer than this implementation; kept out of choices but does not refuse the record.

@@ -89,9 +89,14 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// Display name per language (1..=8 languages, ≤ 120 bytes each).
+    #[serde(deserialize_with = "crate::kinds::common::unique_text")]
     pub name: MultiText,
     /// Description per language (≤ 4000 bytes each; may be empty).
-    #[serde(default, skip_serializing_if = "MultiText::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "MultiText::is_empty",
+        deserialize_with = "crate::kinds::common::unique_text"
+    )]
     pub description: MultiText,
     /// Public address of the shop, farm or workshop.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,7 @@ use smartket_protocol::kinds::Tombstone;
 use smartket_protocol::record::{
     MAX_CLOCK_SKEW_MS, MAX_LIFETIME_MS, MAX_RECORD_BYTES, signing_input,
 };
-use smartket_protocol::{Body, Envelope, Kind, Payload, Record, RecordId, SecretKey};
+use smartket_protocol::{Body, Envelope, Kind, Payload, Record, RecordError, RecordId, SecretKey};
 
 use crate::json::{Json, diagnostic};
 
@@ -55,7 +55,9 @@ pub(crate) struct SlotJson {
     pub(crate) key: String,
 }
 
-/// Bytes that every implementation must refuse, and the code this one gives.
+/// Bytes that every implementation must refuse, the code this one gives and, for
+/// `invalid_field`, the field it names: a vector that is refused for another field than the
+/// one its fault is in would pass an implementation lacking the rule it is meant to test.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct InvalidVector {
     pub(crate) name: String,
@@ -63,6 +65,17 @@ pub(crate) struct InvalidVector {
     pub(crate) now: u64,
     pub(crate) wire: String,
     pub(crate) error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) field: Option<String>,
+}
+
+/// The code and, for `invalid_field`, the field that opening `wire` at `now` gives here.
+pub(crate) fn refusal(wire: &[u8], now: u64) -> (String, Option<String>) {
+    match Record::open(wire, now) {
+        Ok(_) => ("ok".to_owned(), None),
+        Err(RecordError::InvalidField { field, .. }) => ("invalid_field".to_owned(), Some(field)),
+        Err(e) => (e.code().to_owned(), None),
+    }
 }
 
 /// A vector file: what it holds, then the vectors.
@@ -138,8 +151,8 @@ pub(crate) fn valid_typed(
     valid(name, description, secret, bytes, now)
 }
 
-/// An invalid vector. Panics unless opening `wire` at `now` gives `error`, so the files only
-/// ever hold what this implementation really does.
+/// An invalid vector whose error names no field. Panics unless opening `wire` at `now` gives
+/// `error`, so the files only ever hold what this implementation really does.
 pub(crate) fn invalid(
     name: &str,
     description: &str,
@@ -147,16 +160,43 @@ pub(crate) fn invalid(
     now: u64,
     error: &str,
 ) -> InvalidVector {
-    let got = Record::open(&wire, now)
-        .map(|_| "ok".to_owned())
-        .unwrap_or_else(|e| e.code().to_owned());
-    assert_eq!(got, error, "vector {name}");
+    refused(name, description, wire, now, error, None)
+}
+
+/// An invalid vector refused as `invalid_field` for `field`. Panics unless opening `wire` at
+/// `now` names exactly that field.
+pub(crate) fn invalid_field(
+    name: &str,
+    description: &str,
+    wire: Vec<u8>,
+    now: u64,
+    field: &str,
+) -> InvalidVector {
+    refused(name, description, wire, now, "invalid_field", Some(field))
+}
+
+/// An invalid vector refused with `error` and, for `invalid_field`, `field`.
+pub(crate) fn refused(
+    name: &str,
+    description: &str,
+    wire: Vec<u8>,
+    now: u64,
+    error: &str,
+    field: Option<&str>,
+) -> InvalidVector {
+    let got = refusal(&wire, now);
+    assert_eq!(
+        (got.0.as_str(), got.1.as_deref()),
+        (error, field),
+        "vector {name}"
+    );
     InvalidVector {
         name: name.into(),
         description: description.into(),
         now,
         wire: hex::encode(wire),
         error: error.into(),
+        field: field.map(str::to_owned),
     }
 }
 
@@ -279,6 +319,24 @@ fn not_a_point() -> [u8; 32] {
         })
         .find(|bytes| VerifyingKey::from_bytes(bytes).is_err())
         .expect("some small y is not on the curve")
+}
+
+/// The first encoding `y + p` (p = 2^255 − 19, y < 19) that ed25519-dalek decodes to a point of
+/// large order: one fault (the encoding), not also an off-curve or weak key.
+fn y_not_reduced() -> [u8; 32] {
+    (2u8..19)
+        .map(|y| {
+            let mut bytes = [0xff; 32];
+            bytes[0] = 0xed + y;
+            bytes[31] = 0x7f;
+            bytes
+        })
+        .find(|bytes| {
+            let mut reduced = [0u8; 32];
+            reduced[0] = bytes[0] - 0xed;
+            VerifyingKey::from_bytes(&reduced).is_ok_and(|k| !k.is_weak())
+        })
+        .expect("some small y is a point of large order")
 }
 
 /// The order of the ed25519 base point, little-endian.
@@ -406,6 +464,17 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
         "author_not_a_point",
         "The author's 32 bytes do not decode to a curve point.",
         off_curve.encode(),
+        NOW,
+        "bad_author_key",
+    ));
+    let mut unreduced = envelope.clone();
+    unreduced.author.0 = y_not_reduced();
+    out.push(invalid(
+        "author_y_not_reduced",
+        "The `tombstone` vector with an author whose y is encoded as y + p (p = 2^255 - 19): \
+         decoders that reduce y mod p (ed25519-dalek) read a point of large order, RFC 8032 \
+         §5.1.3 refuses the encoding. It is a bad key, not a bad signature.",
+        unreduced.encode(),
         NOW,
         "bad_author_key",
     ));
@@ -564,12 +633,13 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
     }
 
     // The payload header.
-    let field_cases: Vec<(&str, &str, Json, &str)> = vec![
+    let field_cases: Vec<(&str, &str, Json, &str, Option<&str>)> = vec![
         (
             "payload_not_a_map",
             "A signed payload that is an array.",
             Json::Array(vec![Json::Int(1)]),
             "schema",
+            None,
         ),
         (
             "duplicate_key",
@@ -582,60 +652,78 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
                 dup
             },
             "schema",
+            None,
         ),
         (
             "missing_market",
             "A signed payload without `market`.",
             without(&fields, "market"),
             "schema",
+            None,
         ),
         (
             "missing_author",
             "A signed payload without `author`.",
             without(&fields, "author"),
             "schema",
+            None,
+        ),
+        (
+            "payload_author_31_bytes",
+            "A signed payload whose `author` is the farm's key without its last byte: a \
+             fixed-length byte string of the wrong length is `schema`.",
+            with(&fields, "author", Json::Bytes(base.author.0[..31].to_vec())),
+            "schema",
+            None,
         ),
         (
             "rev_is_text",
             "A signed payload whose `rev` is a text string.",
             with(&fields, "rev", Json::Text(NOW.to_string())),
             "schema",
+            None,
         ),
         (
             "unknown_version",
             "A signed payload with v = 2.",
             with(&fields, "v", Json::Int(2)),
             "unknown_version",
+            None,
         ),
         (
             "unknown_kind",
             "A signed payload with kind \"auction\".",
             with(&fields, "kind", Json::Text("auction".into())),
             "unknown_kind",
+            None,
         ),
         (
             "market_not_lowercase",
             "A signed payload for market \"Geneva\" (market ids are lower case).",
             with(&fields, "market", Json::Text("Geneva".into())),
             "invalid_field",
+            Some("market"),
         ),
         (
             "empty_slot_key",
             "A signed payload with key \"\".",
             with(&fields, "key", Json::Text(String::new())),
             "invalid_field",
+            Some("key"),
         ),
         (
             "slot_key_with_control_character",
             "A signed payload whose key contains a newline.",
             with(&fields, "key", Json::Text("pommes\ngala".into())),
             "invalid_field",
+            Some("key"),
         ),
         (
             "created_after_rev",
             "A signed payload whose `created` is 1 ms after its `rev`.",
             with(&fields, "created", Json::Int(i128::from(base.rev + 1))),
             "invalid_field",
+            Some("created"),
         ),
         (
             "lifetime_over_maximum",
@@ -646,18 +734,21 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
                 Json::Int(i128::from(base.rev + MAX_LIFETIME_MS + 1)),
             ),
             "invalid_field",
+            Some("expires"),
         ),
         (
             "expires_not_after_rev",
             "A signed payload whose `expires` equals its `rev`.",
             with(&fields, "expires", Json::Int(i128::from(base.rev))),
             "invalid_field",
+            Some("expires"),
         ),
         (
             "tombstone_short_lifetime",
             "A tombstone expiring 1 day after its rev instead of exactly MAX_LIFETIME_MS.",
             with(&fields, "expires", Json::Int(i128::from(base.rev + DAY))),
             "invalid_field",
+            Some("expires"),
         ),
         (
             "tombstone_of_tombstone",
@@ -668,12 +759,14 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
                 Json::Object(vec![("target_kind".into(), Json::Text("tombstone".into()))]),
             ),
             "invalid_field",
+            Some("body.target_kind"),
         ),
         (
             "tombstone_without_target_kind",
             "A tombstone whose body is an empty map.",
             with(&fields, "body", Json::Object(vec![])),
             "schema",
+            None,
         ),
         (
             "tombstone_target_kind_unknown",
@@ -684,20 +777,22 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
                 Json::Object(vec![("target_kind".into(), Json::Text("auction".into()))]),
             ),
             "schema",
+            None,
         ),
     ];
-    for (name, description, payload, error) in field_cases {
-        out.push(invalid(
+    for (name, description, payload, error, field) in field_cases {
+        out.push(refused(
             name,
             description,
             signed_fields(&payload),
             NOW,
             error,
+            field,
         ));
     }
 
     // The author named inside the payload.
-    out.push(invalid(
+    out.push(invalid_field(
         "payload_author_differs",
         "The `tombstone` payload (author: the farm) signed by the courier ([43; 32]) and sent \
          with the courier as envelope author: the signature verifies, but a payload names the \
@@ -708,7 +803,7 @@ pub(crate) fn invalid_records() -> Vec<InvalidVector> {
         )
         .encode(),
         NOW,
-        "invalid_field",
+        "author",
     ));
 
     // The clock.

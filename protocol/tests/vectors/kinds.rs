@@ -15,8 +15,8 @@ use smartket_protocol::kinds::{
 use smartket_protocol::{BlobId, Body, EncryptionKey, Payload, SecretKey};
 
 use crate::build::{
-    InvalidVector, NOW, PRODUCER, ValidVector, invalid, sign_raw, signed_fields, valid_typed, with,
-    without,
+    InvalidVector, NOW, PRODUCER, ValidVector, invalid, invalid_field, sign_raw, signed_fields,
+    valid_typed, with, without,
 };
 use crate::json::Json;
 
@@ -439,25 +439,28 @@ fn entry(fields: &Json, key: &str) -> Json {
     }
 }
 
-/// Records of the other kinds that break one of the kind's own rules.
-pub(crate) fn invalid_kinds() -> Vec<InvalidVector> {
-    let listing = Json::of(&payload(
-        "pommes-gala",
-        NOW - 2 * DAY,
-        NOW - 30 * DAY,
-        30 * DAY,
-        Body::Listing(apples()),
-    ));
-    let profile = Json::of(&payload(
-        PROFILE_KEY,
-        NOW - 3 * DAY,
-        NOW - 400 * DAY,
-        60 * DAY,
-        Body::Profile(farm_profile([0x5e; 32])),
-    ));
+/// The `fields` of the valid vector `name`.
+fn fields_of(valid: &[ValidVector], name: &str) -> Json {
+    valid
+        .iter()
+        .find(|v| v.name == name)
+        .map(|v| v.fields.clone())
+        .unwrap_or_else(|| panic!("no valid vector {name}"))
+}
+
+/// Records of the other kinds that break one of the kind's own rules. Each starts from the
+/// `fields` of a valid vector of `valid_kinds` (so its author, key and times are right) and
+/// changes one thing, and is signed by that vector's author: the one fault is the only reason
+/// to refuse it, and the field it names is the field of that fault.
+pub(crate) fn invalid_kinds(valid: &[ValidVector]) -> Vec<InvalidVector> {
+    let listing = fields_of(valid, "listing");
+    let profile = fields_of(valid, "profile");
     let body = entry(&listing, "body");
+    let signed_by = |secret: &[u8; 32], fields: &Json| {
+        sign_raw(&SecretKey::from_bytes(secret), fields.to_cbor_bytes()).encode()
+    };
     let mut out = vec![
-        invalid(
+        invalid_field(
             "listing_currency_lowercase",
             "The `listing` vector with price.currency \"chf\" (currency codes are 3 upper-case \
              letters).",
@@ -467,7 +470,7 @@ pub(crate) fn invalid_kinds() -> Vec<InvalidVector> {
                 with(&entry(&body, "price"), "currency", Json::Text("chf".into())),
             )),
             NOW,
-            "invalid_field",
+            "body.price.currency",
         ),
         invalid(
             "listing_without_title",
@@ -476,12 +479,12 @@ pub(crate) fn invalid_kinds() -> Vec<InvalidVector> {
             NOW,
             "schema",
         ),
-        invalid(
+        invalid_field(
             "listing_without_fulfilment",
             "The `listing` vector without any fulfilment option: goods need one.",
             signed_fields(&with(&listing, "body", without(&body, "fulfilment"))),
             NOW,
-            "invalid_field",
+            "body.fulfilment",
         ),
         invalid(
             "listing_with_profile_body",
@@ -501,77 +504,89 @@ pub(crate) fn invalid_kinds() -> Vec<InvalidVector> {
             NOW,
             "schema",
         ),
-        invalid(
+        invalid_field(
             "profile_in_another_slot",
             "The `profile` vector with slot key \"shop\" (a profile's key is always \"profile\").",
             signed_fields(&with(&profile, "key", Json::Text("shop".into()))),
             NOW,
-            "invalid_field",
+            "key",
         ),
         invalid(
+            "profile_name_language_twice",
+            "The `profile` vector with body.name holding \"fr\" twice (\"fr\", \"en\", \"fr\"): a \
+             language map, like every fixed-shape map, holds each key once.",
+            signed_fields(&with_body(
+                &profile,
+                "name",
+                Json::Object(vec![
+                    ("fr".into(), Json::Text("Ferme de la Touvière".into())),
+                    ("en".into(), Json::Text("Touvière Farm".into())),
+                    ("fr".into(), Json::Text("Ferme Touvière".into())),
+                ]),
+            )),
+            NOW,
+            "schema",
+        ),
+        invalid_field(
             "profile_bad_iban_checksum",
             "The `profile` vector with the last IBAN digit changed (mod-97 checksum).",
             {
-                let mut p = farm_profile([0x5e; 32]);
+                let Json::Bytes(enc_key) = entry(&entry(&profile, "body"), "enc_key") else {
+                    panic!("enc_key is a byte string")
+                };
+                let mut p = farm_profile(enc_key.try_into().expect("32 bytes"));
                 if let PaymentMeans::BankTransfer { iban, .. } = &mut p.payment[2] {
                     *iban = "CH9300762011623852958".into();
                 }
                 signed_fields(&with(&profile, "body", Json::of(&p)))
             },
             NOW,
-            "invalid_field",
+            "body.payment[2].iban",
         ),
     ];
 
-    let attestation = regional_label();
-    let fields = Json::of(&payload(
-        &attestation.slot_key(),
-        NOW - 10 * DAY,
-        NOW - 120 * DAY,
-        60 * DAY,
-        Body::Attestation(attestation.clone()),
-    ));
-    out.push(invalid(
+    let attestation = fields_of(valid, "attestation");
+    out.push(invalid_field(
         "attestation_in_another_slot",
         "The `attestation` vector with slot key \"regional.grta\" instead of \
          <label>/<subject digest>.",
-        sign_raw(
-            &SecretKey::from_bytes(&CERTIFIER),
-            with(&fields, "key", Json::Text("regional.grta".into())).to_cbor_bytes(),
-        )
-        .encode(),
+        signed_by(
+            &CERTIFIER,
+            &with(&attestation, "key", Json::Text("regional.grta".into())),
+        ),
         NOW,
-        "invalid_field",
+        "key",
     ));
 
-    let until = NOW + 180 * DAY;
-    let membership = workshop_membership(until);
-    let fields = Json::of(&payload(
-        &membership.slot_key(),
-        NOW - 5 * DAY,
-        NOW - 5 * DAY,
-        60 * DAY,
-        Body::Membership(membership.clone()),
-    ));
-    out.push(invalid(
+    let membership = fields_of(valid, "membership");
+    let Json::Int(until) = entry(&entry(&membership, "body"), "until") else {
+        panic!("until is an integer")
+    };
+    out.push(invalid_field(
         "membership_countersignature_for_other_until",
         "The `membership` vector with body.until one millisecond later than the co-op \
          countersigned: the record signature is valid, the countersignature is not.",
-        sign_raw(
-            &SecretKey::from_bytes(&WORKSHOP),
-            with_body(&fields, "until", Json::Int(i128::from(until + 1))).to_cbor_bytes(),
-        )
-        .encode(),
+        signed_by(
+            &WORKSHOP,
+            &with_body(&membership, "until", Json::Int(until + 1)),
+        ),
         NOW,
-        "invalid_field",
+        "body.platform_sig",
     ));
-    out.push(invalid(
+    out.push(invalid_field(
         "membership_signed_by_the_platform",
-        "The `membership` vector authored by the co-op itself: a platform cannot be its own \
-         member.",
-        sign_raw(&SecretKey::from_bytes(&PLATFORM), fields.to_cbor_bytes()).encode(),
+        "The `membership` vector authored (payload author and signature) by the co-op itself: \
+         a platform cannot be its own member.",
+        signed_by(
+            &PLATFORM,
+            &with(
+                &membership,
+                "author",
+                Json::Bytes(public(&PLATFORM).0.to_vec()),
+            ),
+        ),
         NOW,
-        "invalid_field",
+        "body.platform",
     ));
     out
 }

@@ -435,6 +435,28 @@ pub(crate) fn invalid_sealed(order: &SealedVector) -> Vec<InvalidSealedVector> {
         version,
         "unknown_version",
     ));
+    let mut wide_version = vec![sealed[0], 0x18, 0x01];
+    wide_version.extend_from_slice(&sealed[2..]);
+    out.push(invalid(
+        "outer_version_head_not_shortest",
+        "The `order` vector with the outer version 1 written in two bytes (18 01) instead of \
+         one: the outer format accepts shortest heads only, so a sealed message has one \
+         encoding (and one mailbox id).",
+        &PRODUCER,
+        wide_version,
+        "malformed",
+    ));
+    let mut version_then_fault = sealed.clone();
+    version_then_fault[1] = 0x02;
+    version_then_fault[3] = 0x1f;
+    out.push(invalid(
+        "unknown_outer_version_before_a_short_enc",
+        "The `order` vector with outer version 2 and enc declared 31 bytes long: the version \
+         is checked as soon as it is read, so a fault after it is not reported.",
+        &PRODUCER,
+        version_then_fault,
+        "unknown_version",
+    ));
     let mut off_bucket = sealed[..sealed.len() - 24].to_vec();
     let ct_len = (order.bucket - 24) as u16;
     off_bucket[37..39].copy_from_slice(&ct_len.to_be_bytes());
