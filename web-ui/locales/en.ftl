@@ -562,7 +562,6 @@ courier-day-route = Route of the day
 # The back office's working day: filters, packing list, CSV exports.
 filter-state = State
 filter-day = Day
-filter-apply = Filter
 filter-now = To handle now
 filter-placed = To accept
 filter-accepted = To prepare

@@ -562,7 +562,6 @@ courier-day-route = Itinéraire du jour
 # The back office's working day: filters, packing list, CSV exports.
 filter-state = État
 filter-day = Jour
-filter-apply = Filtrer
 filter-now = À traiter maintenant
 filter-placed = À accepter
 filter-accepted = À préparer
