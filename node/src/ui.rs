@@ -61,6 +61,8 @@ mod tests_nodes;
 mod tests_orders;
 #[cfg(test)]
 mod tests_sellers;
+#[cfg(test)]
+mod tests_workday;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -135,6 +137,9 @@ pub fn routes(state: UiState) -> Router {
         .route("/commandes/{id}", get(orders::order_show))
         .route("/commandes/{id}/etape", post(orders::order_step))
         .route("/gestion", get(orders::manage_index))
+        .route(orders::PACKING, get(orders::packing))
+        .route(orders::ORDERS_CSV, get(orders::orders_csv))
+        .route(orders::LINES_CSV, get(orders::lines_csv))
         .route("/gestion/annonces", get(listings::index))
         .route(
             "/gestion/annonces/nouvelle",

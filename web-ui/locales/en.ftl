@@ -558,3 +558,50 @@ order-receipt = Download the signed receipt (JSON)
 manage-day = My round
 courier-day-title = Today's round
 courier-day-route = Route of the day
+
+# The back office's working day: filters, packing list, CSV exports.
+filter-state = State
+filter-day = Day
+filter-now = To handle now
+filter-placed = To accept
+filter-accepted = To prepare
+filter-ready = Ready
+filter-handed = Handed to the courier
+filter-all = All
+packing-link = Packing list
+packing-title = Packing list
+packing-heading = Packing list for { $day }
+packing-which = The orders of this day still to prepare (placed or accepted); a delivery's day is its window's, a pick-up's the day it was ordered.
+packing-none = Nothing to prepare that day.
+packing-products = By product ({ $orders ->
+    [one] one order
+   *[other] { $orders } orders
+})
+packing-orders = By order
+packing-col-stock = In stock
+packing-untracked = not tracked
+packing-short = { $count } short
+export-orders = Export the orders (CSV)
+export-lines = Export the order lines (CSV)
+csv-number = Order
+csv-date = Date
+csv-customer = Customer
+csv-phone = Phone
+csv-email = E-mail
+csv-delivery = Delivery
+csv-window = Window
+csv-goods = Goods
+csv-fee = Delivery fee
+csv-total = Total
+csv-currency = Currency
+csv-payment = Payment
+csv-paid = Paid
+csv-yes = yes
+csv-no = no
+csv-state = State
+csv-item = Item
+csv-variant = Variant
+csv-quantity = Quantity
+csv-unit = Unit
+csv-unit-price = Unit price
+csv-line-total = Line total

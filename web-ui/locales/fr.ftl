@@ -558,3 +558,50 @@ order-receipt = Télécharger le reçu signé (JSON)
 manage-day = Ma tournée
 courier-day-title = Ma tournée du jour
 courier-day-route = Itinéraire du jour
+
+# The back office's working day: filters, packing list, CSV exports.
+filter-state = État
+filter-day = Jour
+filter-now = À traiter maintenant
+filter-placed = À accepter
+filter-accepted = À préparer
+filter-ready = Prêtes
+filter-handed = Remises au coursier
+filter-all = Toutes
+packing-link = Liste de préparation
+packing-title = Liste de préparation
+packing-heading = Liste de préparation du { $day }
+packing-which = Les commandes de ce jour encore à préparer (envoyées ou acceptées) ; le jour d'une livraison est celui de son créneau, celui d'un retrait le jour de la commande.
+packing-none = Rien à préparer ce jour-là.
+packing-products = Par produit ({ $orders ->
+    [one] une commande
+   *[other] { $orders } commandes
+})
+packing-orders = Par commande
+packing-col-stock = En stock
+packing-untracked = non suivi
+packing-short = il en manque { $count }
+export-orders = Exporter les commandes (CSV)
+export-lines = Exporter les lignes de commande (CSV)
+csv-number = Commande
+csv-date = Date
+csv-customer = Client
+csv-phone = Téléphone
+csv-email = E-mail
+csv-delivery = Livraison
+csv-window = Créneau
+csv-goods = Marchandises
+csv-fee = Frais de livraison
+csv-total = Total
+csv-currency = Monnaie
+csv-payment = Paiement
+csv-paid = Payée
+csv-yes = oui
+csv-no = non
+csv-state = État
+csv-item = Article
+csv-variant = Variante
+csv-quantity = Quantité
+csv-unit = Unité
+csv-unit-price = Prix unitaire
+csv-line-total = Total de la ligne

@@ -59,6 +59,12 @@ pub(super) fn date(ms: u64) -> String {
     format!("{d:02}.{m:02}.{y}")
 }
 
+/// The local date of `ms` as `<input type=date>` and spreadsheets write it: `2026-11-28`.
+pub(super) fn iso_date(ms: u64) -> String {
+    let (y, m, d) = civil(local(ms).div_euclid(DAY_MS));
+    format!("{y}-{m:02}-{d:02}")
+}
+
 /// The local date and time of `ms`: `28.11.2026 14:30`.
 pub(super) fn date_time(ms: u64) -> String {
     let local = local(ms);
@@ -112,7 +118,7 @@ pub(super) fn clock(minutes: u16) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clock, date, date_time, parse_date, parse_minutes, window};
+    use super::{clock, date, date_time, iso_date, parse_date, parse_minutes, window};
 
     #[test]
     fn typed_days_are_geneva_midnights() {
@@ -127,6 +133,11 @@ mod tests {
         assert_eq!(
             parse_date("2024-02-29").map(date).as_deref(),
             Some("29.02.2024")
+        );
+        assert_eq!(
+            parse_date("2026-07-01").map(iso_date).as_deref(),
+            Some("2026-07-01"),
+            "a typed day reads back the same"
         );
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("demain"), None);

@@ -1,8 +1,8 @@
 //! The orders pages: the consumer's basket and checkout ([`basket`]), the courier offers it
 //! chooses from ([`couriers`]), one order's page ([`order`], its sections in [`detail`], what
-//! each party may see of it in [`sheet`], people and addresses in [`contact`]), and here the
-//! lists of orders —
-//! the consumer's own, and those this node sells or delivers. Forms post to the node's own
+//! each party may see of it in [`sheet`], people and addresses in [`contact`]), the back
+//! office's working day (the filtered list in [`inbox`], the day's [`packing`] list, the CSV
+//! [`export`]s), and here the consumer's own orders. Forms post to the node's own
 //! pages (the guard's Origin check keeps other sites out); an order's page reloads itself on
 //! the node's `order` events, so its status is live.
 
@@ -10,7 +10,10 @@ mod basket;
 pub(super) mod contact;
 mod couriers;
 pub(super) mod detail;
+mod export;
+mod inbox;
 mod order;
+mod packing;
 pub(super) mod sheet;
 
 use axum::extract::State;
@@ -20,12 +23,15 @@ use maud::html;
 
 use super::UiState;
 use super::i18n::Tr;
-use super::layout::{Frame, manage_nav, page};
+use super::layout::{Frame, page};
 use crate::orders::db::Party;
 
 pub(super) use basket::{basket_add, basket_remove, basket_show, checkout};
 pub(super) use couriers::courier_options;
+pub(super) use export::{LINES_CSV, ORDERS_CSV, lines_csv, orders_csv};
+pub(super) use inbox::manage_index;
 pub(super) use order::{order_show, order_step};
+pub(super) use packing::{PACKING, packing};
 
 /// A stage's name in the reader's language.
 pub(super) fn stage(tr: Tr, stage: &str) -> String {
@@ -65,35 +71,6 @@ pub(super) fn allowed_steps(
         (step.name(), needs_reason)
     })
     .collect()
-}
-
-/// The orders this node sells or delivers, newest first: the seller's inbox and the courier's
-/// jobs.
-pub(super) async fn manage_index(State(state): State<UiState>, tr: Tr) -> Response {
-    let handled: Vec<_> = state
-        .node
-        .orders()
-        .list()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(file, _)| file.party != Party::Consumer)
-        .collect();
-    let body = html! {
-        (manage_nav(tr, "/gestion"))
-        h1 { (tr.t("manage-title")) }
-        @if handled.is_empty() { p { (tr.t("orders-none")) } }
-        ul {
-            @for (file, track) in &handled {
-                @let id = file.order_id.to_hex();
-                li {
-                    a href=(format!("/commandes/{id}")) { (tr.args("order-title", &[("id", FluentValue::from(file.order_id.number()))])) }
-                    " — " strong { (stage(tr, &crate::orders::view::stage_name(track.state.stage))) }
-                    @if !allowed_steps(file.party, track.state).is_empty() { " — " span.badge { (tr.t("manage-to-do")) } }
-                }
-            }
-        }
-    };
-    page(Frame::plain(tr, tr.t("manage-title"), "/gestion"), body)
 }
 
 /// The consumer's orders, newest first.

@@ -38,17 +38,26 @@ pub(super) struct LangQuery {
 
 /// A price in the market's conventions.
 pub(super) fn price(state: &UiState, amount: u64, currency: &str) -> String {
-    // A currency's conventions are its own, whichever joined market names it.
-    let known = state
+    let (digits, local) = conventions(state, currency);
+    money::format(amount, currency, digits, local)
+}
+
+/// `amount` as a spreadsheet cell holds it (`12.50`, no currency, no grouping).
+pub(super) fn plain_price(state: &UiState, amount: u64, currency: &str) -> String {
+    money::plain(amount, conventions(state, currency).0)
+}
+
+/// A currency's decimals and whether it is a local currency. Its conventions are its own,
+/// whichever joined market names it; one no market names is read as a national currency with
+/// two decimals.
+fn conventions(state: &UiState, currency: &str) -> (u8, bool) {
+    state
         .node
         .markets()
         .iter()
         .flat_map(|m| &m.currencies)
-        .find(|c| c.code == currency);
-    match known {
-        Some(c) => money::format(amount, currency, c.digits, c.local),
-        None => money::format(amount, currency, 2, false),
-    }
+        .find(|c| c.code == currency)
+        .map_or((2, false), |c| (c.digits, c.local))
 }
 
 /// A listing's unit in the reader's language.

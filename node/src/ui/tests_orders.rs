@@ -82,7 +82,7 @@ fn order_for(
 }
 
 /// [`order_for`] the node's own tomme.
-fn order_to(handle: &Handle, consumer: &SecretKey, id: OrderId) -> Order {
+pub(super) fn order_to(handle: &Handle, consumer: &SecretKey, id: OrderId) -> Order {
     let slot = smartket_protocol::Slot {
         author: handle.author(),
         kind: Kind::Listing,
@@ -129,7 +129,7 @@ fn job(id: OrderId) -> DeliveryJob {
     }
 }
 
-async fn deliver(handle: &Handle, from: &SecretKey, body: MessageBody) {
+pub(super) async fn deliver(handle: &Handle, from: &SecretKey, body: MessageBody) {
     let to = RecipientKeys {
         author: handle.author(),
         enc: handle.encryption_key().public(),

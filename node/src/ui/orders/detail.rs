@@ -24,12 +24,46 @@ use crate::ui::i18n::{Tr, pick};
 use crate::ui::names::{actor_name, current_body, profile};
 use crate::ui::shop::{price, unit};
 
-/// The listing an item names, as the store holds it now (for its title, unit and pick-up place;
-/// the price shown is always the one in the order).
-fn listing_of(state: &UiState, item: &OrderItem) -> Option<Listing> {
+/// The listing an item names, as the store holds it now (for its title, unit, stock and
+/// pick-up place; the price shown is always the one in the order).
+pub(in crate::ui) fn listing_of(state: &UiState, item: &OrderItem) -> Option<Listing> {
     match current_body(state, &item.author, Kind::Listing, &item.key)? {
         Body::Listing(l) => Some(l),
         _ => None,
+    }
+}
+
+/// An item's title and variant label in the reader's language, from its listing; the slot
+/// key and the variant's id when the listing is gone or has no text for them.
+pub(in crate::ui) fn item_name(
+    tr: Tr,
+    item: &OrderItem,
+    listing: Option<&Listing>,
+) -> (String, Option<String>) {
+    let title = listing
+        .map(|l| pick(&l.title, tr).to_owned())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| item.key.clone());
+    let variant = item.variant.as_ref().map(|id| {
+        listing
+            .and_then(|l| l.variants.iter().find(|v| &v.id == id))
+            .map(|v| pick(&v.label, tr).to_owned())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| id.clone())
+    });
+    (title, variant)
+}
+
+/// How the order reaches the consumer, in a few words: pick-up, the courier's name, or the
+/// seller's own delivery.
+pub(in crate::ui) fn delivery_mode(state: &UiState, tr: Tr, choice: &DeliveryChoice) -> String {
+    match choice {
+        DeliveryChoice::Pickup => tr.t("order-delivery-pickup"),
+        DeliveryChoice::Courier { courier, .. } => tr.args(
+            "order-delivery-courier",
+            &[("courier", FluentValue::from(actor_name(state, tr, courier)))],
+        ),
+        DeliveryChoice::Seller { .. } => tr.t("order-delivery-seller"),
     }
 }
 
@@ -94,14 +128,7 @@ pub(super) fn items(state: &UiState, tr: Tr, order: &Order) -> Markup {
                 tbody {
                     @for item in &order.items {
                         @let listing = listing_of(state, item);
-                        @let title = listing.as_ref().map(|l| pick(&l.title, tr).to_owned()).filter(|t| !t.is_empty()).unwrap_or_else(|| item.key.clone());
-                        @let variant = item.variant.as_ref().map(|id| {
-                            listing.as_ref()
-                                .and_then(|l| l.variants.iter().find(|v| &v.id == id))
-                                .map(|v| pick(&v.label, tr).to_owned())
-                                .filter(|l| !l.is_empty())
-                                .unwrap_or_else(|| id.clone())
-                        });
+                        @let (title, variant) = item_name(tr, item, listing.as_ref());
                         tr {
                             td { (title) @if let Some(v) = &variant { " — " span.muted { (v) } } }
                             td.num { (item.quantity) }
@@ -161,17 +188,16 @@ fn delivery_of_order(state: &UiState, tr: Tr, order: &Order) -> Markup {
     html! {
         @match &order.delivery {
             DeliveryChoice::Pickup => {
-                dt { (tr.t("order-delivery-mode")) } dd { (tr.t("order-delivery-pickup")) }
+                dt { (tr.t("order-delivery-mode")) } dd { (delivery_mode(state, tr, &order.delivery)) }
                 (pickup_place(state, tr, order))
             }
-            DeliveryChoice::Courier { courier, window: w, fee, .. } => {
-                dt { (tr.t("order-delivery-mode")) }
-                dd { (tr.args("order-delivery-courier", &[("courier", FluentValue::from(actor_name(state, tr, courier)))])) }
+            DeliveryChoice::Courier { window: w, fee, .. } => {
+                dt { (tr.t("order-delivery-mode")) } dd { (delivery_mode(state, tr, &order.delivery)) }
                 dt { (tr.t("order-window")) } dd { (window(w.from, w.to)) }
                 dt { (tr.t("order-fee")) } dd { (price(state, fee.amount, &fee.currency)) }
             }
             DeliveryChoice::Seller { window: w, fee } => {
-                dt { (tr.t("order-delivery-mode")) } dd { (tr.t("order-delivery-seller")) }
+                dt { (tr.t("order-delivery-mode")) } dd { (delivery_mode(state, tr, &order.delivery)) }
                 @if let Some(w) = w { dt { (tr.t("order-window")) } dd { (window(w.from, w.to)) } }
                 dt { (tr.t("order-fee")) } dd { (price(state, fee.amount, &fee.currency)) }
             }
@@ -281,7 +307,8 @@ pub(super) fn totals(
     }
 }
 
-fn payment_choice(tr: Tr, choice: &PaymentChoice) -> String {
+/// The consumer's payment choice in words (`50 % en LEM, le reste : …`).
+pub(in crate::ui) fn payment_choice(tr: Tr, choice: &PaymentChoice) -> String {
     match choice {
         PaymentChoice::LocalCurrency {
             currency,
