@@ -28,20 +28,37 @@ async fn peer_id(node: &Node) -> String {
     node.status().await["peer_id"].as_str().unwrap().to_owned()
 }
 
-/// Waits until `node`'s last hole punch with `peer` ended as `hole_punch` (`succeeded` or
-/// `failed`) and the connection to it is `route` (`direct` or `relayed`).
-async fn wait_route(node: &Node, peer: &str, hole_punch: &str, route: &str) {
+/// What `node`'s peers list says of the peer with id `peer`: its route and last hole punch.
+async fn route_of(node: &Node, peer: &str) -> Option<(String, Option<String>)> {
+    let peers = node.get("/api/v1/peers").await.ok()??;
+    let entry = peers
+        .as_array()?
+        .iter()
+        .find(|p| p["peer_id"] == peer)?
+        .clone();
+    Some((
+        entry["route"].as_str()?.to_owned(),
+        entry["hole_punch"].as_str().map(str::to_owned),
+    ))
+}
+
+/// Waits until `a` and `b` are connected by `route` (`direct` or `relayed`) and their hole
+/// punch ended as `hole_punch` (`succeeded` or `failed`). The outcome is known to the side
+/// that made the attempts — the one a relayed connection was opened *to*, which depends on
+/// who sent first — so either side's word counts.
+async fn wait_route(a: &Node, b: &Node, hole_punch: &str, route: &str) {
+    let (a_peer, b_peer) = (peer_id(a).await, peer_id(b).await);
     let what = format!(
-        "{} connected to {peer} {route}, hole punch {hole_punch}",
-        node.api
+        "{} and {} connected {route}, hole punch {hole_punch}",
+        a.api, b.api
     );
     wait_until(&what, DEADLINE + HOLE_PUNCH_GIVES_UP, || async {
-        let peers = node.get("/api/v1/peers").await.ok()??;
-        peers
-            .as_array()?
+        let (a_route, a_punch) = route_of(a, &b_peer).await?;
+        let (_, b_punch) = route_of(b, &a_peer).await.unwrap_or_default();
+        let punched = [a_punch, b_punch]
             .iter()
-            .any(|p| p["peer_id"] == peer && p["hole_punch"] == hole_punch && p["route"] == route)
-            .then_some(())
+            .any(|p| p.as_deref() == Some(hole_punch));
+        (a_route == route && punched).then_some(())
     })
     .await
 }
@@ -134,9 +151,8 @@ async fn homes_behind_routers_trade_through_the_cooperative_and_punch_holes_wher
     })
     .await;
     // Two cone NATs let hole punching through; a symmetric one never does.
-    let (dairy_peer, bakery_peer) = (peer_id(&dairy).await, peer_id(&bakery).await);
-    wait_route(&consumer, &dairy_peer, "succeeded", "direct").await;
-    wait_route(&consumer, &bakery_peer, "failed", "relayed").await;
+    wait_route(&consumer, &dairy, "succeeded", "direct").await;
+    wait_route(&consumer, &bakery, "failed", "relayed").await;
 
     // The consumer's laptop restarts and comes back on another port: the bakery's next step
     // reaches it on the first attempt, through its new reservation.

@@ -61,7 +61,8 @@ pub struct PeerJson {
     /// `direct`, or `relayed` when every connection to it runs through a relay.
     pub route: String,
     /// How the last hole punch with it ended, `succeeded` or `failed` (behind a symmetric NAT
-    /// it always fails and the relay carries everything); absent when none was tried.
+    /// it always fails and the relay carries everything); absent when none was tried. Known
+    /// to the side that made the attempts: the one the relayed connection was opened to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hole_punch: Option<String>,
 }
