@@ -52,6 +52,9 @@ test("the packing list sums the day's bread over two orders and the lines downlo
   const camille = await market.loginAs("Camille");
   await orderBread(camille);
   await orderBread(camille);
+  // The day the orders came, in Geneva's time as the node counts days: a run that crosses
+  // midnight after ordering still opens the list of the orders' day, not the new one's.
+  const orderDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Zurich" }).format(new Date());
   const numbers = await camille
     .locator("main li", { hasText: bakeryName })
     .locator("a")
@@ -61,6 +64,7 @@ test("the packing list sums the day's bread over two orders and the lines downlo
   const bakery = await market.loginAs(bakeryName);
   await bakery.goto(`${bakery.origin}/gestion`);
   await Promise.all([bakery.waitForURL(/\/gestion\/preparation\?jour=/), bakery.getByRole("link", { name: "Liste de préparation" }).click()]);
+  if (!bakery.url().endsWith(`jour=${orderDay}`)) await bakery.goto(`${bakery.origin}/gestion/preparation?jour=${orderDay}`);
   const cards = bakery.locator("article.packing");
   await waitFor(async () => {
     const text = await bakery.textContent("main");
