@@ -11,31 +11,30 @@
 //! Every node serves the protocol through an [`Endpoint`]: a notify goes to its collector, any
 //! other request to the mailboxes it keeps, if it is a cooperative.
 
+mod challenges;
 pub mod client;
 pub mod collector;
 pub mod store;
 mod watch;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use libp2p::PeerId;
 use smartket_protocol::mailbox::{
-    CHALLENGE_LIFETIME_MS, MAX_PAGE_MESSAGES, MailboxRequest, MailboxResponse, PendingChallenge,
-    RefuseCode, check_deposit, create_challenge, verify_proof,
+    MAX_PAGE_MESSAGES, MailboxRequest, MailboxResponse, RefuseCode, check_deposit,
+    create_challenge, verify_proof,
 };
 use smartket_protocol::{AuthorKey, EncryptionPublicKey};
 use tokio::sync::oneshot;
 
 use crate::clock::now_ms;
 use crate::network::Client;
+use challenges::{Challenges, PeerFull};
 use collector::Collector;
 pub use store::{MailboxDbError, MailboxStore};
 use watch::Watchers;
-
-/// Open challenges kept at most, over all peers: beyond it the oldest are dropped.
-const MAX_OPEN_CHALLENGES: usize = 10_000;
 
 /// How often expired mail is deleted. A fetch never serves an expired message anyway, so the
 /// sweep only gives the disk space back: once a minute is soon enough.
@@ -47,7 +46,8 @@ pub struct Mailbox {
     store: MailboxStore,
     /// Sends the notifies.
     client: Client,
-    challenges: Mutex<HashMap<(PeerId, [u8; 32]), PendingChallenge>>,
+    /// Challenges issued and not yet answered (bounded: see `challenges.rs`).
+    challenges: Mutex<Challenges>,
     /// Who proved which key on a connection open now: told of each deposit for it.
     watchers: Mutex<Watchers>,
 }
@@ -71,7 +71,7 @@ impl Mailbox {
             me,
             store: MailboxStore::open(dir)?,
             client,
-            challenges: Mutex::new(HashMap::new()),
+            challenges: Mutex::new(Challenges::default()),
             watchers: Mutex::new(Watchers::default()),
         })
     }
@@ -236,16 +236,17 @@ impl Mailbox {
         let mut rng = smartket_protocol::seal::SeedRng::new(&seed);
         match create_challenge(&self.me, &recipient, now, &mut rng) {
             Ok((challenge, pending)) => {
-                let mut open = self
+                let issued = self
                     .challenges
                     .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                open.retain(|_, p| now.saturating_sub(p.issued_ms) < CHALLENGE_LIFETIME_MS);
-                if open.len() >= MAX_OPEN_CHALLENGES {
-                    return refusal(RefuseCode::Busy, "too many open challenges");
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .issue(peer, recipient.0, pending, now);
+                match issued {
+                    Ok(()) => MailboxResponse::Challenge(challenge),
+                    Err(PeerFull) => {
+                        refusal(RefuseCode::Busy, "too many open challenges from this peer")
+                    }
                 }
-                open.insert((peer, recipient.0), pending);
-                MailboxResponse::Challenge(challenge)
             }
             Err(e) => refusal(RefuseCode::BadProof, e.to_string()),
         }
@@ -263,7 +264,7 @@ impl Mailbox {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let pending = open
-            .get(&(peer, recipient.0))
+            .get(peer, recipient.0)
             .ok_or_else(|| refusal(RefuseCode::BadProof, "no open challenge for this key"))?;
         verify_proof(&self.me, pending, proof, now).map_err(|e| {
             let code = if matches!(e, smartket_protocol::mailbox::ProofError::Expired) {
