@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use smartket_tests::netlab::{Lab, Nat};
+use smartket_tests::netlab::{Host, Lab, Nat};
 use smartket_tests::shop::{
     add_listing, assert_sent_at_first_attempt, author, buy_for_pickup, checkout_two_sellers,
     deliver_by_courier, open_cheese_shop, open_two_seller_market, put_profile, step, wait_relayed,
@@ -76,21 +76,14 @@ async fn wait_found(node: &Node, query: &str, title: &str) {
     .await
 }
 
-/// A dairy and a courier behind ordinary home routers, a bakery behind a symmetric one, a
-/// consumer behind a third: the catalogue reaches every home, a node that was off catches up,
-/// a two-seller basket with courier delivery runs to `completed` for every party with every
-/// message delivered on its first attempt (relayed by the cooperative, then direct where hole
-/// punching works — never to the symmetric NAT), and a consumer that restarts on another port
-/// is reached again at once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn homes_behind_routers_trade_through_the_cooperative_and_punch_holes_where_nats_allow() {
-    let mut lab = Lab::new().unwrap();
+/// Starts a cooperative on the lab's public segment and, behind its own router for each of
+/// `homes` (its NAT, role and name), a node given only the cooperative's address; waits until
+/// each home holds a reservation on the cooperative. Returns the cooperative and the homes.
+async fn market<const N: usize>(
+    lab: &mut Lab,
+    homes: [(Nat, &str, &str); N],
+) -> (Node, [(Host, Node); N]) {
     let coop_host = lab.public().unwrap();
-    let dairy_host = lab.home(Nat::Cone).unwrap();
-    let bakery_host = lab.home(Nat::Symmetric).unwrap();
-    let courier_host = lab.home(Nat::Cone).unwrap();
-    let consumer_host = lab.home(Nat::Cone).unwrap();
-
     let coop = Node::start_on(
         &coop_host,
         PORT,
@@ -101,22 +94,43 @@ async fn homes_behind_routers_trade_through_the_cooperative_and_punch_holes_wher
     .await
     .unwrap();
     let boot = [coop.addrs[0].clone()];
-    let dairy = Node::start_on(&dairy_host, PORT, "producer", "Fromagerie", &boot)
-        .await
-        .unwrap();
-    let bakery = Node::start_on(&bakery_host, PORT, "producer", "Boulangerie", &boot)
-        .await
-        .unwrap();
-    let mut courier = Node::start_on(&courier_host, PORT, "courier", "Vélo-Livraisons", &boot)
-        .await
-        .unwrap();
-    let mut consumer = Node::start_on(&consumer_host, PORT, "consumer", "Client", &boot)
-        .await
-        .unwrap();
     let coop_peer = peer_id(&coop).await;
-    for node in [&dairy, &bakery, &courier, &consumer] {
+    let mut started = Vec::new();
+    for (nat, role, name) in homes {
+        let host = lab.home(nat).unwrap();
+        let node = Node::start_on(&host, PORT, role, name, &boot)
+            .await
+            .unwrap();
+        started.push((host, node));
+    }
+    for (_, node) in &started {
         assert_eq!(wait_relayed(node).await, vec![coop_peer.clone()]);
     }
+    let Ok(homes) = <[(Host, Node); N]>::try_from(started) else {
+        unreachable!("one node per home")
+    };
+    (coop, homes)
+}
+
+/// A dairy and a courier behind ordinary home routers, a bakery behind a symmetric one, a
+/// consumer behind a third: the catalogue reaches every home, a node that was off catches up,
+/// a two-seller basket with courier delivery runs to `completed` for every party with every
+/// message delivered on its first attempt (relayed by the cooperative, then direct where hole
+/// punching works — never to the symmetric NAT), and a consumer that restarts on another port
+/// is reached again at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn homes_behind_routers_trade_through_the_cooperative_and_punch_holes_where_nats_allow() {
+    let mut lab = Lab::new().unwrap();
+    let (coop, [(_, dairy), (_, bakery), (_, mut courier), (_, mut consumer)]) = market(
+        &mut lab,
+        [
+            (Nat::Cone, "producer", "Fromagerie"),
+            (Nat::Symmetric, "producer", "Boulangerie"),
+            (Nat::Cone, "courier", "Vélo-Livraisons"),
+            (Nat::Cone, "consumer", "Client"),
+        ],
+    )
+    .await;
 
     // Published at two homes, held and searchable at a third.
     let market = open_two_seller_market(&dairy, &bakery, &courier, &consumer).await;
@@ -184,32 +198,15 @@ async fn homes_behind_routers_trade_through_the_cooperative_and_punch_holes_wher
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seller_cut_off_for_minutes_gets_and_sends_everything_once_its_line_is_back() {
     let mut lab = Lab::new().unwrap();
-    let coop_host = lab.public().unwrap();
-    let dairy_host = lab.home(Nat::Cone).unwrap();
-    let bakery_host = lab.home(Nat::Symmetric).unwrap();
-    let consumer_host = lab.home(Nat::Cone).unwrap();
-    let coop = Node::start_on(
-        &coop_host,
-        PORT,
-        "cooperative",
-        "Coopérative du marché",
-        &[],
+    let (coop, [(dairy_host, dairy), (_, bakery), (_, consumer)]) = market(
+        &mut lab,
+        [
+            (Nat::Cone, "producer", "Fromagerie"),
+            (Nat::Symmetric, "producer", "Boulangerie"),
+            (Nat::Cone, "consumer", "Client"),
+        ],
     )
-    .await
-    .unwrap();
-    let boot = [coop.addrs[0].clone()];
-    let dairy = Node::start_on(&dairy_host, PORT, "producer", "Fromagerie", &boot)
-        .await
-        .unwrap();
-    let bakery = Node::start_on(&bakery_host, PORT, "producer", "Boulangerie", &boot)
-        .await
-        .unwrap();
-    let consumer = Node::start_on(&consumer_host, PORT, "consumer", "Client", &boot)
-        .await
-        .unwrap();
-    for node in [&dairy, &bakery, &consumer] {
-        wait_relayed(node).await;
-    }
+    .await;
     let dairy_key = open_cheese_shop(&dairy, &consumer).await;
     let bakery_key = author(&bakery).await;
     put_profile(&bakery, &["producer"], "Boulangerie du Rhône", "1204").await;

@@ -17,10 +17,11 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::Method;
 use serde_json::{Value, json};
 use smartket_tests::netlab::{Lab, Nat};
-use smartket_tests::shop::{add_listing, author, put_profile, step, wait_relayed};
+use smartket_tests::shop::{
+    add_listing, add_to_basket, author, checkout_for_pickup, put_profile, step, wait_relayed,
+};
 use smartket_tests::{DEADLINE, Node, wait_until};
 use tokio::sync::mpsc;
 
@@ -98,32 +99,10 @@ async fn open_shop(seller: &Node, consumer: &Node, name: &str) -> String {
     key
 }
 
-/// Puts one of `seller`'s tommes in the basket (not timed).
-async fn basket(consumer: &Node, seller: &str) {
-    let line = json!({ "author": seller, "key": "tomme", "quantity": 1 });
-    let (status, _) = consumer
-        .send(Method::POST, "/api/v1/basket/items", Some(&line))
-        .await
-        .unwrap();
-    assert_eq!(status, 200);
-}
-
-/// Checks out the basket for pick-up; returns the order.
-async fn checkout(consumer: &Node, seller: &str) -> String {
-    let checkout = json!({
-        "sellers": { seller: { "delivery": { "type": "pickup" },
-                               "payment": { "type": "cash_on_pickup" } } },
-        "contact": { "name": "Léa Martin", "email": "lea@example.ch" },
-    });
-    let (status, placed) = consumer
-        .send(Method::POST, "/api/v1/checkout", Some(&checkout))
-        .await
-        .unwrap();
-    assert_eq!(status, 201, "{placed}");
-    placed["orders"][0].as_str().unwrap().to_owned()
-}
-
 fn report(what: &str, mut samples: Vec<Duration>) {
+    if samples.is_empty() {
+        return;
+    }
     samples.sort();
     let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     println!(
@@ -146,9 +125,9 @@ async fn round_trips(
 ) -> (Vec<Duration>, Vec<Duration>) {
     let (mut placed, mut accepted) = (Vec::new(), Vec::new());
     for _ in 0..orders {
-        basket(consumer, seller_key).await;
+        add_to_basket(consumer, seller_key, "tomme", 1).await;
         let start = Instant::now();
-        let id = checkout(consumer, seller_key).await;
+        let id = checkout_for_pickup(consumer, seller_key, "Léa Martin").await;
         heard(seller_heard, &id, "received").await;
         placed.push(start.elapsed());
         let start = Instant::now();
@@ -259,8 +238,8 @@ async fn main() {
     for _ in 0..cuts {
         let mut before = Vec::new();
         for _ in 0..5 {
-            basket(&consumer, &cone_key).await;
-            let id = checkout(&consumer, &cone_key).await;
+            add_to_basket(&consumer, &cone_key, "tomme", 1).await;
+            let id = checkout_for_pickup(&consumer, &cone_key, "Léa Martin").await;
             heard(&mut cone_heard, &id, "received").await;
             before.push(id);
         }
@@ -279,8 +258,8 @@ async fn main() {
         }
         let mut during = Vec::new();
         for _ in 0..5 {
-            basket(&consumer, &cone_key).await;
-            during.push(checkout(&consumer, &cone_key).await);
+            add_to_basket(&consumer, &cone_key, "tomme", 1).await;
+            during.push(checkout_for_pickup(&consumer, &cone_key, "Léa Martin").await);
         }
         let start = Instant::now();
         lab.heal(&cone_host).unwrap();

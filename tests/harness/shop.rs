@@ -73,12 +73,23 @@ pub async fn buy_for_pickup(
     quantity: u32,
     name: &str,
 ) -> String {
+    add_to_basket(consumer, seller, key, quantity).await;
+    checkout_for_pickup(consumer, seller, name).await
+}
+
+/// Puts `quantity` of `seller`'s listing `key` in `consumer`'s basket.
+pub async fn add_to_basket(consumer: &Node, seller: &str, key: &str, quantity: u32) {
     let line = json!({ "author": seller, "key": key, "quantity": quantity });
     let (status, _) = consumer
         .send(Method::POST, "/api/v1/basket/items", Some(&line))
         .await
         .unwrap();
     assert_eq!(status, 200);
+}
+
+/// Checks out `consumer`'s basket of `seller`'s goods for pick-up, paid in cash, in the name
+/// of `name`; returns the order id.
+pub async fn checkout_for_pickup(consumer: &Node, seller: &str, name: &str) -> String {
     let checkout = json!({
         "sellers": { seller: { "delivery": { "type": "pickup" },
                                "payment": { "type": "cash_on_pickup" } } },
