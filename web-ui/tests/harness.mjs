@@ -121,6 +121,20 @@ export class Market {
   }
 }
 
+/** Fills the checkout form with Camille's contact and address. */
+export async function fillCamilleContact(page) {
+  await page.fill("input[name=name]", "Camille Rochat");
+  await page.fill("input[name=phone]", "+41 79 555 12 34");
+  await page.fill("input[name=street]", "Rue de Carouge 18");
+  await page.fill("input[name=postcode]", "1205");
+  await page.fill("input[name=city]", "Genève");
+}
+
+/** Places the orders of the checkout form and waits for "Mes commandes". */
+export async function placeOrders(page) {
+  await Promise.all([page.waitForURL(/\/commandes$/), page.click("form[action='/commander'] button[type=submit]:not([formaction])")]);
+}
+
 /** Saves a full-page screenshot as docs/screenshots/NAME.png. */
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });

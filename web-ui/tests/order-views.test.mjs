@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Market, waitFor, screenshot, checkAccessibility } from "./harness.mjs";
+import { Market, waitFor, screenshot, checkAccessibility, fillCamilleContact, placeOrders } from "./harness.mjs";
 
 let market;
 before(async () => {
@@ -60,12 +60,8 @@ test("each party of a two-seller order sees its part under one number, the other
   const leman = cheese.locator("select[name^=pay-] option[value^='local:LEM']").first();
   await cheese.locator("select[name^=pay-]").selectOption(await leman.getAttribute("value"));
   await bread.locator("select[name^=delivery-]").selectOption("pickup");
-  await camille.fill("input[name=name]", "Camille Rochat");
-  await camille.fill("input[name=phone]", "+41 79 555 12 34");
-  await camille.fill("input[name=street]", "Rue de Carouge 18");
-  await camille.fill("input[name=postcode]", "1205");
-  await camille.fill("input[name=city]", "Genève");
-  await Promise.all([camille.waitForURL(/\/commandes$/), camille.click("form[action='/commander'] button[type=submit]:not([formaction])")]);
+  await fillCamilleContact(camille);
+  await placeOrders(camille);
 
   // Camille's two orders, as she sees them.
   const mine = {};

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Market, waitFor, screenshot, checkAccessibility } from "./harness.mjs";
+import { Market, waitFor, screenshot, checkAccessibility, fillCamilleContact, placeOrders } from "./harness.mjs";
 
 const bakeryName = "Boulangerie des Pâquis";
 
@@ -33,12 +33,8 @@ async function orderBread(camille) {
   await camille.click("form[action='/panier'] button");
   await camille.waitForURL(/\/panier$/);
   await camille.locator("section", { hasText: bakeryName }).locator("select[name^=delivery-]").selectOption("pickup");
-  await camille.fill("input[name=name]", "Camille Rochat");
-  await camille.fill("input[name=phone]", "+41 79 555 12 34");
-  await camille.fill("input[name=street]", "Rue de Carouge 18");
-  await camille.fill("input[name=postcode]", "1205");
-  await camille.fill("input[name=city]", "Genève");
-  await Promise.all([camille.waitForURL(/\/commandes$/), camille.click("form[action='/commander'] button[type=submit]:not([formaction])")]);
+  await fillCamilleContact(camille);
+  await placeOrders(camille);
 }
 
 /** The rows of `table` as [title, quantity], read from the page. */

@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Market, waitFor, screenshot, checkAccessibility } from "./harness.mjs";
+import { Market, waitFor, screenshot, checkAccessibility, fillCamilleContact, placeOrders } from "./harness.mjs";
 
 let market;
 before(async () => {
@@ -105,14 +105,10 @@ test("a consumer shops two sellers, they and a courier handle it, the order page
   assert.ok((await leman.count()) > 0, "the dairy takes a share in Léman");
   await cheese.locator("select[name^=pay-]").selectOption(await leman.getAttribute("value"));
   await bread.locator("select[name^=delivery-]").selectOption("pickup");
-  await camille.fill("input[name=name]", "Camille Rochat");
-  await camille.fill("input[name=phone]", "+41 79 555 12 34");
-  await camille.fill("input[name=street]", "Rue de Carouge 18");
-  await camille.fill("input[name=postcode]", "1205");
-  await camille.fill("input[name=city]", "Genève");
+  await fillCamilleContact(camille);
   await screenshot(camille, "basket");
   await checkAccessibility(camille, "the basket and checkout");
-  await Promise.all([camille.waitForURL(/\/commandes$/), camille.click("form[action='/commander'] button[type=submit]:not([formaction])")]);
+  await placeOrders(camille);
 
   // Camille's cheese order stays open from here on.
   const cheeseOrder = camille.locator("main li", { hasText: "Fromagerie des Bossons" }).locator("a");
