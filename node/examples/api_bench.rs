@@ -57,7 +57,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let token = "bench-token".to_owned();
-    let access = smartket_node::http::access(addr, token.clone()).unwrap();
+    let access = smartket_node::http::access(addr, token.clone());
     let app = smartket_node::http::router(handle.clone(), access);
     tokio::spawn(async move { axum::serve(listener, app).await });
 

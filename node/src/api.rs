@@ -39,7 +39,7 @@ use crate::daemon::Handle;
 use crate::settings::Settings;
 
 pub use crate::record_json::{RecordJson, record_json};
-pub use auth::{Access, AccessError, SESSION_COOKIE};
+pub use auth::{Access, AccessError, Conn, LoginLink, Refusals, Remote};
 pub use node::SyncStarted;
 pub use own::SubmitOutcome;
 
@@ -50,17 +50,19 @@ const MAX_JSON_BODY: usize = 64 * 1024;
 /// Largest body of routes that take none.
 const MAX_EMPTY_BODY: usize = 1024;
 
-/// What the API's handlers answer from: the running node's services.
+/// What the API's handlers answer from: the running node's services, and its sessions.
 #[derive(Clone)]
 pub struct ApiState {
     /// The running node.
     pub node: Handle,
+    /// Who may use it (login links and sessions are managed through the API too).
+    pub access: Access,
 }
 
 impl ApiState {
-    /// The API of `node`.
-    pub fn new(node: Handle) -> ApiState {
-        ApiState { node }
+    /// The API of `node`, served with `access`.
+    pub fn new(node: Handle, access: Access) -> ApiState {
+        ApiState { node, access }
     }
 
     /// The owner's settings (trusted issuers, location, languages), as last saved.
@@ -95,6 +97,9 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(node::peers_index))
         .routes(routes!(node::markets_index))
         .routes(routes!(node::sync_start))
+        .routes(routes!(auth::login_links_create))
+        .routes(routes!(auth::sessions_index))
+        .routes(routes!(auth::sessions_delete))
         .routes(routes!(node::author_pull))
         .routes(routes!(own::own_records_index))
         .routes(routes!(catalogue::records_show))
@@ -122,9 +127,10 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     routes().split_for_parts().1
 }
 
-/// The API's routes with their OpenAPI document at `/api/v1/openapi.json`, behind `access`'s
-/// guard, and the login link outside it.
-pub fn router(state: ApiState, access: Access) -> Router {
+/// The API's routes with their OpenAPI document at `/api/v1/openapi.json`, behind the guard
+/// of `state`'s access, and the login link outside it.
+pub fn router(state: ApiState) -> Router {
+    let access = state.access.clone();
     let (api, document) = routes().split_for_parts();
     let document = Arc::new(document);
     let api = api
@@ -147,3 +153,5 @@ pub fn router(state: ApiState, access: Access) -> Router {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_access;

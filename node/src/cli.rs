@@ -5,7 +5,7 @@
 //! ```text
 //! argv ─▶ args (clap) ─▶ run ─┬▶ node     init, id, run, demo: the data dir and the node's life
 //!                             ├▶ records  publish, listing add/rm/list: record files, own records
-//!                             └▶ client   status, sync: ask the running node through its API
+//!                             └▶ client   status, sync, login, open: ask the running node through its API
 //! ```
 
 mod args;
@@ -19,7 +19,6 @@ use anyhow::{Context, Result};
 use smartket_protocol::Kind;
 
 pub use args::{Cli, Command, ListingAction};
-pub use client::API_ADDR_FILE;
 
 use crate::config::{Config, Overrides};
 
@@ -44,17 +43,28 @@ pub async fn run(cli: Cli) -> Result<()> {
             listen,
             api,
             bootstrap,
-            allow_remote_api,
+            remote_api,
         } => {
             let flags = Overrides {
                 listen: (!listen.is_empty()).then_some(listen),
                 bootstrap: (!bootstrap.is_empty()).then_some(bootstrap),
                 api,
-                allow_remote: allow_remote_api.then_some(true),
+                remote: remote_api,
             };
             node::run(&dir, &flags).await
         }
-        Command::Demo { fresh, seed, port } => node::demo(&dir, seed, fresh, port).await,
+        Command::Demo {
+            login: Some(actor), ..
+        } => client::demo_login(&dir, &actor).await,
+        Command::Demo {
+            fresh,
+            seed,
+            port,
+            login: None,
+            remote,
+        } => node::demo(&dir, seed, fresh, port, remote).await,
+        Command::Login => client::login(&dir, false).await,
+        Command::Open => client::login(&dir, true).await,
         Command::Status => client::status(&dir).await,
         Command::Sync { author, market } => client::sync(&dir, author, market).await,
         Command::Publish { file } => records::publish(&dir, &file, None).await,

@@ -161,10 +161,25 @@ pub struct NetworkSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiSection {
-    /// Socket address of the API and web UI.
+    /// Socket address of the API and web UI over plain HTTP: a loopback address only.
     pub listen: SocketAddr,
-    /// Must be true to listen on anything but loopback.
+    /// Read from files written by earlier versions, where it let `listen` be a non-loopback
+    /// address. Plain HTTP off loopback is refused now whatever it says (`remote` serves
+    /// HTTPS instead); when true, the refusal says so.
+    #[serde(skip_serializing)]
     pub allow_remote: bool,
+    /// Socket address of the web UI over HTTPS, for phones on the LAN or a node on a server
+    /// (e.g. `0.0.0.0:8418`); none by default.
+    pub remote: Option<SocketAddr>,
+    /// Names and addresses the HTTPS address is reached by, beyond the addresses the
+    /// connection arrives on (a DNS name behind a reverse proxy, say): requests naming
+    /// another host are refused, and a self-signed certificate is made for these.
+    pub names: Vec<String>,
+    /// The owner's certificate chain (PEM), with `tls_key`; without both, the node signs its
+    /// own (`tls-cert.pem` in the data dir) and shows its fingerprint when pairing a phone.
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    pub tls_key: Option<PathBuf>,
 }
 
 /// `[blobs]`
@@ -252,6 +267,10 @@ impl Default for ApiSection {
         ApiSection {
             listen: SocketAddr::from(([127, 0, 0, 1], 8417)),
             allow_remote: false,
+            remote: None,
+            names: Vec::new(),
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }

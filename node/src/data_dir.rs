@@ -11,7 +11,11 @@
 //!   mailbox.redb    others' mail (a cooperative's)                 0600
 //!   smartket.toml   config
 //!   node.lock       held while a node runs
+//!   api-addr        the API's address, while the node serves it
 //!   settings.json   the owner's settings
+//!   sessions.json   the web UI's open sessions, as hashes          0600
+//!   tls-cert.pem    the HTTPS certificate (self-signed unless given)
+//!   tls-key.pem     its private key                                0600
 //!   blobs/          images
 //!   search/         the full-text index (rebuilt when missing)
 //! ```
@@ -100,6 +104,27 @@ impl DataDir {
         self.root.join("settings.json")
     }
 
+    /// The address the running node's API is bound to, written by the node while it serves
+    /// (the config may say port 0), read by the CLI to find it.
+    pub fn api_addr(&self) -> PathBuf {
+        self.root.join("api-addr")
+    }
+
+    /// The web UI's open sessions.
+    pub fn sessions(&self) -> PathBuf {
+        self.root.join("sessions.json")
+    }
+
+    /// The certificate the web UI is served with over HTTPS.
+    pub fn tls_cert(&self) -> PathBuf {
+        self.root.join("tls-cert.pem")
+    }
+
+    /// Its private key.
+    pub fn tls_key(&self) -> PathBuf {
+        self.root.join("tls-key.pem")
+    }
+
     /// The blob (image) store.
     pub fn blobs(&self) -> PathBuf {
         self.root.join("blobs")
@@ -110,14 +135,17 @@ impl DataDir {
         self.root.join("search")
     }
 
-    /// The files only the owner may read (0600): the key, the token and the databases.
-    pub fn private_files(&self) -> [PathBuf; 5] {
+    /// The files only the owner may read (0600): the key, the token, the databases, the
+    /// sessions and the HTTPS key.
+    pub fn private_files(&self) -> [PathBuf; 7] {
         [
             self.key(),
             self.api_token(),
             self.store(),
             self.orders(),
             self.mailbox(),
+            self.sessions(),
+            self.tls_key(),
         ]
     }
 

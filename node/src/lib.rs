@@ -5,9 +5,10 @@
 //!
 //! ```text
 //! smartket_protocol (wire formats, records, sealing; pure code, no I/O)
-//!   ← clock, data_dir, identity, config, markets, settings, money   what a node is made of
+//!   ← clock, data_dir, identity, config, markets, settings, money, qr   what a node is made of
 //!   ← store, ingest, network                                         records in, bytes out
 //!   ← own, orders, mailbox, sync, blobs, search, listing_rows, record_json    the services
+//!   ← sessions, tls   who may open the web UI, and the certificate it is served with
 //!   ← daemon   opens and wires the services, routes network events to them (a Handle)
 //!   ← api, ui  the JSON API and the web pages, each reading the services
 //!   ← http     serves both behind one guard
@@ -36,9 +37,12 @@ pub mod money;
 pub mod network;
 pub mod orders;
 pub mod own;
+pub mod qr;
 pub mod record_json;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod tls;
 pub mod ui;

@@ -1,7 +1,8 @@
 //! The web UI every node serves beside its API: server-rendered pages (maud), one stylesheet,
 //! French and English from Fluent files in `web-ui/`, all built into the binary. Pages read the
 //! node directly (search index, store, orders) and share the API's guard: the session cookie of
-//! the login link, the Host check, and the Origin check on changes.
+//! a login or pairing link, the Host check, the Origin check on changes, and a paired phone's
+//! scope (the header then shows only the pages it may open).
 //!
 //! ```text
 //! /                     home: search, categories, newest offers
@@ -27,11 +28,16 @@
 //!                       …/{key} changes one, POST …/{key}/supprimer withdraws it
 //! /gestion/attestations the labels this node issued, the form to issue one, POST …/revoquer
 //! /parametres           the owner's settings: trusted issuers, location, languages, markets
+//! /parametres/acces[/telephone|/revoquer]
+//!                       the browsers and phones logged in, revoked one by one; a phone
+//!                       paired by QR code (HTTPS, with the certificate's fingerprint)
+//! /deconnexion          POST: log this browser out (served by the API's auth module)
 //! /etat                 the node: keys, addresses, peers, sync, records held, mail on its way;
 //!                       POST /etat/synchroniser starts a catch-up sync
 //! /static/style.css     the stylesheet; /static/app.js: previews, live order, import progress
 //! ```
 
+mod access;
 mod certifier;
 mod courier;
 mod dates;
@@ -73,6 +79,7 @@ use smartket_protocol::blob::MAX_BLOB_BYTES;
 
 use std::sync::Arc;
 
+use crate::api::Access;
 use crate::daemon::Handle;
 use crate::settings::Settings;
 
@@ -99,20 +106,24 @@ async fn script() -> impl IntoResponse {
     )
 }
 
-/// What the pages answer from: the running node's services, and the CSV imports under way.
+/// What the pages answer from: the running node's services, its sessions, and the CSV
+/// imports under way.
 #[derive(Clone)]
 pub struct UiState {
     /// The running node.
     pub(crate) node: Handle,
+    /// Who may open it: the sessions listed and revoked on the access page, phones paired.
+    access: Access,
     /// The web UI's CSV imports: files checked and imports under way.
     imports: Arc<import::Imports>,
 }
 
 impl UiState {
-    /// The pages of `node`.
-    pub fn new(node: Handle) -> UiState {
+    /// The pages of `node`, served with `access`.
+    pub fn new(node: Handle, access: Access) -> UiState {
         UiState {
             node,
+            access,
             imports: Arc::default(),
         }
     }
@@ -209,6 +220,9 @@ pub fn routes(state: UiState) -> Router {
             "/parametres",
             get(settings::settings_show).post(settings::settings_save),
         )
+        .route(access::ACCESS, get(access::access_show))
+        .route(access::PAIR, post(access::pair))
+        .route(access::REVOKE, post(access::revoke))
         .route("/etat", get(status::status_show))
         .route("/etat/synchroniser", post(status::sync_start))
         .with_state(state)
@@ -224,4 +238,4 @@ pub fn public_routes() -> Router {
         .route("/static/app.js", get(script))
 }
 
-pub use layout::not_logged_in;
+pub use access::{link_refused, not_logged_in, out_of_scope};

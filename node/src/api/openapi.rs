@@ -13,8 +13,10 @@ use utoipa::{Modify, OpenApi};
         description = "The local API of a smartket node: the node, the actor's own records \
                        (signed by the node), the market's catalogue as the node holds it, and \
                        its changes as Server-Sent Events. Every request needs the bearer token \
-                       of the data dir's `api-token` file, or the session cookie set by the \
-                       one-time login link `smartket run` prints."
+                       of the data dir's `api-token` file, or the session cookie \
+                       (`smartket_` and the first 8 hex digits of the node's key) set by a \
+                       one-time login link (`smartket login` prints one) or a phone's pairing \
+                       link; a paired phone's session reaches its own pages only."
     ),
     paths(super::auth::login),
     modifiers(&Security),
@@ -24,7 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "own", description = "The actor's own records, signed by the node"),
         (name = "catalogue", description = "The market's records as this node holds them"),
         (name = "events", description = "Changes of the store as Server-Sent Events"),
-        (name = "auth", description = "The one-time login link"),
+        (name = "auth", description = "Login links and sessions"),
     )
 )]
 struct Frame;
@@ -40,7 +42,10 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(super::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "smartket_<node>",
+                "smartket_ and the first 8 hex digits of the node's key",
+            ))),
         );
     }
 }

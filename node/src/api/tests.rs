@@ -15,20 +15,20 @@ use super::Access;
 use crate::daemon::Daemon;
 use crate::settings::Settings;
 
-const TOKEN: &str = "test-token";
+pub(super) const TOKEN: &str = "test-token";
 
-struct TestNode {
+pub(super) struct TestNode {
     dir: tempfile::TempDir,
-    daemon: Daemon,
-    access: Access,
+    pub(super) daemon: Daemon,
+    pub(super) access: Access,
     router: Router,
 }
 
 impl TestNode {
-    async fn start() -> TestNode {
+    pub(super) async fn start() -> TestNode {
         let (dir, daemon) = crate::daemon::test_daemon().await;
         let addr: SocketAddr = "127.0.0.1:8417".parse().unwrap();
-        let access = crate::http::access(addr, TOKEN.into()).unwrap();
+        let access = crate::http::access(addr, TOKEN.into());
         let router = crate::http::router(daemon.handle(), access.clone());
         TestNode {
             dir,
@@ -38,7 +38,7 @@ impl TestNode {
         }
     }
 
-    async fn stop(self) {
+    pub(super) async fn stop(self) {
         self.daemon.shutdown().await;
     }
 
@@ -60,7 +60,7 @@ impl TestNode {
         (status, json)
     }
 
-    async fn send(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    pub(super) async fn send(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -87,7 +87,7 @@ fn listing_body(title: &str, amount: u64) -> Value {
     })
 }
 
-fn error_code(body: &Value) -> &str {
+pub(super) fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
@@ -220,51 +220,6 @@ async fn unknown_ids_and_routes_answer_404_in_the_error_shape() {
     let (status, body) = node.get("/api/v1/records/not-hex").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error_code(&body), "bad_id");
-    node.stop().await;
-}
-
-#[tokio::test]
-async fn the_login_link_opens_a_session_once_and_never_again() {
-    let node = TestNode::start().await;
-    let link = node.access.login_link().unwrap();
-    let path = link.strip_prefix("http://127.0.0.1:8417").unwrap();
-    let login = || {
-        Request::get(path)
-            .header(header::HOST, "127.0.0.1:8417")
-            .body(Body::empty())
-            .unwrap()
-    };
-    let (status, headers, _) = node.send(login()).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/");
-    let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-    let session = cookie.split(';').next().unwrap().to_owned();
-
-    let with_cookie = Request::get("/api/v1/node")
-        .header(header::HOST, "127.0.0.1:8417")
-        .header(header::COOKIE, &session)
-        .body(Body::empty())
-        .unwrap();
-    let (status, _, body) = node.send(with_cookie).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["author"], node.daemon.handle().author().to_hex());
-
-    let (status, _, body) = node.send(login()).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(error_code(&body), "login_token_used");
-    assert!(node.access.login_link().is_none());
-
-    let forged = Request::get("/api/v1/node")
-        .header(header::HOST, "127.0.0.1:8417")
-        .header(
-            header::COOKIE,
-            format!("{}={}", super::SESSION_COOKIE, "0".repeat(64)),
-        )
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(node.send(forged).await.0, StatusCode::UNAUTHORIZED);
     node.stop().await;
 }
 

@@ -53,6 +53,14 @@ pub enum Command {
         /// First API port; the nodes take the ones after it (0: any free ports).
         #[arg(long, default_value_t = 8420)]
         port: u16,
+        /// Print a fresh login link for this actor of the running demo (its name or file
+        /// name, e.g. `camille`) instead of starting one.
+        #[arg(long, value_name = "ACTOR")]
+        login: Option<String>,
+        /// Serve every node's web UI over HTTPS on all interfaces too (ports 100 above the
+        /// web ports), so a phone on the LAN can be paired; else on 127.0.0.1 only.
+        #[arg(long)]
+        remote: bool,
     },
     /// Run the node until Ctrl-C.
     Run {
@@ -65,10 +73,14 @@ pub enum Command {
         /// Bootstrap node (repeatable), e.g. /ip4/192.0.2.1/tcp/4417/p2p/12D3Koo…
         #[arg(long)]
         bootstrap: Vec<Addr>,
-        /// Allow the API on a non-loopback address.
-        #[arg(long)]
-        allow_remote_api: bool,
+        /// Serve the web UI over HTTPS on this address too (e.g. 0.0.0.0:8418), for phones.
+        #[arg(long, value_name = "ADDR")]
+        remote_api: Option<std::net::SocketAddr>,
     },
+    /// Print a fresh one-time login link for the running node (the old one works once).
+    Login,
+    /// Open the running node's web UI in the default browser, logged in.
+    Open,
     /// Print this node's public key and peer id.
     Id,
     /// Peers, records held per kind, own records waiting to be published.

@@ -10,15 +10,12 @@ use anyhow::{Context, Result, bail};
 use serde::de::DeserializeOwned;
 
 use super::first_market;
-use crate::api::{SubmitOutcome, SyncStarted};
+use crate::api::{LoginLink, SubmitOutcome, SyncStarted};
 use crate::config::{Config, Overrides};
 use crate::daemon::Status;
 use crate::identity;
 use crate::record_json::RecordJson;
 use crate::sync::PullReport;
-
-/// File in the data dir holding the address the running node's API is bound to.
-pub const API_ADDR_FILE: &str = "api-addr";
 
 /// How often `smartket sync` reads the node's progress.
 const SYNC_POLL: Duration = Duration::from_millis(200);
@@ -35,7 +32,7 @@ impl ApiClient {
         let token = identity::read_api_token(dir)?
             .with_context(|| format!("no API token in {}", dir.display()))?;
         // A running node writes the address it actually bound (the config may say port 0).
-        let addr = std::fs::read_to_string(dir.join(API_ADDR_FILE))
+        let addr = std::fs::read_to_string(crate::data_dir::DataDir::new(dir).api_addr())
             .map(|s| s.trim().to_owned())
             .unwrap_or_else(|_| config.api.listen.to_string());
         Ok(ApiClient {
@@ -192,6 +189,80 @@ pub(super) async fn sync(dir: &Path, author: Option<String>, market: Option<Stri
     );
     if run.failed > 0 {
         println!("  {} sessions failed (see the node's log)", run.failed);
+    }
+    Ok(())
+}
+
+/// `smartket login` / `open`: asks the running node for a fresh one-time link, then prints it
+/// or opens it in the default browser.
+pub(super) async fn login(dir: &Path, open: bool) -> Result<()> {
+    let config = Config::load(dir, &Overrides::default())?;
+    let client = ApiClient::new(dir, &config)?;
+    let link: LoginLink = match client.post("/api/v1/login-links").await {
+        Ok(link) => link,
+        Err(e) => bail!(
+            "{e:#}\n(is the node in {} running? start it with `smartket run`)",
+            dir.display()
+        ),
+    };
+    if open {
+        open_in_browser(&link.link)?;
+        println!("Opened {} in your browser.", link.link);
+    } else {
+        println!("{}", link.link);
+        println!(
+            "Open it within {} hours; it works once. `smartket login` gives another.",
+            crate::sessions::LOGIN_LINK_SECS / 3600
+        );
+    }
+    Ok(())
+}
+
+/// `smartket demo --login ACTOR`: the same for one node of the running demo in `dir`, the
+/// actor named by its file name or by (part of) its name.
+pub(super) async fn demo_login(dir: &Path, actor: &str) -> Result<()> {
+    let wanted = actor.to_lowercase();
+    let entries = std::fs::read_dir(dir).with_context(|| {
+        format!(
+            "no demo in {}: start it with `smartket demo`",
+            dir.display()
+        )
+    })?;
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let node_dir = entry.path();
+        let Ok(config) = Config::load(&node_dir, &Overrides::default()) else {
+            continue;
+        };
+        let slug = entry.file_name().to_string_lossy().into_owned();
+        if slug == wanted || config.node.name.to_lowercase().contains(&wanted) {
+            return login(&node_dir, false).await;
+        }
+        names.push(slug);
+    }
+    names.sort();
+    bail!(
+        "no actor {actor:?} in the demo in {}; its actors: {}",
+        dir.display(),
+        names.join(", ")
+    )
+}
+
+/// Hands `link` to the desktop's opener.
+fn open_in_browser(link: &str) -> Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let status = std::process::Command::new(opener)
+        .arg(link)
+        .status()
+        .with_context(|| {
+            format!("no browser to open here ({opener} failed); open this link yourself: {link}")
+        })?;
+    if !status.success() {
+        bail!("{opener} could not open the link; open it yourself: {link}");
     }
     Ok(())
 }

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::client::API_ADDR_FILE;
 use crate::config::{self, Config, MarketEntry, Overrides};
 use crate::daemon::Daemon;
 use crate::data_dir::DataDir;
@@ -69,7 +68,13 @@ fn default_seed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/geneva")
 }
 
-pub(super) async fn demo(dir: &Path, seed: Option<PathBuf>, fresh: bool, port: u16) -> Result<()> {
+pub(super) async fn demo(
+    dir: &Path,
+    seed: Option<PathBuf>,
+    fresh: bool,
+    port: u16,
+    remote: bool,
+) -> Result<()> {
     let stop = StopSignal::register().context("installing the Ctrl-C handler")?;
     let seed = seed.unwrap_or_else(default_seed);
     println!(
@@ -77,19 +82,24 @@ pub(super) async fn demo(dir: &Path, seed: Option<PathBuf>, fresh: bool, port: u
         dir.display(),
         seed.display()
     );
-    let demo = crate::demo::run::start(dir, &seed, fresh, port).await?;
+    let demo = crate::demo::run::start(dir, &seed, fresh, port, remote).await?;
     println!(
         "The market is up: {} nodes on this machine.",
         demo.nodes.len()
     );
     for node in &demo.nodes {
-        let link = node
-            .login
-            .clone()
-            .unwrap_or_else(|| format!("http://{}/api/v1/node", node.api));
-        println!("  {:<16} {:<32} {link}", node.role, node.name);
+        println!("  {:<16} {:<32} {}", node.role, node.name, node.login);
     }
-    println!("Open a link to log in as that actor (each works once). Press Ctrl-C to stop.");
+    println!(
+        "Open a link to log in as that actor: each works once, and the browser then stays \
+         logged in for 30 days. For a new link: smartket demo --login <actor> (e.g. camille)."
+    );
+    if demo.nodes.iter().any(|n| n.remote.is_some()) {
+        println!(
+            "To use a node from a phone: log in, then Paramètres › Accès › Connecter un téléphone."
+        );
+    }
+    println!("Press Ctrl-C to stop.");
     stop.wait().await;
     println!("Stopping…");
     demo.shutdown().await;
@@ -109,12 +119,6 @@ pub(super) async fn run(dir: &Path, flags: &Overrides) -> Result<()> {
     // up must stop it cleanly, not kill it by the signal's default action.
     let stop = StopSignal::register().context("installing the Ctrl-C handler")?;
     let api_addr = config.api.listen;
-    if !api_addr.ip().is_loopback() {
-        eprintln!(
-            "warning: the API listens on {api_addr}, reachable from the network \
-             (--allow-remote-api); anyone who gets the token controls this node"
-        );
-    }
     let listener = tokio::net::TcpListener::bind(api_addr)
         .await
         .map_err(|e| port_error("API", &api_addr.to_string(), e))?;
@@ -124,12 +128,18 @@ pub(super) async fn run(dir: &Path, flags: &Overrides) -> Result<()> {
     let api_addr = served.addr;
     println!("smartket node {} running", handle.author());
     println!("  peer id  {}", handle.peer_id());
-    let addr_file = dir.join(API_ADDR_FILE);
-    std::fs::write(&addr_file, api_addr.to_string())
-        .with_context(|| format!("writing {}", addr_file.display()))?;
     println!("  API      http://{api_addr}/api/v1/status");
-    if let Some(login) = served.access.login_link() {
-        println!("  login    {login}");
+    println!("  login    {}", served.access.login_link()?);
+    println!("           (works once; `smartket login` prints another)");
+    if let Some(remote) = served.access.remote() {
+        println!(
+            "  HTTPS    https://{} (for phones: pair one from Paramètres › Accès)",
+            remote.addr
+        );
+        println!(
+            "           certificate SHA-256 {}",
+            remote.tls.fingerprint()
+        );
     }
     for addr in handle.listen_addrs().await {
         println!("  listen   {addr}/p2p/{}", handle.peer_id());
@@ -138,7 +148,6 @@ pub(super) async fn run(dir: &Path, flags: &Overrides) -> Result<()> {
     stop.wait().await;
     println!("Stopping…");
     served.stop();
-    let _ = std::fs::remove_file(&addr_file);
     daemon.shutdown().await;
     println!("Stopped cleanly.");
     Ok(())

@@ -45,9 +45,16 @@ impl Config {
             list(&self.network.external)
         ));
         out.push_str(&format!(
-            "# Where the web UI and API listen. Keep it on 127.0.0.1.\nlisten = {}\n# Must be true to listen on a non-loopback address.\nallow_remote = {}\n",
+            "# Where the web UI and API listen over plain HTTP: a loopback address only.\nlisten = {}\n",
             quote(&self.api.listen.to_string()),
-            self.api.allow_remote
+        ));
+        out.push_str(&match self.api.remote {
+            Some(remote) => format!("remote = {}\n", quote(&remote.to_string())),
+            None => "# Serve the web UI over HTTPS too, for a phone on the LAN or a node on a server\n# (pair a phone from Paramètres › Accès):\n# remote = \"0.0.0.0:8418\"\n".into(),
+        });
+        out.push_str(&format!(
+            "# Names the HTTPS address is reached by, beyond its IP addresses (e.g. a DNS name).\nnames = [{}]\n# Your own certificate and key (PEM); without them the node signs its own.\n# tls_cert = \"/etc/letsencrypt/live/example/fullchain.pem\"\n# tls_key = \"/etc/letsencrypt/live/example/privkey.pem\"\n",
+            self.api.names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
         ));
         out.push_str(&format!(
             "\n[blobs]\n# Seconds between two clean-ups of images no current listing or profile names.\ngc_every_secs = {}\n# Seconds such an image is kept after upload, so it survives until its listing is published.\ngc_grace_secs = {}\n",

@@ -19,8 +19,8 @@ pub struct Overrides {
     pub bootstrap: Option<Vec<Addr>>,
     /// `--api`
     pub api: Option<SocketAddr>,
-    /// `--allow-remote-api`
-    pub allow_remote: Option<bool>,
+    /// `--remote-api`
+    pub remote: Option<SocketAddr>,
 }
 
 impl Config {
@@ -105,8 +105,8 @@ impl Config {
         if let Some(api) = flags.api {
             self.api.listen = api;
         }
-        if let Some(allow) = flags.allow_remote {
-            self.api.allow_remote = allow;
+        if let Some(remote) = flags.remote {
+            self.api.remote = Some(remote);
         }
     }
 
@@ -144,13 +144,28 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
-        if !self.api.listen.ip().is_loopback() && !self.api.allow_remote {
+        if !self.api.listen.ip().is_loopback() {
+            let earlier = if self.api.allow_remote {
+                " (api.allow_remote no longer allows it)"
+            } else {
+                ""
+            };
             return Err(ConfigError::Invalid {
                 field: "api.listen".into(),
                 message: format!(
-                    "{} is not a loopback address; set api.allow_remote = true (or --allow-remote-api) if you really want the API reachable from the network",
+                    "{} is not a loopback address: plain HTTP is served on loopback only, since the \
+                     session cookie and the token would cross the network in clear{earlier}; set \
+                     api.remote = \"0.0.0.0:8418\" (or --remote-api) to serve the web UI over HTTPS",
                     self.api.listen
                 ),
+            });
+        }
+        if self.api.tls_cert.is_some() != self.api.tls_key.is_some() {
+            return Err(ConfigError::Invalid {
+                field: "api.tls_cert".into(),
+                message: "give both api.tls_cert and api.tls_key, or neither (the node then \
+                          signs its own certificate)"
+                    .into(),
             });
         }
         Ok(())

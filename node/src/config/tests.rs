@@ -55,12 +55,30 @@ fn a_bad_env_value_is_named() {
 }
 
 #[test]
-fn a_remote_api_needs_the_explicit_flag() {
+fn plain_http_off_loopback_is_refused_even_with_the_old_flag_and_https_is_the_way() {
     let mut config = Config::default();
     config.api.listen = "0.0.0.0:8417".parse().unwrap();
-    assert!(config.validate().is_err());
+    let error = config.validate().unwrap_err().to_string();
+    assert!(error.contains("api.remote"), "{error}");
     config.api.allow_remote = true;
+    let error = config.validate().unwrap_err().to_string();
+    assert!(error.contains("no longer"), "{error}");
+    config.api.listen = "127.0.0.1:8417".parse().unwrap();
+    config.api.remote = Some("0.0.0.0:8418".parse().unwrap());
     assert!(config.validate().is_ok());
+    config.api.tls_cert = Some("cert.pem".into());
+    assert!(config.validate().is_err(), "a certificate without its key");
+}
+
+#[test]
+fn a_file_written_by_an_earlier_version_still_loads() {
+    let text = "[api]\nlisten = \"127.0.0.1:8417\"\nallow_remote = false\n";
+    let config = Config::from_toml(Path::new("f"), text).unwrap();
+    assert!(config.validate().is_ok());
+    let documented = Config::default().to_documented_toml();
+    assert!(!documented.contains("allow_remote"), "{documented}");
+    let again = Config::from_toml(Path::new("f"), &documented).unwrap();
+    assert_eq!(again.api, Config::default().api);
 }
 
 #[test]

@@ -56,10 +56,12 @@ pub struct DemoNode {
     pub role: String,
     /// Its name.
     pub name: String,
-    /// The one-time login link of its web UI and API.
-    pub login: Option<String>,
+    /// A one-time login link of its web UI and API.
+    pub login: String,
     /// Its API address.
     pub api: std::net::SocketAddr,
+    /// Its HTTPS address, for phones.
+    pub remote: Option<std::net::SocketAddr>,
     daemon: Daemon,
     server: Served,
 }
@@ -107,6 +109,7 @@ async fn start_node(
     role: &str,
     name: &str,
     bootstrap: &[String],
+    remote: bool,
 ) -> Result<Daemon, DemoError> {
     let files = crate::data_dir::DataDir::new(dir);
     files.create().map_err(io(dir))?;
@@ -129,6 +132,14 @@ async fn start_node(
                 .map_err(|e| DemoError::Other(format!("bootstrap address {addr}: {e}")))?,
         );
     }
+    // Every node serves HTTPS too, on any free port, so that a phone can be paired with it:
+    // on loopback only unless the demo was asked to be reachable from the LAN.
+    let https_ip = if remote { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+    config.api.remote = Some(std::net::SocketAddr::from((https_ip, 0)));
+    // Written out so that `smartket demo --login` finds the actor by name, and so that the
+    // node can be run alone (`smartket run --data-dir smartket-demo/<actor>`).
+    let config_path = files.config();
+    std::fs::write(&config_path, config.to_documented_toml()).map_err(io(&config_path))?;
     Daemon::start(dir, config)
         .await
         .map_err(|source| DemoError::Node {
@@ -148,6 +159,13 @@ async fn serve(dir: &Path, handle: Handle, port: u16) -> Result<Served, DemoErro
     http::serve(dir, handle, listener)
         .await
         .map_err(|e| DemoError::Other(format!("API: {e}")))
+}
+
+fn login_link(server: &Served) -> Result<String, DemoError> {
+    server
+        .access
+        .login_link()
+        .map_err(|e| DemoError::Other(format!("login link: {e}")))
 }
 
 /// The cooperative's first listen address, to give the others as their bootstrap node.
@@ -222,6 +240,7 @@ pub async fn start(
     seed_dir: &Path,
     fresh: bool,
     base_port: u16,
+    remote: bool,
 ) -> Result<Demo, DemoError> {
     let seed = Seed::load(seed_dir)?;
     if fresh && data_dir.exists() {
@@ -244,6 +263,7 @@ pub async fn start(
         "cooperative",
         "Coopérative du marché",
         &[],
+        remote,
     )
     .await?;
     let bootstrap = vec![listen_addr(&coop.handle()).await?];
@@ -252,8 +272,9 @@ pub async fn start(
         slug: COOPERATIVE.into(),
         role: "cooperative".into(),
         name: "Coopérative du marché".into(),
-        login: server.access.login_link(),
+        login: login_link(&server)?,
         api: server.addr,
+        remote: server.remote,
         daemon: coop,
         server,
     });
@@ -295,7 +316,7 @@ pub async fn start(
                     .map_err(|e| DemoError::Other(format!("consumer settings: {e}")))?;
             }
         }
-        let daemon = start_node(&dir, &actor.slug, role, &name, &bootstrap).await?;
+        let daemon = start_node(&dir, &actor.slug, role, &name, &bootstrap, remote).await?;
         let handle = daemon.handle();
         if Some(&actor.slug) == platform_slug.as_ref() {
             for member in relayed.drain(..) {
@@ -312,8 +333,9 @@ pub async fn start(
             slug: actor.slug.clone(),
             role: role.into(),
             name,
-            login: server.access.login_link(),
+            login: login_link(&server)?,
             api: server.addr,
+            remote: server.remote,
             daemon,
             server,
         });

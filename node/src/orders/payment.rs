@@ -242,18 +242,7 @@ impl Payments {
 /// The QR code of `text` as SVG (error correction M, as the QR-bill wants), with the Swiss
 /// cross in its middle; `None` when the text does not fit a QR code.
 pub fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
-    let width = code.width();
-    let colors = code.to_colors();
-    let quiet = 4;
-    let size = width + 2 * quiet;
-    let mut path = String::new();
-    for (i, color) in colors.iter().enumerate() {
-        if *color == qrcode::Color::Dark {
-            let (x, y) = (i % width + quiet, i / width + quiet);
-            path.push_str(&format!("M{x} {y}h1v1h-1z"));
-        }
-    }
+    let (size, path) = crate::qr::modules(text)?;
     // The Swiss cross: 7 mm of a 46 mm code, centred, white-edged black square with a white
     // cross.
     let s = size as f64;

@@ -1,13 +1,14 @@
 //! The page around every page: language, skip link, header with the search box and the
 //! navigation, main landmark.
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{Method, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use smartket_protocol::Market;
 
-use super::i18n::{LANGUAGES, Tr, choose, pick};
+use super::i18n::{LANGUAGES, Tr, pick};
+use crate::sessions::{Scope, current_scope};
 
 /// The cookie that remembers the market picked (see `market.rs`).
 pub(super) const MARKET_COOKIE: &str = "market";
@@ -59,6 +60,34 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// The header's links: every part of the node for its owner, a paired phone's own pages for
+/// it (the guard refuses the rest anyway; a link that leads to a refusal is not shown), none
+/// on a page shown to a browser the guard turned away.
+fn nav_links(scope: Option<Scope>) -> &'static [(&'static str, &'static str)] {
+    let Some(scope) = scope else {
+        return &[];
+    };
+    match scope {
+        Scope::Owner => &[
+            ("/", "nav-shop"),
+            ("/panier", "nav-basket"),
+            ("/commandes", "nav-orders"),
+            ("/gestion", "nav-manage"),
+            ("/parametres", "nav-settings"),
+            ("/etat", "nav-status"),
+        ],
+        Scope::Courier => &[
+            ("/gestion/tournee", "manage-day"),
+            ("/gestion/livraison", "manage-delivery"),
+        ],
+        Scope::Helper => &[
+            ("/gestion", "manage-orders"),
+            ("/gestion/preparation", "nav-packing"),
+            ("/gestion/annonces", "manage-listings"),
+        ],
+    }
+}
+
 /// `here` with `lang` set to `lang`.
 fn with_lang(here: &str, lang: &str) -> String {
     let (path, query) = here.split_once('?').unwrap_or((here, ""));
@@ -74,6 +103,7 @@ fn with_lang(here: &str, lang: &str) -> String {
 /// The whole page.
 pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
     let tr = frame.tr;
+    let scope = current_scope();
     let markup = html! {
         (DOCTYPE)
         html lang=(tr.lang()) {
@@ -96,12 +126,14 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                     }
                     nav aria-label=(tr.t("nav-shop")) {
                         ul {
-                            li { a href="/" { (tr.t("nav-shop")) } }
-                            li { a href="/panier" { (tr.t("nav-basket")) } }
-                            li { a href="/commandes" { (tr.t("nav-orders")) } }
-                            li { a href="/gestion" { (tr.t("nav-manage")) } }
-                            li { a href="/parametres" { (tr.t("nav-settings")) } }
-                            li { a href="/etat" { (tr.t("nav-status")) } }
+                            @for (href, id) in nav_links(scope) {
+                                li { a href=(href) { (tr.t(id)) } }
+                            }
+                        }
+                    }
+                    @if scope.is_some() {
+                        form.logout method="post" action="/deconnexion" {
+                            button type="submit" { (tr.t("logout")) }
                         }
                     }
                     @if let Some(choice) = frame.market {
@@ -194,7 +226,9 @@ pub(super) fn manage_nav(tr: Tr, here: &str) -> Markup {
     html! {
         nav.manage aria-label=(tr.t("nav-manage")) {
             ul {
-                @for (href, id) in MANAGE_SECTIONS {
+                @for (href, id) in MANAGE_SECTIONS.into_iter().filter(|(href, _)| {
+                    current_scope().is_none_or(|s| s.allows(&Method::GET, href))
+                }) {
                     @if href == here {
                         li { a href=(href) aria-current="page" { (tr.t(id)) } }
                     } @else {
@@ -204,17 +238,6 @@ pub(super) fn manage_nav(tr: Tr, here: &str) -> Markup {
             }
         }
     }
-}
-
-/// The page a browser without a session gets: how to log in, in its language.
-pub fn not_logged_in(headers: &HeaderMap) -> Response {
-    let tr = choose(None, headers, &[]);
-    let body = html! {
-        h1 { (tr.t("not-logged-in-title")) }
-        p.notice { (tr.t("not-logged-in")) }
-    };
-    let frame = Frame::plain(tr, tr.t("not-logged-in-title"), "/");
-    (StatusCode::UNAUTHORIZED, page(frame, body)).into_response()
 }
 
 #[cfg(test)]

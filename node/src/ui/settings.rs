@@ -105,6 +105,7 @@ fn body(state: &UiState, tr: Tr, form: &SettingsForm, errors: &Errors, saved: bo
     let issuers = known_issuers(state, tr, &form.issuer);
     html! {
         h1 { (tr.t("settings-title")) }
+        p { a href=(super::access::ACCESS) { (tr.t("settings-access-link")) } }
         @if saved { p.notice role="status" { (tr.t("settings-saved")) } }
         @if !errors.is_empty() { p.notice role="alert" { (tr.t("form-has-errors")) } }
         form method="post" action="/parametres" {

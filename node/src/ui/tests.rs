@@ -15,7 +15,7 @@ pub(super) const TOKEN: &str = "ui-token";
 
 pub(super) async fn node() -> (tempfile::TempDir, Daemon, axum::Router) {
     let (dir, daemon) = crate::daemon::test_daemon().await;
-    let access = crate::http::access("127.0.0.1:8417".parse().unwrap(), TOKEN.into()).unwrap();
+    let access = crate::http::access("127.0.0.1:8417".parse().unwrap(), TOKEN.into());
     let handle = daemon.handle();
     let draft = |kind, key| Draft::new(handle.author(), kind, "geneva", key, 86_400_000);
     let profile = json!({ "roles": ["producer"], "legal_form": "individual",

@@ -72,7 +72,7 @@ async fn a_node_in_two_markets_switches_between_them_and_remembers_the_choice() 
     .payload(&listing)
     .unwrap();
     handle.own().publish(payload).await.unwrap();
-    let access = crate::http::access("127.0.0.1:8417".parse().unwrap(), TOKEN.into()).unwrap();
+    let access = crate::http::access("127.0.0.1:8417".parse().unwrap(), TOKEN.into());
     let app = crate::http::router(handle.clone(), access);
 
     // The first market joined by default, with a link to the other in the header.

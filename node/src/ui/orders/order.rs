@@ -37,9 +37,13 @@ pub(in crate::ui) struct StepForm {
 pub(in crate::ui) async fn order_step(
     State(state): State<UiState>,
     Path(id): Path<String>,
+    session: Option<axum::Extension<crate::sessions::SessionInfo>>,
     Form(form): Form<StepForm>,
 ) -> Response {
     use smartket_protocol::messages::Step;
+    if session.is_some_and(|s| !s.scope.may_step(&form.step)) {
+        return (StatusCode::FORBIDDEN, "this device may not make this step").into_response();
+    }
     let reason = form
         .reason
         .filter(|r| !r.trim().is_empty())
