@@ -93,6 +93,10 @@ pub struct Node {
     pub token: String,
     /// The one-time login link `smartket run` printed.
     pub login: String,
+    /// `https://ADDR` when it serves HTTPS too (see [`Node::start_https`]).
+    pub https: Option<String>,
+    /// Flags given to every `smartket run` beyond the harness's own.
+    run_args: Vec<String>,
     /// Full dialable addresses (`…/p2p/<peer id>`).
     pub addrs: Vec<String>,
     bootstrap: Vec<String>,
@@ -127,6 +131,14 @@ impl Node {
         Node::init(role, name, bootstrap, extra_toml, None).await
     }
 
+    /// Like [`Node::start`], serving the web UI over HTTPS too, on a free loopback port.
+    pub async fn start_https(role: &str, name: &str) -> Result<Node> {
+        let mut node = Node::prepare(role, name, &[], "", None).await?;
+        node.run_args = vec!["--remote-api".into(), "127.0.0.1:0".into()];
+        node.run().await?;
+        Ok(node)
+    }
+
     /// Like [`Node::start`], on `host` in a network lab, listening on TCP `port` there.
     pub async fn start_on(
         host: &netlab::Host,
@@ -144,6 +156,19 @@ impl Node {
     }
 
     async fn init(
+        role: &str,
+        name: &str,
+        bootstrap: &[String],
+        extra_toml: &str,
+        place: Option<Place>,
+    ) -> Result<Node> {
+        let mut node = Node::prepare(role, name, bootstrap, extra_toml, place).await?;
+        node.run().await?;
+        Ok(node)
+    }
+
+    /// `smartket init` on a fresh temp dir, not yet running.
+    async fn prepare(
         role: &str,
         name: &str,
         bootstrap: &[String],
@@ -176,21 +201,21 @@ impl Node {
             config.push_str(extra_toml);
             std::fs::write(&path, config)?;
         }
-        let mut node = Node {
+        Ok(Node {
             dir,
             _temp: Some(temp),
             child: None,
             api: String::new(),
             token: String::new(),
             login: String::new(),
+            https: None,
+            run_args: Vec::new(),
             addrs: Vec::new(),
             bootstrap: bootstrap.to_vec(),
             http: reqwest::Client::new(),
             place,
             proxy: None,
-        };
-        node.run().await?;
-        Ok(node)
+        })
     }
 
     /// (Re)starts the process on the same data dir and waits until it serves its API.
@@ -226,11 +251,13 @@ impl Node {
         if let Some(held) = &api_port {
             cmd.args(["--api", &held.local_addr()?.to_string()]);
         }
+        cmd.args(&self.run_args);
         let mut child = cmd.spawn().context("spawn smartket run")?;
         let stdout = child.stdout.take().context("stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let mut api = String::new();
         let mut login = String::new();
+        let mut https = None;
         let mut addrs = Vec::new();
         let started = tokio::time::timeout(DEADLINE, async {
             while let Some(line) = lines.next_line().await? {
@@ -239,6 +266,8 @@ impl Node {
                     api = rest.trim().trim_end_matches("/api/v1/status").to_owned();
                 } else if let Some(rest) = line.strip_prefix("login") {
                     login = rest.trim().to_owned();
+                } else if let Some(rest) = line.strip_prefix("HTTPS") {
+                    https = rest.split_whitespace().next().map(str::to_owned);
                 } else if let Some(rest) = line.strip_prefix("listen") {
                     addrs.push(rest.trim().to_owned());
                 } else if line.starts_with("Press Ctrl-C") {
@@ -266,6 +295,7 @@ impl Node {
         }
         self.api = api;
         self.login = login;
+        self.https = https;
         self.addrs = addrs;
         self.child = Some(child);
         Ok(())
