@@ -152,3 +152,31 @@ export async function checkAccessibility(page, what) {
     .join("\n");
   assert.equal(bad.length, 0, `accessibility of ${what}:\n${said}`);
 }
+
+/** A fresh one-time login link for `actor` of the running `market`, as a person gets one:
+ *  `smartket demo --login <actor>` (the links the demo printed work once). */
+export async function newLink(market, actor) {
+  const child = spawn(bin, ["--data-dir", market.dir, "demo", "--login", actor], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const code = await new Promise((resolve) => child.on("exit", resolve));
+  assert.equal(code, 0, `smartket demo --login ${actor}: ${out}${err}`);
+  const link = out.split("\n").find((l) => l.includes("/login?token="));
+  assert.ok(link, `a link in: ${out}`);
+  return link.trim();
+}
+
+/** Chromium for a phone that accepts exactly the certificate whose public key hashes to
+ *  `pin` (base64 SHA-256 of its SubjectPublicKeyInfo, as the pairing link carries it). */
+export async function phoneBrowser(pin) {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      `--ignore-certificate-errors-spki-list=${pin}`,
+    ],
+  });
+}
