@@ -3,6 +3,8 @@
 //! loopback, and a phone paired over real HTTPS whose client accepts only the certificate
 //! the pairing page pinned.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};

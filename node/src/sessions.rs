@@ -105,13 +105,13 @@ impl Scope {
     pub fn allows(self, method: &Method, path: &str) -> bool {
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
         let read = matches!(*method, Method::GET | Method::HEAD);
-        let common = match (read, segments.as_slice()) {
-            (false, ["deconnexion"]) => true,
-            (true, ["api", "v1", "events"]) => true,
-            (true, ["commandes", _]) => true,
-            (false, ["commandes", _, "etape"]) => true,
-            _ => false,
-        };
+        let common = matches!(
+            (read, segments.as_slice()),
+            (false, ["deconnexion"])
+                | (true, ["api", "v1", "events"])
+                | (true, ["commandes", _])
+                | (false, ["commandes", _, "etape"])
+        );
         match self {
             Scope::Owner => true,
             Scope::Courier => {
@@ -124,14 +124,14 @@ impl Scope {
             }
             Scope::Helper => {
                 common
-                    || match (read, segments.as_slice()) {
-                        (true, ["gestion"]) => true,
-                        (true, ["gestion", "preparation"]) => true,
-                        (true, ["gestion", "export", _]) => true,
-                        (true, ["gestion", "annonces"]) => true,
-                        (false, ["gestion", "annonces", _, "stock"]) => true,
-                        _ => false,
-                    }
+                    || matches!(
+                        (read, segments.as_slice()),
+                        (true, ["gestion"])
+                            | (true, ["gestion", "preparation"])
+                            | (true, ["gestion", "export", _])
+                            | (true, ["gestion", "annonces"])
+                            | (false, ["gestion", "annonces", _, "stock"])
+                    )
             }
         }
     }

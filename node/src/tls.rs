@@ -1,7 +1,7 @@
 //! The certificate the web UI is served with over HTTPS, for a phone on the LAN or a node on a
 //! small server: the owner's own (a certificate and key from ACME or a reverse proxy's CA,
-//! named in the config), else one this node signs for itself on first use and keeps in its data
-//! dir. A self-signed certificate is trusted by no browser, so what makes it safe is its
+//! named in the config), else one this node signs for itself at `init` (or on first use, for a
+//! data dir made before) and keeps in its data dir. A self-signed certificate is trusted by no browser, so what makes it safe is its
 //! fingerprint: the SHA-256 of its public key (the SPKI pin of RFC 7469), shown beside the
 //! pairing QR code and carried in its link, to be compared with what the phone's browser shows
 //! before the owner accepts it.

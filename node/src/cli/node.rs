@@ -44,10 +44,18 @@ pub(super) fn init(
             .with_context(|| format!("writing {}", config_path.display()))?;
     }
     identity::ensure_api_token(dir)?;
+    // Made now, valid for this machine's addresses as they are, so that its fingerprint is
+    // the same from the first run that serves HTTPS on (and the owner may note it down).
+    let names: Vec<String> = crate::http::lan_addresses()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let tls = crate::tls::load_or_create(dir, None, None, &names)?;
     Store::open(&DataDir::new(dir).store())?;
     println!("Created a {} node in {}", config.node.role, dir.display());
     println!("  author   {}", secret.public());
     println!("  config   {}", config_path.display());
+    println!("  HTTPS certificate SHA-256 {}", tls.fingerprint());
     println!("Start it with: smartket run --data-dir {}", dir.display());
     Ok(())
 }
