@@ -196,6 +196,11 @@ pub(super) async fn sync(dir: &Path, author: Option<String>, market: Option<Stri
 /// `smartket login` / `open`: asks the running node for a fresh one-time link, then prints it
 /// or opens it in the default browser.
 pub(super) async fn login(dir: &Path, open: bool) -> Result<()> {
+    print_link(dir, open, "smartket login").await
+}
+
+/// Asks the node of `dir` for a link and prints it (saying `again` gives another) or opens it.
+async fn print_link(dir: &Path, open: bool, again: &str) -> Result<()> {
     let config = Config::load(dir, &Overrides::default())?;
     let client = ApiClient::new(dir, &config)?;
     let link: LoginLink = match client.post("/api/v1/login-links").await {
@@ -211,7 +216,7 @@ pub(super) async fn login(dir: &Path, open: bool) -> Result<()> {
     } else {
         println!("{}", link.link);
         println!(
-            "Open it within {} hours; it works once. `smartket login` gives another.",
+            "Open it within {} hours; it works once. `{again}` gives another.",
             crate::sessions::LOGIN_LINK_SECS / 3600
         );
     }
@@ -236,7 +241,7 @@ pub(super) async fn demo_login(dir: &Path, actor: &str) -> Result<()> {
         };
         let slug = entry.file_name().to_string_lossy().into_owned();
         if slug == wanted || config.node.name.to_lowercase().contains(&wanted) {
-            return login(&node_dir, false).await;
+            return print_link(&node_dir, false, &format!("smartket demo --login {actor}")).await;
         }
         names.push(slug);
     }

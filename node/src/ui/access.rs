@@ -108,18 +108,22 @@ fn pair_form(state: &UiState, tr: Tr, form: &PairForm, errors: &Errors) -> Marku
                 pre { "smartket run --remote-api 0.0.0.0:8418" }
             } @else {
                 p.muted { (tr.t("access-pair-help")) }
-                form method="post" action=(PAIR) {
-                    label for="name" { (tr.t("access-pair-name")) }
-                    input #name type="text" name="name" value=(form.name) required
-                        maxlength=(MAX_DEVICE_NAME) autocomplete="off"
-                        aria-invalid=[invalid(errors, "name")]
-                        aria-describedby=[described_by(errors, "name")];
-                    (error(errors, "name"))
-                    label for="scope" { (tr.t("access-pair-scope")) }
-                    select #scope name="scope" {
-                        @for scope in Scope::DEVICES {
-                            option value=(scope.as_str()) selected[form.scope == scope.as_str()] {
-                                (scope_name(tr, scope)) " — " (tr.t(&format!("access-scope-{}-help", scope.as_str())))
+                form.stacked method="post" action=(PAIR) {
+                    div.field {
+                        label for="name" { (tr.t("access-pair-name")) }
+                        input #name type="text" name="name" value=(form.name) required
+                            maxlength=(MAX_DEVICE_NAME) autocomplete="off"
+                            aria-invalid=[invalid(errors, "name")]
+                            aria-describedby=[described_by(errors, "name")];
+                        (error(errors, "name"))
+                    }
+                    div.field {
+                        label for="scope" { (tr.t("access-pair-scope")) }
+                        select #scope name="scope" {
+                            @for scope in Scope::DEVICES {
+                                option value=(scope.as_str()) selected[form.scope == scope.as_str()] {
+                                    (scope_name(tr, scope)) " — " (tr.t(&format!("access-scope-{}-help", scope.as_str())))
+                                }
                             }
                         }
                     }
