@@ -113,7 +113,7 @@ fn head(tr: Tr) -> Markup {
 /// The products table: one row per product, its quantity for the whole day.
 fn totals_table(tr: Tr, products: &[Product]) -> Markup {
     html! {
-        table.lines.packing {
+        table.lines.packing tabindex="0" {
             (head(tr))
             tbody {
                 @for p in products {
@@ -148,7 +148,7 @@ fn order_card(state: &UiState, tr: Tr, file: &OrderFile, track: &Track, order: &
                 @if let Some(when) = &when { " — " (when) }
                 " — " (stage(tr, &crate::orders::view::stage_name(track.state.stage)))
             }
-            table.lines {
+            table.lines tabindex="0" {
                 (head(tr))
                 tbody {
                     @for item in &order.items {

@@ -1,0 +1,89 @@
+// Every page of the web UI, as each actor opens it, on a 390 px phone and on a desktop: no
+// page is wider than the phone's screen (nothing scrolls sideways), axe finds nothing serious,
+// and both screenshots are saved (docs/screenshots/pages/NAME.png and NAME-mobile.png).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Market, waitFor, screenshots, checkAccessibility, fillCamilleContact, placeOrders } from "./harness.mjs";
+
+let market;
+before(async () => {
+  market = await Market.start();
+  mkdirSync(join(screenshots, "pages"), { recursive: true });
+});
+after(async () => {
+  await market?.stop();
+});
+
+const phone = { width: 390, height: 844 };
+const desktop = { width: 1280, height: 900 };
+
+/** Pages found too wide, all named at the end rather than only the first. */
+const tooWide = [];
+
+/** Opens `path` on `page` at phone width, checks width and axe, screenshots both sizes. */
+async function check(page, name, path) {
+  await page.setViewportSize(phone);
+  const response = await page.goto(path.startsWith("http") ? path : `${page.origin}${path}`);
+  assert.equal(response.status(), 200, `${name}: ${path}`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: join(screenshots, "pages", `${name}-mobile.png`), fullPage: true });
+  if (width > phone.width) tooWide.push(`${name} (${path}): ${width}px`);
+  await checkAccessibility(page, `${name} on a phone`);
+  await page.setViewportSize(desktop);
+  await page.screenshot({ path: join(screenshots, "pages", `${name}.png`), fullPage: true });
+}
+
+test("every page fits a 390 px phone, passes axe, and is pictured on a phone and a desktop", async () => {
+  const camille = await market.loginAs("Camille");
+  await check(camille, "home", "/");
+  await check(camille, "search", "/recherche?q=fromage");
+  const card = camille.locator("article.card h3 a").first();
+  await waitFor(async () => {
+    if ((await card.count()) > 0) return true;
+    await camille.reload();
+    return false;
+  }, "a result for fromage");
+  const offer = await card.getAttribute("href");
+  await check(camille, "offer", offer);
+  const seller = await camille.locator("main a[href^='/vendeur/']").first().getAttribute("href");
+  await check(camille, "seller", seller);
+  await camille.goto(`${camille.origin}${offer}`);
+  await camille.click("form[action='/panier'] button");
+  await camille.waitForURL(/\/panier$/);
+  await check(camille, "basket", "/panier");
+  await camille.locator("select[name^=delivery-]").first().selectOption("pickup");
+  await fillCamilleContact(camille);
+  await placeOrders(camille);
+  await check(camille, "orders", "/commandes");
+  await camille.goto(`${camille.origin}/commandes`);
+  const order = await camille.locator("main a[href^='/commandes/']").first().getAttribute("href");
+  await check(camille, "order", order);
+  await check(camille, "settings", "/parametres");
+  await check(camille, "access", "/parametres/acces");
+  await check(camille, "status", "/etat");
+
+  const dairy = await market.loginAs("Fromagerie des Bossons");
+  for (const [name, path] of [
+    ["manage", "/gestion"], ["listings", "/gestion/annonces"], ["listing-new", "/gestion/annonces/nouvelle"],
+    ["profile", "/gestion/profil"], ["memberships", "/gestion/adhesions"], ["import", "/gestion/import"],
+    ["packing", "/gestion/preparation"],
+  ]) {
+    await check(dairy, name, path);
+  }
+  const listing = await dairy.locator("main a[href^='/gestion/annonces/']:not([href$='nouvelle'])").first().getAttribute("href");
+  await check(dairy, "listing-edit", listing);
+
+  const courier = await market.loginAs("VéloCargo Genève");
+  for (const [name, path] of [
+    ["delivery", "/gestion/livraison"], ["delivery-new", "/gestion/livraison/nouvelle"], ["day", "/gestion/tournee"],
+  ]) {
+    await check(courier, name, path);
+  }
+
+  const certifier = await market.loginAs("Certification Terroir Léman");
+  await check(certifier, "attestations", "/gestion/attestations");
+  assert.deepEqual(tooWide, [], `pages wider than a ${phone.width}px phone`);
+});
