@@ -607,6 +607,7 @@ csv-unit-price = Unit price
 csv-line-total = Line total
 
 # Access: sessions, phones, logging in and out
+menu = Menu
 logout = Log out
 nav-packing = Packing
 settings-access-link = Access: browsers and phones logged in, connect a phone

@@ -607,6 +607,7 @@ csv-unit-price = Prix unitaire
 csv-line-total = Total de la ligne
 
 # Access: sessions, phones, logging in and out
+menu = Menu
 logout = Se déconnecter
 nav-packing = Préparation
 settings-access-link = Accès : navigateurs et téléphones connectés, connecter un téléphone

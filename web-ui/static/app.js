@@ -45,3 +45,27 @@ if (job) {
   };
   if (job.dataset.importProgress === "running") setTimeout(poll, 500);
 }
+
+// On a phone the header's menu folds behind its button, and the search filters behind their
+// summary, so that the page's own content comes first.
+var narrow = window.matchMedia("(max-width: 40rem)");
+var menuButton = document.querySelector("header.site button.menu");
+var menuItems = document.getElementById("site-menu");
+if (menuButton && menuItems) {
+  var setMenu = function (open) {
+    menuButton.setAttribute("aria-expanded", open ? "true" : "false");
+    menuItems.classList.toggle("closed", !open);
+  };
+  var fitMenu = function () {
+    menuButton.hidden = !narrow.matches;
+    setMenu(!narrow.matches);
+  };
+  menuButton.addEventListener("click", function () {
+    setMenu(menuButton.getAttribute("aria-expanded") !== "true");
+  });
+  narrow.addEventListener("change", fitMenu);
+  fitMenu();
+}
+if (narrow.matches) {
+  document.querySelectorAll("details.toggle[open]").forEach(function (d) { d.removeAttribute("open"); });
+}

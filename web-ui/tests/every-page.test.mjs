@@ -73,6 +73,7 @@ test("every page fits a 390 px phone, passes axe, and is pictured on a phone and
   ]) {
     await check(dairy, name, path);
   }
+  await dairy.goto(`${dairy.origin}/gestion/annonces`);
   const listing = await dairy.locator("main a[href^='/gestion/annonces/']:not([href$='nouvelle'])").first().getAttribute("href");
   await check(dairy, "listing-edit", listing);
 

@@ -49,9 +49,9 @@ pub(super) async fn access_show(
         section aria-labelledby="sessions" {
             h2 #sessions { (tr.t("access-sessions")) }
             @if sessions.is_empty() {
-                p { (tr.t("access-none")) }
+                p.empty { (tr.t("access-none")) }
             } @else {
-                table.sessions {
+                table.sessions.stack {
                     thead { tr {
                         th scope="col" { (tr.t("access-device")) }
                         th scope="col" { (tr.t("access-scope")) }
@@ -68,8 +68,8 @@ pub(super) async fn access_show(
                                         " " strong { (tr.t("access-this-browser")) }
                                     }
                                 }
-                                td { (scope_name(tr, s.scope)) }
-                                td { (date_time(s.last_used * 1000)) }
+                                td data-label=(tr.t("access-scope")) { (scope_name(tr, s.scope)) }
+                                td data-label=(tr.t("access-last-used")) { (date_time(s.last_used * 1000)) }
                                 td {
                                     form method="post" action=(REVOKE) {
                                         input type="hidden" name="id" value=(s.id);

@@ -141,9 +141,9 @@ fn issued_list(state: &UiState, tr: Tr) -> Markup {
     html! {
         section aria-labelledby="issued" {
             h2 #issued { (tr.t("attestations-issued")) }
-            @if issued.is_empty() { p { (tr.t("attestations-none")) } }
+            @if issued.is_empty() { p.empty { (tr.t("attestations-none")) } }
             @else {
-                table.issued {
+                table.issued.stack {
                     thead { tr {
                         th scope="col" { (tr.t("attestation-label")) }
                         th scope="col" { (tr.t("attestation-subject")) }
@@ -156,12 +156,12 @@ fn issued_list(state: &UiState, tr: Tr) -> Markup {
                             tr {
                                 td { span.badge { (a.label) } }
                                 td { (subject_name(state, tr, &a.subject)) }
-                                td { (date(record.payload.rev)) }
-                                td { (date(a.valid_until.saturating_sub(1))) }
+                                td data-label=(tr.t("attestation-issued-on")) { (date(record.payload.rev)) }
+                                td data-label=(tr.t("attestation-valid-until")) { (date(a.valid_until.saturating_sub(1))) }
                                 td {
                                     form.inline method="post" action=(format!("{HERE}/revoquer")) {
                                         input type="hidden" name="key" value=(record.payload.key);
-                                        button type="submit" aria-label=(tr.args("attestation-revoke-one", &[
+                                        button.danger type="submit" aria-label=(tr.args("attestation-revoke-one", &[
                                             ("label", FluentValue::from(a.label.as_str())),
                                             ("subject", FluentValue::from(subject_name(state, tr, &a.subject))),
                                         ])) { (tr.t("attestation-revoke")) }

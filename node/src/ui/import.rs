@@ -342,7 +342,6 @@ pub(super) async fn show(State(state): State<UiState>, tr: Tr, Path(id): Path<St
         h1 { (tr.t("manage-import")) }
         (progress)
         (refused_table(tr, &job.lines))
-        script src="/static/app.js" defer {}
     };
     page(frame(tr, &here), body)
 }

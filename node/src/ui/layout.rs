@@ -112,6 +112,7 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (frame.title) " · " (tr.t("site-name")) }
                 link rel="stylesheet" href="/static/style.css";
+                script src="/static/app.js" defer {}
             }
             body {
                 a.skip href="#content" { (tr.t("skip-to-content")) }
@@ -124,27 +125,36 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             aria-label=(tr.t("search-label"));
                         button type="submit" { (tr.t("search-button")) }
                     }
-                    nav aria-label=(tr.t("nav-shop")) {
-                        ul {
-                            @for (href, id) in nav_links(scope) {
-                                li { a href=(href) { (tr.t(id)) } }
+                    // Shown as it is without the script; on a phone the script folds it
+                    // behind the menu button.
+                    @if scope.is_some() {
+                        button.menu type="button" hidden aria-expanded="false" aria-controls="site-menu" {
+                            (tr.t("menu"))
+                        }
+                    }
+                    div.menu-items id="site-menu" {
+                        nav aria-label=(tr.t("nav-shop")) {
+                            ul {
+                                @for (href, id) in nav_links(scope) {
+                                    li { a href=(href) { (tr.t(id)) } }
+                                }
                             }
                         }
-                    }
-                    @if scope.is_some() {
-                        form.logout method="post" action="/deconnexion" {
-                            button type="submit" { (tr.t("logout")) }
+                        @if let Some(choice) = frame.market {
+                            (switcher(tr, frame.here, choice))
                         }
-                    }
-                    @if let Some(choice) = frame.market {
-                        (switcher(tr, frame.here, choice))
-                    }
-                    div.lang role="group" aria-label=(tr.t("language")) {
-                        @for lang in LANGUAGES {
-                            @if lang == tr.lang() {
-                                a href=(with_lang(frame.here, lang)) aria-current="true" lang=(lang) { (lang.to_uppercase()) }
-                            } @else {
-                                a href=(with_lang(frame.here, lang)) lang=(lang) { (lang.to_uppercase()) }
+                        div.lang role="group" aria-label=(tr.t("language")) {
+                            @for lang in LANGUAGES {
+                                @if lang == tr.lang() {
+                                    a href=(with_lang(frame.here, lang)) aria-current="true" lang=(lang) { (lang.to_uppercase()) }
+                                } @else {
+                                    a href=(with_lang(frame.here, lang)) lang=(lang) { (lang.to_uppercase()) }
+                                }
+                            }
+                        }
+                        @if scope.is_some() {
+                            form.logout method="post" action="/deconnexion" {
+                                button type="submit" { (tr.t("logout")) }
                             }
                         }
                     }

@@ -84,7 +84,7 @@ pub(super) async fn orders_index(State(state): State<UiState>, tr: Tr) -> Respon
         .collect();
     let body = html! {
         h1 { (tr.t("orders-title")) }
-        @if mine.is_empty() { p { (tr.t("orders-none")) } }
+        @if mine.is_empty() { p.empty { (tr.t("orders-none")) } }
         ul {
             @for (file, track) in &mine {
                 @let id = file.order_id.to_hex();

@@ -112,7 +112,7 @@ fn body(state: &UiState, tr: Tr, form: &SettingsForm, errors: &Errors, saved: bo
             fieldset {
                 legend { (tr.t("settings-issuers")) }
                 p.muted { (tr.t("settings-issuers-help")) }
-                @if issuers.is_empty() { p { (tr.t("settings-issuers-none")) } }
+                @if issuers.is_empty() { p.empty { (tr.t("settings-issuers-none")) } }
                 ul.checks {
                     @for (i, (key, name)) in issuers.iter().enumerate() {
                         @let id = format!("issuer-{i}");

@@ -169,7 +169,7 @@ pub(super) async fn status_show(
             h2 #peers { (count(tr, "status-peers", status.peers)) }
             @match &peers {
                 None => { p { (tr.t("status-unknown")) } }
-                Some(list) if list.is_empty() => { p { (tr.t("status-no-peers")) } }
+                Some(list) if list.is_empty() => { p.empty { (tr.t("status-no-peers")) } }
                 Some(list) => { ul {
                     @for peer in list {
                         li {

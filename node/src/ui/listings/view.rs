@@ -285,7 +285,6 @@ pub(super) fn form_page(tr: Tr, here: &str, f: FormPage<'_>) -> Response {
                 }
             }
         }
-        script src="/static/app.js" defer {}
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -306,7 +305,7 @@ fn pictures(tr: Tr, key: &str, listing: &Listing) -> Markup {
                         img src=(format!("/api/v1/blobs/{}", image.to_hex())) alt=(tr.args("picture-n", &[("n", FluentValue::from(i + 1))]));
                         form method="post" action=(format!("{base}/images/retirer")) {
                             input type="hidden" name="image" value=(image.to_hex());
-                            button type="submit" { (tr.t("picture-remove")) }
+                            button.secondary type="submit" { (tr.t("picture-remove")) }
                         }
                     }
                 }

@@ -179,7 +179,6 @@ pub(in crate::ui) async fn order_show(
         (detail::timeline(&state, tr, &track, sheet, &shown.steps))
         p { a href=(format!("/api/v1/orders/{}/receipt", shown.id)) download=(format!("recu-{}.json", file.order_id.number())) { (tr.t("order-receipt")) } }
         }
-        script src="/static/app.js" defer {}
     };
     page(Frame::plain(tr, title, &here), body)
 }

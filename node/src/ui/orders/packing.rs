@@ -178,7 +178,7 @@ pub(in crate::ui) async fn packing(
     let Some(day) = query.jour.as_deref().and_then(parse_date).or_else(today) else {
         return page(
             Frame::plain(tr, tr.t("packing-title"), PACKING),
-            html! { p { (tr.t("orders-none")) } },
+            html! { p.empty { (tr.t("orders-none")) } },
         );
     };
     let mut kept = handled(&state, Filter::any_state_on(day), true);

@@ -162,6 +162,8 @@ fn results_body(
         }
         div.layout {
             aside.filters aria-label=(tr.t("filters")) {
+                // Open, and closed by the script on a phone so the first results come first.
+                details.toggle open { summary { (tr.t("filters")) }
                 form method="get" action="/recherche" {
                     input type="hidden" name="q" value=(p.q);
                     fieldset {
@@ -241,6 +243,7 @@ fn results_body(
                     button type="submit" { (tr.t("filter-apply")) }
                     " "
                     a href=(format!("/recherche?q={}", encode(&p.q))) { (tr.t("filter-clear")) }
+                }
                 }
             }
             section aria-label=(tr.args("results-count", &[("count", FluentValue::from(results.total))])) {
