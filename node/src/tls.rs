@@ -258,11 +258,23 @@ mod tests {
     }
 
     #[test]
-    fn a_key_that_is_not_the_certificate_s_is_refused_by_name() {
+    fn the_owner_s_certificate_is_served_and_a_key_that_is_not_its_own_is_refused() {
         let dir = crate::data_dir::temp_data_dir();
         let other = crate::data_dir::temp_data_dir();
         load_or_create(dir.path(), None, None, &[]).unwrap();
         load_or_create(other.path(), None, None, &[]).unwrap();
+        let own = load_or_create(
+            dir.path(),
+            Some(&DataDir::new(other.path()).tls_cert()),
+            Some(&DataDir::new(other.path()).tls_key()),
+            &[],
+        )
+        .unwrap();
+        let others = load_or_create(other.path(), None, None, &[]).unwrap();
+        assert_eq!(
+            own.spki_sha256, others.spki_sha256,
+            "the owner's files are served"
+        );
         let cert = DataDir::new(dir.path()).tls_cert();
         let key = DataDir::new(other.path()).tls_key();
         let error = load_or_create(dir.path(), Some(&cert), Some(&key), &[]).unwrap_err();
