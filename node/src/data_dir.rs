@@ -12,6 +12,7 @@
 //!   smartket.toml   config
 //!   node.lock       held while a node runs
 //!   settings.json   the owner's settings
+//!   contact.json    the consumer's contact and address, for checkout 0600
 //!   blobs/          images
 //!   search/         the full-text index (rebuilt when missing)
 //! ```
@@ -100,6 +101,11 @@ impl DataDir {
         self.root.join("settings.json")
     }
 
+    /// The consumer's contact and delivery address, remembered for the next checkout.
+    pub fn contact(&self) -> PathBuf {
+        self.root.join("contact.json")
+    }
+
     /// The blob (image) store.
     pub fn blobs(&self) -> PathBuf {
         self.root.join("blobs")
@@ -110,14 +116,16 @@ impl DataDir {
         self.root.join("search")
     }
 
-    /// The files only the owner may read (0600): the key, the token and the databases.
-    pub fn private_files(&self) -> [PathBuf; 5] {
+    /// The files only the owner may read (0600): the key, the token, the databases and the
+    /// consumer's remembered address.
+    pub fn private_files(&self) -> [PathBuf; 6] {
         [
             self.key(),
             self.api_token(),
             self.store(),
             self.orders(),
             self.mailbox(),
+            self.contact(),
         ]
     }
 
