@@ -16,6 +16,7 @@
 //!   sessions.json   the web UI's open sessions, as hashes          0600
 //!   tls-cert.pem    the HTTPS certificate (self-signed unless given)
 //!   tls-key.pem     its private key                                0600
+//!   contact.json    the consumer's contact and address, for checkout 0600
 //!   blobs/          images
 //!   search/         the full-text index (rebuilt when missing)
 //! ```
@@ -125,6 +126,11 @@ impl DataDir {
         self.root.join("tls-key.pem")
     }
 
+    /// The consumer's contact and delivery address, remembered for the next checkout.
+    pub fn contact(&self) -> PathBuf {
+        self.root.join("contact.json")
+    }
+
     /// The blob (image) store.
     pub fn blobs(&self) -> PathBuf {
         self.root.join("blobs")
@@ -136,8 +142,8 @@ impl DataDir {
     }
 
     /// The files only the owner may read (0600): the key, the token, the databases, the
-    /// sessions and the HTTPS key.
-    pub fn private_files(&self) -> [PathBuf; 7] {
+    /// sessions, the HTTPS key and the consumer's remembered address.
+    pub fn private_files(&self) -> [PathBuf; 8] {
         [
             self.key(),
             self.api_token(),
@@ -146,6 +152,7 @@ impl DataDir {
             self.mailbox(),
             self.sessions(),
             self.tls_key(),
+            self.contact(),
         ]
     }
 

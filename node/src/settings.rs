@@ -2,6 +2,11 @@
 //! which attestation issuers to trust, where the user is, which languages to show. Kept as
 //! `settings.json` in the data dir, written atomically (temporary file, then rename), so a crash
 //! mid-write leaves the previous settings.
+//!
+//! Beside them, the consumer's contact and delivery address as last used at checkout
+//! ([`CheckoutContact`]), offered again at the next one. They are kept apart, in `contact.json`
+//! (0600), because the settings are served by the API and shown on the settings page, while a
+//! name, phone and street leave the node only inside sealed orders.
 
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -9,6 +14,7 @@ use std::sync::RwLock;
 use crate::data_dir::DataDir;
 
 use serde::{Deserialize, Serialize};
+use smartket_protocol::messages::{Address, Contact};
 use utoipa::ToSchema;
 
 /// Most trusted issuers kept.
@@ -174,11 +180,78 @@ impl Settings {
     }
 }
 
+/// The contact and address the consumer gave at its last checkout, to fill the next one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutContact {
+    /// Who to ask for, and how to reach them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// Where couriers deliver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+impl CheckoutContact {
+    /// Reads the data dir's remembered contact; none when there is no file.
+    fn load(dir: &Path) -> Result<CheckoutContact, SettingsError> {
+        let path = DataDir::new(dir).contact();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(CheckoutContact::default());
+            }
+            Err(source) => return Err(SettingsError::Io { path, source }),
+        };
+        serde_json::from_str(&text).map_err(|e| SettingsError::Parse {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes the file, 0600 from its first byte, replacing the previous one at once; an
+    /// empty contact removes it.
+    fn save(&self, dir: &Path) -> Result<(), SettingsError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = DataDir::new(dir).contact();
+        if self == &CheckoutContact::default() {
+            return match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(SettingsError::Io { path, source: e })
+                }
+                _ => Ok(()),
+            };
+        }
+        let temp = path.with_extension("json.tmp");
+        let text = serde_json::to_vec_pretty(self).map_err(|e| SettingsError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| SettingsError::Io { path, source }
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temp)
+            .map_err(io(&temp))?;
+        file.write_all(&text).map_err(io(&temp))?;
+        file.sync_all().map_err(io(&temp))?;
+        std::fs::rename(&temp, &path).map_err(io(&path))
+    }
+}
+
 /// The settings in use, and the file they are kept in: read once at start, replaced as a
-/// whole by [`OwnerSettings::save`].
+/// whole by [`OwnerSettings::save`]; the remembered checkout contact likewise, by
+/// [`OwnerSettings::remember_contact`].
 pub struct OwnerSettings {
     dir: PathBuf,
     current: RwLock<Settings>,
+    contact: RwLock<CheckoutContact>,
 }
 
 impl OwnerSettings {
@@ -187,7 +260,31 @@ impl OwnerSettings {
         Ok(OwnerSettings {
             dir: dir.to_owned(),
             current: RwLock::new(Settings::load(dir)?),
+            contact: RwLock::new(CheckoutContact::load(dir)?),
         })
+    }
+
+    /// The contact and address to fill the checkout with.
+    pub fn checkout_contact(&self) -> CheckoutContact {
+        self.contact.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Remembers `contact` for the next checkout (an empty one forgets it).
+    pub async fn remember_contact(&self, contact: CheckoutContact) -> Result<(), SettingsError> {
+        let dir = self.dir.clone();
+        let path = DataDir::new(&dir).contact();
+        let saved = contact.clone();
+        tokio::task::spawn_blocking(move || saved.save(&dir))
+            .await
+            .map_err(|e| SettingsError::Io {
+                path,
+                source: std::io::Error::other(e),
+            })
+            .and_then(|r| r)?;
+        if let Ok(mut current) = self.contact.write() {
+            *current = contact;
+        }
+        Ok(())
     }
 
     /// The settings as last saved.
@@ -235,6 +332,40 @@ mod tests {
         };
         settings.save(dir.path()).unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), settings);
+    }
+
+    #[tokio::test]
+    async fn the_checkout_contact_is_kept_private_across_a_restart_and_forgotten_when_emptied() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = crate::data_dir::temp_data_dir();
+        let owner = OwnerSettings::load(dir.path()).unwrap();
+        assert_eq!(owner.checkout_contact(), CheckoutContact::default());
+        let remembered = CheckoutContact {
+            contact: Some(Contact {
+                name: "Camille Rochat".into(),
+                phone: Some("+41 79 555 12 34".into()),
+                email: None,
+            }),
+            address: Some(Address {
+                lines: vec!["Rue de Carouge 18".into()],
+                postcode: "1205".into(),
+                city: "Genève".into(),
+                country: "CH".into(),
+                notes: None,
+            }),
+        };
+        owner.remember_contact(remembered.clone()).await.unwrap();
+        let path = DataDir::new(dir.path()).contact();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let again = OwnerSettings::load(dir.path()).unwrap();
+        assert_eq!(again.checkout_contact(), remembered);
+        assert_eq!(again.get(), Settings::default(), "not among the settings");
+        again
+            .remember_contact(CheckoutContact::default())
+            .await
+            .unwrap();
+        assert!(!path.exists());
     }
 
     #[test]

@@ -9,10 +9,12 @@
 //! /recherche?q=…        results with facets (category, trusted labels, Léman, stock), sort, pages
 //! /annonce/{author}/{key}  one offer: pictures, price, seller, pick-up and delivery
 //! /vendeur/{author}     a seller: profile, labels with their issuers, payment means, offers
-//! /panier               the basket and its checkout form (pick-up), POST adds an offer
-//! /commander            POST: one order per seller
-//! /commandes[/{id}]     my orders; one order's status (live), steps, how to pay, and the
-//!                       buttons for the steps this node may make now (POST …/etape)
+//! /panier               the basket and its checkout form, POST adds an offer; POST
+//!                       …/maj changes quantities and shows fees and totals again, …/retirer
+//! /commander            POST: one order per seller, then the confirmation on /commandes
+//! /commandes[/{id}]     my orders (first the ones just placed); one order's status (live),
+//!                       steps, how to pay, and the buttons for the steps this node may make
+//!                       now (POST …/etape)
 //! /gestion              the orders this node sells or delivers (seller's inbox, courier's jobs)
 //! /gestion/annonces[/nouvelle|/{key}[/dupliquer|/stock|/supprimer|/images[/retirer]]]
 //!                       the seller's listings: list with stock, create, edit, duplicate,
@@ -59,6 +61,8 @@ mod status;
 mod tests;
 #[cfg(test)]
 mod tests_back_office;
+#[cfg(test)]
+mod tests_basket;
 #[cfg(test)]
 mod tests_markets;
 #[cfg(test)]
@@ -143,6 +147,7 @@ pub fn routes(state: UiState) -> Router {
         .route("/vendeur/{author}", get(seller::show))
         .route("/panier", get(orders::basket_show).post(orders::basket_add))
         .route("/panier/retirer", post(orders::basket_remove))
+        .route("/panier/maj", post(orders::basket_update))
         .route("/commander", post(orders::checkout))
         .route("/commandes", get(orders::orders_index))
         .route("/commandes/{id}", get(orders::order_show))

@@ -650,3 +650,34 @@ link-refused-too-many = Too many wrong links from this address: try again in { $
 out-of-scope-title = Page not open to this device
 out-of-scope = This device is logged in with “{ $scope }” access, which does not open this page.
 out-of-scope-home = Go to my pages
+
+# The basket and checkout like a shop's: quantities, fees, totals, remembered contact.
+basket-update = Update the basket
+basket-browse = Browse the market
+basket-fee = Delivery
+basket-fee-free = free
+basket-fee-pickup = no fee (pick-up)
+basket-seller-total = Total from this seller
+basket-grand-total = Total to pay
+basket-grand-total-hint = Goods and delivery of all your orders, per currency; each seller receives its own order and payment.
+basket-error-quantity = Enter a whole number (0 removes the item).
+checkout-notes = Delivery notes (door code, floor)
+checkout-reach-hint = A phone or an e-mail, so that the seller and the courier can reach you.
+checkout-address-needed = Needed for courier delivery.
+checkout-remember = Remember my details on this node (they leave it only inside your encrypted orders)
+checkout-error-name = Enter your name.
+checkout-error-phone = Invalid phone number: digits and spaces, with a leading + if needed.
+checkout-error-email = Invalid e-mail address.
+checkout-error-reach = Enter a phone or an e-mail.
+checkout-error-street = Enter the street and number for the delivery.
+checkout-error-postcode = Invalid postcode.
+checkout-error-city = Enter the town.
+checkout-error-notes = Notes too long (500 characters at most).
+checkout-error-courier = This courier no longer offers this delivery: choose another.
+checkout-error-unavailable = No longer available in this quantity: lower it or remove the item.
+confirm-title = { $count ->
+    [one] Thank you! Your order is sent
+   *[other] Thank you! Your { $count } orders are sent
+}
+confirm-lead = Each seller receives its order and answers you here. Keep the number to talk about it on the phone.
+confirm-delivered = courier delivery

@@ -650,3 +650,34 @@ link-refused-too-many = Trop de liens erronés depuis cette adresse : réessayez
 out-of-scope-title = Page non accessible depuis cet appareil
 out-of-scope = Cet appareil est connecté avec l'accès « { $scope } », qui n'ouvre pas cette page.
 out-of-scope-home = Aller à mes pages
+
+# The basket and checkout like a shop's: quantities, fees, totals, remembered contact.
+basket-update = Mettre à jour le panier
+basket-browse = Parcourir le marché
+basket-fee = Livraison
+basket-fee-free = offerte
+basket-fee-pickup = aucun frais (retrait)
+basket-seller-total = Total chez ce vendeur
+basket-grand-total = Total à payer
+basket-grand-total-hint = Marchandises et livraison de toutes vos commandes, par monnaie ; chaque vendeur reçoit sa commande et son paiement.
+basket-error-quantity = Indiquez un nombre entier (0 retire l'article).
+checkout-notes = Indications pour la livraison (code, étage)
+checkout-reach-hint = Un téléphone ou un e-mail, pour que le vendeur et le coursier puissent vous joindre.
+checkout-address-needed = Nécessaire pour la livraison par coursier.
+checkout-remember = Mémoriser mes coordonnées sur ce nœud (elles ne le quittent que dans vos commandes chiffrées)
+checkout-error-name = Indiquez votre nom.
+checkout-error-phone = Numéro de téléphone invalide : chiffres et espaces, avec + au début si besoin.
+checkout-error-email = Adresse e-mail invalide.
+checkout-error-reach = Indiquez un téléphone ou un e-mail.
+checkout-error-street = Indiquez la rue et le numéro pour la livraison.
+checkout-error-postcode = NPA invalide.
+checkout-error-city = Indiquez la localité.
+checkout-error-notes = Indications trop longues (500 caractères au plus).
+checkout-error-courier = Ce coursier ne propose plus cette livraison : choisissez-en une autre.
+checkout-error-unavailable = Plus disponible dans cette quantité : réduisez-la ou retirez l'article.
+confirm-title = { $count ->
+    [one] Merci ! Votre commande est envoyée
+   *[other] Merci ! Vos { $count } commandes sont envoyées
+}
+confirm-lead = Chaque vendeur reçoit sa commande et vous répond ici. Gardez le numéro pour en parler au téléphone.
+confirm-delivered = livraison par coursier

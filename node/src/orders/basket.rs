@@ -62,6 +62,9 @@ pub enum BasketError {
         /// The most per line.
         max: u32,
     },
+    /// No line with that index.
+    #[error("the basket has no line {0}")]
+    NoLine(usize),
     /// The database.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -157,6 +160,27 @@ impl Basket {
             }
             None => self.lines.push(line),
         }
+        Ok(())
+    }
+
+    /// Sets the quantity of each `(line, quantity)`; a quantity of zero takes the line off.
+    /// Nothing changes unless every line exists and every quantity is allowed.
+    pub fn set_quantities(&mut self, wanted: &[(usize, u32)]) -> Result<(), BasketError> {
+        let max = smartket_protocol::messages::MAX_QUANTITY;
+        for &(line, quantity) in wanted {
+            if line >= self.lines.len() {
+                return Err(BasketError::NoLine(line));
+            }
+            if quantity > max {
+                return Err(BasketError::Quantity { max });
+            }
+        }
+        for &(line, quantity) in wanted {
+            if let Some(l) = self.lines.get_mut(line) {
+                l.quantity = quantity;
+            }
+        }
+        self.lines.retain(|l| l.quantity > 0);
         Ok(())
     }
 

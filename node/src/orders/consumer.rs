@@ -51,6 +51,15 @@ impl Orders {
         Ok(basket)
     }
 
+    /// Sets the quantities of basket lines (zero takes a line off), all or none.
+    pub async fn set_quantities(&self, wanted: &[(usize, u32)]) -> Result<Basket, OrderError> {
+        let _guard = self.inner.write.lock().await;
+        let mut basket = self.inner.db.basket()?;
+        basket.set_quantities(wanted)?;
+        self.inner.db.save_basket(&basket)?;
+        Ok(basket)
+    }
+
     /// The basket checked against the records as they are now: the lines at their current
     /// prices, and what changed since each was added.
     pub async fn review(&self) -> Result<(Basket, Vec<LineChange>), OrderError> {

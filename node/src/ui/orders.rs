@@ -1,5 +1,7 @@
-//! The orders pages: the consumer's basket and checkout ([`basket`]), the courier offers it
-//! chooses from ([`couriers`]), one order's page ([`order`], its sections in [`detail`], what
+//! The orders pages: the consumer's basket and checkout ([`basket`]: the form as typed in
+//! [`draft`], its page in [`basket_view`], the ways and payments per seller in [`choices`], the
+//! [`confirmation`] of what was placed), the courier offers it chooses from ([`couriers`]), one
+//! order's page ([`order`], its sections in [`detail`], what
 //! each party may see of it in [`sheet`], people and addresses in [`contact`]), the back
 //! office's working day (the filtered list in [`inbox`], the day's [`packing`] list, the CSV
 //! [`export`]s), and here the consumer's own orders. Forms post to the node's own
@@ -7,9 +9,13 @@
 //! the node's `order` events, so its status is live.
 
 mod basket;
+mod basket_view;
+mod choices;
+mod confirmation;
 pub(super) mod contact;
 mod couriers;
 pub(super) mod detail;
+mod draft;
 mod export;
 mod inbox;
 mod order;
@@ -17,6 +23,7 @@ mod packing;
 pub(super) mod sheet;
 
 use axum::extract::State;
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use fluent_bundle::FluentValue;
 use maud::html;
@@ -26,7 +33,7 @@ use super::i18n::Tr;
 use super::layout::{Frame, page};
 use crate::orders::db::Party;
 
-pub(super) use basket::{basket_add, basket_remove, basket_show, checkout};
+pub(super) use basket::{basket_add, basket_remove, basket_show, basket_update, checkout};
 pub(super) use couriers::courier_options;
 pub(super) use export::{LINES_CSV, ORDERS_CSV, lines_csv, orders_csv};
 pub(super) use inbox::manage_index;
@@ -73,8 +80,13 @@ pub(super) fn allowed_steps(
     .collect()
 }
 
-/// The consumer's orders, newest first.
-pub(super) async fn orders_index(State(state): State<UiState>, tr: Tr) -> Response {
+/// The consumer's orders, newest first; after checkout, the orders just placed above them.
+pub(super) async fn orders_index(
+    State(state): State<UiState>,
+    tr: Tr,
+    headers: HeaderMap,
+) -> Response {
+    let placed = confirmation::placed(&headers);
     let orders = state.node.orders();
     let mine: Vec<_> = orders
         .list()
@@ -83,6 +95,7 @@ pub(super) async fn orders_index(State(state): State<UiState>, tr: Tr) -> Respon
         .filter(|(file, _)| file.party == Party::Consumer)
         .collect();
     let body = html! {
+        (confirmation::confirmation(&state, tr, &placed))
         h1 { (tr.t("orders-title")) }
         @if mine.is_empty() { p.empty { (tr.t("orders-none")) } }
         ul {
@@ -96,5 +109,11 @@ pub(super) async fn orders_index(State(state): State<UiState>, tr: Tr) -> Respon
             }
         }
     };
-    page(Frame::plain(tr, tr.t("orders-title"), "/commandes"), body)
+    let mut response = page(Frame::plain(tr, tr.t("orders-title"), "/commandes"), body);
+    if !placed.is_empty()
+        && let Ok(cleared) = confirmation::cleared().parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, cleared);
+    }
+    response
 }

@@ -269,7 +269,10 @@ async fn an_offer_goes_into_the_basket_and_out_as_an_order_with_its_payment() {
     );
     let (_, basket, _) = get(&app, "/panier", true, None).await;
     assert!(
-        basket.contains("2 × Tomme de Genève — CHF 9.50"),
+        basket.contains(">Tomme de Genève</a>")
+            && basket.contains("CHF 9.50 / pièce")
+            && basket.contains("name=\"qty-0\"")
+            && basket.contains("value=\"2\""),
         "{basket}"
     );
     assert!(basket.contains("Chez Fromagerie des Bossons"), "{basket}");

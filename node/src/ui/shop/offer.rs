@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
 use maud::html;
 use smartket_protocol::kinds::{Fulfilment, Listing, Subject};
+use smartket_protocol::messages::MAX_QUANTITY;
 use smartket_protocol::{AuthorKey, Body, Kind, Market, Slot};
 
 use super::{LangQuery, category_name, price, unit};
@@ -110,14 +111,15 @@ pub(in crate::ui) async fn listing(
                     p { (tr.args("listing-local-share", &[("pct", FluentValue::from(pct)), ("currency", FluentValue::from(c.code.as_str()))])) }
                 }
                 @if listing.stock != Some(0) {
-                    form method="post" action="/panier" {
+                    form.add method="post" action="/panier" {
                         input type="hidden" name="author" value=(record.payload.author.to_hex());
                         input type="hidden" name="key" value=(record.payload.key);
-                        label for="quantity" { (tr.t("quantity")) }
-                        " "
-                        input #quantity type="number" name="quantity" value="1" min="1" max="99";
-                        " "
-                        button type="submit" { (tr.t("add-to-basket")) }
+                        div.field {
+                            label for="quantity" { (tr.t("quantity")) " (" (unit(tr, &listing.price.unit)) ")" }
+                            input #quantity type="number" inputmode="numeric" name="quantity" value="1" min="1"
+                                max=(listing.stock.unwrap_or(MAX_QUANTITY).min(MAX_QUANTITY));
+                        }
+                        button.primary type="submit" { (tr.t("add-to-basket")) }
                     }
                 }
                 h2 { (tr.t("listing-description")) }
