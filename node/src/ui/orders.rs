@@ -98,7 +98,7 @@ pub(super) async fn orders_index(
         (confirmation::confirmation(&state, tr, &placed))
         h1 { (tr.t("orders-title")) }
         @if mine.is_empty() { p.empty { (tr.t("orders-none")) } }
-        ul {
+        ul.orders {
             @for (file, track) in &mine {
                 @let id = file.order_id.to_hex();
                 @let name = super::names::actor_name(&state, tr, &track.parties.seller);

@@ -271,6 +271,25 @@ async fn the_csv_exports_read_back_with_a_name_holding_a_comma_and_a_quote() {
     );
     let rows = records(&text);
     assert_eq!(rows.len(), 2, "{text}");
+    let (_, _, disposition, text) = download(
+        &app,
+        &format!("/gestion/export/commandes.csv?etat=toutes&du={today}&au={today}"),
+    )
+    .await;
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"smartket-commandes-{today}_{today}.csv\""),
+        "a period names its file"
+    );
+    assert!(records(&text).len() > 1, "today is in the period: {text}");
+    for period in ["du=2999-01-01", "au=2000-01-01"] {
+        let (_, _, _, text) = download(
+            &app,
+            &format!("/gestion/export/commandes.csv?etat=toutes&{period}"),
+        )
+        .await;
+        assert_eq!(records(&text).len(), 1, "{period} holds no order: {text}");
+    }
     assert_eq!(rows[1][2], name);
     assert_eq!(
         rows[1][7..11],

@@ -206,8 +206,8 @@ fn write(tr: Tr, columns: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv:
 
 /// The response: the file as a download named for what it holds and its day.
 fn download(name: &str, filter: Filter, bytes: Result<Vec<u8>, csv::Error>) -> Response {
-    let name = match filter.day() {
-        Some(day) => format!("smartket-{name}-{}.csv", iso_date(day)),
+    let name = match filter.period() {
+        Some(period) => format!("smartket-{name}-{period}.csv"),
         None => format!("smartket-{name}.csv"),
     };
     match bytes {

@@ -32,20 +32,26 @@ const STATES: [(&str, &str); 6] = [
     ("toutes", "filter-all"),
 ];
 
-/// The filters as the browser sends them (`?etat=a-preparer&jour=2026-11-28`).
+/// The filters as the browser sends them: one day (`?etat=a-preparer&jour=2026-11-28`), or a
+/// range of days for the books (`?etat=toutes&du=2026-11-01&au=2026-11-30`).
 #[derive(Debug, Default, Deserialize)]
 pub(in crate::ui) struct FilterQuery {
     etat: Option<String>,
     jour: Option<String>,
+    du: Option<String>,
+    au: Option<String>,
 }
 
-/// Which orders a page is about: a state filter and, optionally, one day.
+/// Which orders a page is about: a state filter and, optionally, a day or a range of days.
 #[derive(Debug, Clone, Copy)]
 pub(in crate::ui) struct Filter {
     /// One of [`STATES`]' query values.
     state: &'static str,
     /// Midnight (Geneva) of the day, if one was chosen.
     day: Option<u64>,
+    /// The first and the last day (both kept), for an export over a period; either may be
+    /// open.
+    range: Option<(Option<u64>, Option<u64>)>,
 }
 
 impl Filter {
@@ -58,7 +64,10 @@ impl Filter {
             .find(|value| query.etat.as_deref() == Some(*value))
             .unwrap_or(STATES[0].0);
         let day = query.jour.as_deref().and_then(parse_date);
-        Filter { state, day }
+        let from = query.du.as_deref().and_then(parse_date);
+        let to = query.au.as_deref().and_then(parse_date);
+        let range = (from.is_some() || to.is_some()).then_some((from, to));
+        Filter { state, day, range }
     }
 
     /// Every order of `day`, whatever its state.
@@ -66,12 +75,8 @@ impl Filter {
         Filter {
             state: "toutes",
             day: Some(day),
+            range: None,
         }
-    }
-
-    /// The chosen day, if any.
-    pub(in crate::ui) fn day(self) -> Option<u64> {
-        self.day
     }
 
     /// Whether the order is one this filter keeps.
@@ -92,18 +97,39 @@ impl Filter {
                     | Stage::InTransit
             ),
         };
-        let on_day = self
-            .day
-            .is_none_or(|day| date(day) == date(order_day(file, track)));
-        in_state && on_day
+        // ISO dates (Geneva days) compare as the days do.
+        let its_day = iso_date(order_day(file, track));
+        let on_day = self.day.is_none_or(|day| iso_date(day) == its_day);
+        let in_range = self.range.is_none_or(|(from, to)| {
+            from.is_none_or(|f| iso_date(f) <= its_day) && to.is_none_or(|t| its_day <= iso_date(t))
+        });
+        in_state && on_day && in_range
+    }
+
+    /// The period asked for, as it names a file (`2026-11-01_2026-11-30`).
+    pub(in crate::ui) fn period(self) -> Option<String> {
+        let iso = |d: Option<u64>| d.map(iso_date).unwrap_or_default();
+        match (self.day, self.range) {
+            (Some(day), _) => Some(iso_date(day)),
+            (None, Some((from, to))) => Some(format!("{}_{}", iso(from), iso(to))),
+            (None, None) => None,
+        }
     }
 
     /// The query string that asks for this filter again (`?etat=…&jour=…`).
     pub(in crate::ui) fn query(self) -> String {
-        match self.day {
-            Some(day) => format!("?etat={}&jour={}", self.state, iso_date(day)),
-            None => format!("?etat={}", self.state),
+        let mut query = format!("?etat={}", self.state);
+        if let Some(day) = self.day {
+            query.push_str(&format!("&jour={}", iso_date(day)));
         }
+        if let Some((from, to)) = self.range {
+            for (name, day) in [("du", from), ("au", to)] {
+                if let Some(day) = day {
+                    query.push_str(&format!("&{name}={}", iso_date(day)));
+                }
+            }
+        }
+        query
     }
 }
 
@@ -167,16 +193,31 @@ fn filter_form(tr: Tr, filter: Filter) -> Markup {
     }
 }
 
-/// Where a seller goes from here: the packing list of the chosen day (today if none) and the
-/// exports of what is listed.
+/// Where a seller goes from here: the packing list of the chosen day (today if none), the
+/// exports of what is listed, and the exports of a period for the books (every state, by
+/// the orders' days; a GET form, so it works without JavaScript).
 fn tools(tr: Tr, filter: Filter) -> Markup {
     let day = filter.day.unwrap_or_else(crate::clock::now_ms);
     let query = filter.query();
+    let (from, to) = filter.range.unwrap_or_default();
     html! {
         ul.tools {
             li { a href=(format!("{}?jour={}", super::packing::PACKING, iso_date(day))) { (tr.t("packing-link")) } }
             li { a href=(format!("{}{query}", super::export::ORDERS_CSV)) download { (tr.t("export-orders")) } }
             li { a href=(format!("{}{query}", super::export::LINES_CSV)) download { (tr.t("export-lines")) } }
+        }
+        form.filters method="get" action=(super::export::ORDERS_CSV) aria-label=(tr.t("export-period")) {
+            input type="hidden" name="etat" value="toutes";
+            div.row {
+                label for="du" { (tr.t("export-from")) }
+                input #du type="date" name="du" value=[from.map(iso_date)];
+            }
+            div.row {
+                label for="au" { (tr.t("export-to")) }
+                input #au type="date" name="au" value=[to.map(iso_date)];
+            }
+            button.secondary type="submit" { (tr.t("export-orders")) }
+            button.secondary type="submit" formaction=(super::export::LINES_CSV) { (tr.t("export-lines")) }
         }
     }
 }
