@@ -117,6 +117,7 @@ fn results_body(
         .iter()
         .find(|c| c.local)
         .map(|c| c.code.clone());
+    let names = crate::ui::labels::TrustedNames::of(state, tr);
     let sorts = [
         ("relevance", "sort-relevance"),
         ("price_asc", "sort-price-asc"),
@@ -183,7 +184,7 @@ fn results_body(
                             @for f in &results.facets.labels {
                                 label {
                                     input type="checkbox" name="label" value=(f.value) checked[p.label.contains(&f.value)];
-                                    " " (f.value) " (" (f.count) ")"
+                                    " " (names.name(tr, &f.value)) " (" (f.count) ")"
                                 }
                             }
                         }
