@@ -2,7 +2,8 @@
 // changes another in the basket, has the cheese brought by a courier and reads the fee, each
 // seller's total and the grand total before ordering; a wrong phone number is said beside its
 // field; the confirmation lists both sellers' orders by number; the next checkout is filled
-// with her contact and address.
+// with her contact and address. Labels show by the name their certifier gives them, with what
+// they mean a tap away.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -131,4 +132,35 @@ test("Camille changes quantities, reads fee and totals, orders two sellers and r
   const again = await camille.locator("section.confirmation li").textContent();
   assert.match(again, /Boulangerie des Pâquis/);
   assert.match(again, /[0-9A-Z]{4}-[0-9A-Z]{4}/);
+});
+
+test("labels show by their certifier's name in results, facets, the offer and the seller's page", async () => {
+  const camille = await market.loginAs("Camille");
+  const grta = "Genève Région – Terre Avenir";
+  // Attestations and the certifier's profile reach Camille's node by gossip: search again
+  // until they are there.
+  const card = camille.locator("article.card", { hasText: "Fromagerie des Bossons" }).first();
+  await waitFor(async () => {
+    await camille.goto(`${camille.origin}/recherche?q=tomme`);
+    return (await card.locator("abbr", { hasText: grta }).count()) > 0;
+  }, "the GRTA label by name on the dairy's tomme");
+  const title = await card.locator("abbr", { hasText: grta }).getAttribute("title");
+  assert.match(title, /Certification Terroir Léman/, "the issuer in the label's explanation");
+  assert.ok(!(await card.textContent()).includes("grta"), "no raw code on the card");
+  const facet = camille.locator("aside.filters label", { has: camille.locator("input[name=label][value=grta]") });
+  assert.match(await facet.textContent(), new RegExp(grta));
+
+  await card.locator("h3 a").click();
+  await camille.waitForURL(/\/annonce\//);
+  const label = camille.locator("ul.labels details.label", { hasText: grta }).first();
+  assert.match(await label.locator("summary").textContent(), /attesté par Certification Terroir Léman/);
+  assert.equal(await label.locator("p").first().isVisible(), false, "the explanation waits for a tap");
+  await label.locator("summary").click();
+  assert.match(await label.locator("p").first().textContent(), /Label régional genevois/);
+  await screenshot(camille, "offer-labels");
+  await checkAccessibility(camille, "an offer with its labels");
+
+  await camille.click("a[href^='/vendeur/']");
+  await camille.waitForURL(/\/vendeur\//);
+  assert.ok((await camille.locator("ul.labels summary", { hasText: grta }).count()) > 0, "the seller's label by name");
 });
