@@ -141,8 +141,9 @@ fn issued_list(state: &UiState, tr: Tr) -> Markup {
     html! {
         section aria-labelledby="issued" {
             h2 #issued { (tr.t("attestations-issued")) }
-            @if issued.is_empty() { p { (tr.t("attestations-none")) } }
+            @if issued.is_empty() { p.empty { (tr.t("attestations-none")) } }
             @else {
+                div.table-wrap {
                 table.issued {
                     thead { tr {
                         th scope="col" { (tr.t("attestation-label")) }
@@ -154,14 +155,14 @@ fn issued_list(state: &UiState, tr: Tr) -> Markup {
                     tbody {
                         @for (record, a) in &issued {
                             tr {
-                                td { span.badge { (a.label) } }
+                                td { span.badge { (super::labels::name_of(state, tr, &record.payload.author, &a.label)) } " " code { (a.label) } }
                                 td { (subject_name(state, tr, &a.subject)) }
                                 td { (date(record.payload.rev)) }
                                 td { (date(a.valid_until.saturating_sub(1))) }
                                 td {
                                     form.inline method="post" action=(format!("{HERE}/revoquer")) {
                                         input type="hidden" name="key" value=(record.payload.key);
-                                        button type="submit" aria-label=(tr.args("attestation-revoke-one", &[
+                                        button.danger type="submit" aria-label=(tr.args("attestation-revoke-one", &[
                                             ("label", FluentValue::from(a.label.as_str())),
                                             ("subject", FluentValue::from(subject_name(state, tr, &a.subject))),
                                         ])) { (tr.t("attestation-revoke")) }
@@ -170,6 +171,7 @@ fn issued_list(state: &UiState, tr: Tr) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         }

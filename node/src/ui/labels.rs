@@ -38,6 +38,11 @@ fn named(tr: Tr, issuer: Option<&Profile>, code: &str) -> Option<Named> {
     })
 }
 
+/// What `issuer` calls its label `code`: its name, or the code when it defines none.
+pub(super) fn name_of(state: &UiState, tr: Tr, issuer: &AuthorKey, code: &str) -> String {
+    named(tr, profile(state, issuer).as_ref(), code).map_or_else(|| code.to_owned(), |n| n.name)
+}
+
 /// The label codes the trusted issuers define, by code, with the issuer's name: what search
 /// results and facets show in place of a code (the first trusted issuer defining a code names
 /// it, in the order of the settings).

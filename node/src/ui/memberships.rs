@@ -119,7 +119,7 @@ fn render(
         @if let Some(e) = error { p.notice.error role="alert" { (e) } }
         section aria-labelledby="given" {
             h2 #given { (tr.t("membership-given")) }
-            @if given.is_empty() { p.muted { (tr.t("membership-none")) } }
+            @if given.is_empty() { p.empty { (tr.t("membership-none")) } }
             ul.plain {
                 @for m in &given {
                     li {
@@ -127,7 +127,7 @@ fn render(
                         (tr.args("membership-until", &[("date", FluentValue::from(date(m.until)))]))
                         form.inline method="post" action=(format!("{HERE}/terminer")) {
                             input type="hidden" name="other" value=(m.platform.to_hex());
-                            button type="submit" { (tr.t("membership-end")) }
+                            button.danger type="submit" { (tr.t("membership-end")) }
                         }
                     }
                 }
@@ -143,7 +143,7 @@ fn render(
         }
         section aria-labelledby="members" {
             h2 #members { (tr.t("membership-members")) }
-            @if members.is_empty() { p.muted { (tr.t("membership-none")) } }
+            @if members.is_empty() { p.empty { (tr.t("membership-none")) } }
             ul.plain {
                 @for (member, m) in &members {
                     li {

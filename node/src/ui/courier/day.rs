@@ -100,7 +100,7 @@ pub(in crate::ui) async fn day(State(state): State<UiState>, tr: Tr) -> Response
     let body = html! {
         (manage_nav(tr, DAY))
         h1 { (tr.t("courier-day-title")) }
-        @if jobs.is_empty() { p { (tr.t("jobs-none")) } }
+        @if jobs.is_empty() { p.empty { (tr.t("jobs-none")) } }
         @for (from, to) in &windows {
             section.window aria-label=(window(*from, *to)) {
                 h2 { (window(*from, *to)) }

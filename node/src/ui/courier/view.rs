@@ -205,7 +205,7 @@ fn job_board(state: &UiState, tr: Tr) -> Markup {
     html! {
         section aria-labelledby="jobs" {
             h2 #jobs { (tr.t("jobs-title")) }
-            @if jobs.is_empty() { p { (tr.t("jobs-none")) } }
+            @if jobs.is_empty() { p.empty { (tr.t("jobs-none")) } }
             ul.jobs {
                 @for (file, track) in &jobs {
                     @let id = file.order_id.to_hex();
@@ -277,7 +277,7 @@ fn offer_summary(state: &UiState, tr: Tr, record: &Record) -> Markup {
             a href=(format!("{HERE}/{}", encode(key))) { (tr.t("offer-change")) }
             " "
             form.inline method="post" action=(format!("{HERE}/{}/supprimer", encode(key))) {
-                button type="submit" { (tr.t("offer-delete")) }
+                button.danger type="submit" { (tr.t("offer-delete")) }
             }
         }
     }
@@ -300,7 +300,7 @@ pub(super) fn index(state: &UiState, tr: Tr, offers: &[Record], q: &ListQuery) -
         section aria-labelledby="offers" {
             h2 #offers { (tr.t("offers-title")) }
             p { a.button href=(format!("{HERE}/nouvelle")) { (tr.t("offer-new")) } }
-            @if offers.is_empty() { p { (tr.t("offers-none")) } }
+            @if offers.is_empty() { p.empty { (tr.t("offers-none")) } }
             ul.offers { @for record in offers { (offer_summary(state, tr, record)) } }
         }
     };

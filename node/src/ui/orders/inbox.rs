@@ -195,7 +195,7 @@ pub(in crate::ui) async fn manage_index(
         h1 { (tr.t("manage-title")) }
         (filter_form(tr, filter))
         (tools(tr, filter))
-        @if orders.is_empty() { p { (tr.t("orders-none")) } }
+        @if orders.is_empty() { p.empty { (tr.t("orders-none")) } }
         ul.orders {
             @for (file, track) in &orders {
                 @let id = file.order_id.to_hex();

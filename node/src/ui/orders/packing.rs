@@ -113,7 +113,7 @@ fn head(tr: Tr) -> Markup {
 /// The products table: one row per product, its quantity for the whole day.
 fn totals_table(tr: Tr, products: &[Product]) -> Markup {
     html! {
-        table.lines.packing {
+        table.lines.packing tabindex="0" {
             (head(tr))
             tbody {
                 @for p in products {
@@ -148,7 +148,7 @@ fn order_card(state: &UiState, tr: Tr, file: &OrderFile, track: &Track, order: &
                 @if let Some(when) = &when { " — " (when) }
                 " — " (stage(tr, &crate::orders::view::stage_name(track.state.stage)))
             }
-            table.lines {
+            table.lines tabindex="0" {
                 (head(tr))
                 tbody {
                     @for item in &order.items {
@@ -204,7 +204,7 @@ pub(in crate::ui) async fn packing(
         }
         p.muted { (tr.t("packing-which")) }
         @if orders.is_empty() {
-            p { (tr.t("packing-none")) }
+            p.empty { (tr.t("packing-none")) }
         } @else {
             section aria-labelledby="products" {
                 h2 #products { (tr.args("packing-products", &[("orders", FluentValue::from(orders.len()))])) }

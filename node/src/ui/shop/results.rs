@@ -118,6 +118,15 @@ fn results_body(
         .find(|c| c.local)
         .map(|c| c.code.clone());
     let names = crate::ui::labels::TrustedNames::of(state, tr);
+    let active = p.label.len()
+        + p.payment.len()
+        + usize::from(p.category.is_some())
+        + usize::from(p.in_stock.is_some())
+        + usize::from(p.delivered.is_some())
+        + [&p.near_km, &p.price_min, &p.price_max]
+            .iter()
+            .filter(|v| v.as_ref().is_some_and(|v| !v.is_empty()))
+            .count();
     let sorts = [
         ("relevance", "sort-relevance"),
         ("price_asc", "sort-price-asc"),
@@ -163,6 +172,13 @@ fn results_body(
         }
         div.layout {
             aside.filters aria-label=(tr.t("filters")) {
+                // Behind a "Filtres" toggle on a phone (the stylesheet keeps it open on wider
+                // screens), so the first results are on the first screen.
+                details.filters-toggle {
+                summary {
+                    (tr.t("filters"))
+                    @if active > 0 { " (" (active) ")" }
+                }
                 form method="get" action="/recherche" {
                     input type="hidden" name="q" value=(p.q);
                     fieldset {
@@ -242,6 +258,7 @@ fn results_body(
                     button type="submit" { (tr.t("filter-apply")) }
                     " "
                     a href=(format!("/recherche?q={}", encode(&p.q))) { (tr.t("filter-clear")) }
+                }
                 }
             }
             section aria-label=(tr.args("results-count", &[("count", FluentValue::from(results.total))])) {
