@@ -639,3 +639,5 @@ orders-earlier = My earlier orders
 # Labels by name, from their issuers' definitions.
 label-issued-by = attested by { $issuer }
 label-rules = The label's rules
+# The header's menu, folded on a phone.
+nav-menu = Menu

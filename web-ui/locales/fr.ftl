@@ -639,3 +639,5 @@ orders-earlier = Mes commandes précédentes
 # Labels by name, from their issuers' definitions.
 label-issued-by = attesté par { $issuer }
 label-rules = Le règlement du label
+# The header's menu, folded on a phone.
+nav-menu = Menu

@@ -1,6 +1,7 @@
 // Every page on a 390 px phone, as each actor sees it: none wider than the screen (no sideways
-// scrolling), axe clean, the search filters folded behind "Filtres" so the first results are
-// on the first screen; phone screenshots of the shop's main pages.
+// scrolling), axe clean, the header's links folded behind "Menu" and the search filters behind
+// "Filtres" so the first results are on the first screen; phone screenshots of the shop's
+// main pages.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -44,6 +45,14 @@ async function firstLink(page, prefix, but = "") {
 test("every page fits a 390 px phone for each actor, the filters folded", async () => {
   const camille = await market.loginAs("Camille");
   await check(camille, "/", "home-mobile");
+  // A compact header: the links folded behind "Menu", a tap away.
+  const menu = camille.locator("header.site details.menu");
+  const status = camille.locator("header.site nav a[href='/etat']");
+  assert.equal(await status.isVisible(), false, "the links are folded on a phone");
+  const header = await camille.locator("header.site").boundingBox();
+  assert.ok(header.height < 120, `the header is compact: ${header.height}px`);
+  await menu.locator("summary").click();
+  assert.ok(await status.isVisible(), "a tap on Menu shows the links");
   await check(camille, "/recherche?q=fromage", "search-mobile");
   const toggle = camille.locator("details.filters-toggle");
   assert.equal(await toggle.evaluate((d) => d.open), false, "the filters are folded on a phone");

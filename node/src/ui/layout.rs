@@ -94,6 +94,10 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             aria-label=(tr.t("search-label"));
                         button type="submit" { (tr.t("search-button")) }
                     }
+                    // Folded behind "Menu" on a phone (the stylesheet keeps it open on wider
+                    // screens), so the header stays one band above the page.
+                    details.menu {
+                    summary { (tr.t("nav-menu")) }
                     nav aria-label=(tr.t("nav-shop")) {
                         ul {
                             li { a href="/" { (tr.t("nav-shop")) } }
@@ -103,6 +107,7 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             li { a href="/parametres" { (tr.t("nav-settings")) } }
                             li { a href="/etat" { (tr.t("nav-status")) } }
                         }
+                    }
                     }
                     @if let Some(choice) = frame.market {
                         (switcher(tr, frame.here, choice))
