@@ -67,3 +67,56 @@ pub(crate) fn validate_labels(field: &str, labels: &[LabelDefinition]) -> Result
     }
     unique(field, labels.iter().map(|l| &l.code))
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn grta() -> LabelDefinition {
+        LabelDefinition {
+            code: "grta".into(),
+            name: [("fr".to_owned(), "Genève Région – Terre Avenir".to_owned())].into(),
+            description: [(
+                "fr".to_owned(),
+                "Produit et transformé à Genève.".to_owned(),
+            )]
+            .into(),
+            url: Some("https://www.geneveterroir.ch/grta".into()),
+        }
+    }
+
+    fn refused(labels: &[LabelDefinition]) -> String {
+        match validate_labels("body.labels", labels) {
+            Err(RecordError::InvalidField { field, .. }) => field,
+            other => panic!("not refused on a field: {other:?}"),
+        }
+    }
+
+    fn one(edit: fn(&mut LabelDefinition)) -> Vec<LabelDefinition> {
+        let mut label = grta();
+        edit(&mut label);
+        vec![label]
+    }
+
+    #[test]
+    fn each_wrong_label_definition_is_refused_on_its_field() {
+        assert!(validate_labels("body.labels", &[grta()]).is_ok());
+        assert_eq!(
+            refused(&one(|l| l.code = "GRTA".into())),
+            "body.labels[0].code"
+        );
+        assert_eq!(refused(&one(|l| l.name.clear())), "body.labels[0].name");
+        assert_eq!(
+            refused(&one(|l| {
+                l.description.insert("fr".into(), "x".repeat(501));
+            })),
+            "body.labels[0].description.fr"
+        );
+        assert_eq!(
+            refused(&one(|l| l.url = Some("http://geneveterroir.ch".into()))),
+            "body.labels[0].url"
+        );
+        assert_eq!(refused(&[grta(), grta()]), "body.labels");
+        assert_eq!(refused(&vec![grta(); 33]), "body.labels");
+    }
+}
