@@ -46,6 +46,7 @@ mod dates;
 mod form;
 pub mod i18n;
 mod import;
+mod labels;
 mod layout;
 mod listings;
 mod market;
@@ -63,6 +64,8 @@ mod tests;
 mod tests_back_office;
 #[cfg(test)]
 mod tests_basket;
+#[cfg(test)]
+mod tests_labels;
 #[cfg(test)]
 mod tests_markets;
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod attestation;
 pub mod common;
 mod delivery;
+mod label;
 mod listing;
 mod membership;
 pub mod payment;
@@ -24,6 +25,9 @@ use crate::record::Payload;
 pub use attestation::*;
 pub use common::{Address, GeoPoint, MultiText, TimeSlot, Weekday};
 pub use delivery::*;
+pub use label::{
+    LabelDefinition, MAX_LABEL_DEFINITIONS, MAX_LABEL_DESCRIPTION_BYTES, MAX_LABEL_NAME_BYTES,
+};
 pub use listing::*;
 pub use membership::*;
 pub use payment::{PaymentMeans, is_qr_iban, normalize_iban, validate_iban};

@@ -684,3 +684,8 @@ confirm-title = { $count ->
 }
 confirm-lead = Each seller receives its order and answers you here. Keep the number to talk about it on the phone.
 confirm-delivered = courier delivery
+orders-earlier = My earlier orders
+# Labels by name, from their issuers' definitions.
+label-issued-by = attested by { $issuer }
+label-rules = The label's rules
+# The header's menu, folded on a phone.

@@ -684,3 +684,8 @@ confirm-title = { $count ->
 }
 confirm-lead = Chaque vendeur reçoit sa commande et vous répond ici. Gardez le numéro pour en parler au téléphone.
 confirm-delivered = livraison par coursier
+orders-earlier = Mes commandes précédentes
+# Labels by name, from their issuers' definitions.
+label-issued-by = attesté par { $issuer }
+label-rules = Le règlement du label
+# The header's menu, folded on a phone.

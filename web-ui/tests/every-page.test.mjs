@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Market, waitFor, screenshots, checkAccessibility, fillCamilleContact, placeOrders } from "./harness.mjs";
+import { Market, waitFor, screenshot, screenshots, checkAccessibility, fillCamilleContact, placeOrders } from "./harness.mjs";
 
 let market;
 before(async () => {
@@ -40,7 +40,27 @@ async function check(page, name, path) {
 test("every page fits a 390 px phone, passes axe, and is pictured on a phone and a desktop", async () => {
   const camille = await market.loginAs("Camille");
   await check(camille, "home", "/");
+  // On a phone the header is one compact band: its links folded behind "Menu", a tap away.
+  await camille.setViewportSize(phone);
+  await camille.goto(`${camille.origin}/`);
+  const status = camille.locator("header.site nav a[href='/etat']");
+  assert.equal(await status.isVisible(), false, "the links are folded on a phone");
+  const header = await camille.locator("header.site").boundingBox();
+  assert.ok(header.height < 130, `the header is compact: ${header.height}px`);
+  await screenshot(camille, "home-mobile");
+  await camille.getByRole("button", { name: "Menu" }).click();
+  assert.ok(await status.isVisible(), "a tap on Menu shows the links");
   await check(camille, "search", "/recherche?q=fromage");
+  // The filters folded behind "Filtres", so the first result is on the first screen.
+  await camille.setViewportSize(phone);
+  await camille.goto(`${camille.origin}/recherche?q=fromage`);
+  const toggle = camille.locator("details.toggle");
+  assert.equal(await toggle.evaluate((d) => d.open), false, "the filters are folded on a phone");
+  const firstCard = await camille.locator("article.card").first().boundingBox();
+  assert.ok(firstCard.y < phone.height, `the first result starts on the first screen: y = ${firstCard.y}`);
+  await screenshot(camille, "search-mobile");
+  await toggle.locator("summary").click();
+  assert.ok(await camille.locator("aside.filters button[type=submit]").isVisible(), "a tap unfolds them");
   const card = camille.locator("article.card h3 a").first();
   await waitFor(async () => {
     if ((await card.count()) > 0) return true;
@@ -55,9 +75,15 @@ test("every page fits a 390 px phone, passes axe, and is pictured on a phone and
   await camille.click("form[action='/panier'] button");
   await camille.waitForURL(/\/panier$/);
   await check(camille, "basket", "/panier");
+  await camille.setViewportSize(phone);
+  await camille.goto(`${camille.origin}/panier`);
+  await screenshot(camille, "basket-mobile");
   await camille.locator("select[name^=delivery-]").first().selectOption("pickup");
   await fillCamilleContact(camille);
   await placeOrders(camille);
+  const confirmationWidth = await camille.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(confirmationWidth <= phone.width, `the confirmation fits a phone: ${confirmationWidth}px`);
+  await screenshot(camille, "checkout-confirmation-mobile");
   await check(camille, "orders", "/commandes");
   await camille.goto(`${camille.origin}/commandes`);
   const order = await camille.locator("main a[href^='/commandes/']").first().getAttribute("href");

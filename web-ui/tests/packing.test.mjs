@@ -52,7 +52,7 @@ test("the packing list sums the day's bread over two orders and the lines downlo
   // midnight after ordering still opens the list of the orders' day, not the new one's.
   const orderDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Zurich" }).format(new Date());
   const numbers = await camille
-    .locator("main ul.orders li", { hasText: bakeryName })
+    .locator("main li", { hasText: bakeryName })
     .locator("a")
     .evaluateAll((links) => links.map((a) => a.textContent.match(/[0-9A-Z]{4}-[0-9A-Z]{4}/)?.[0]));
   assert.equal(numbers.length, 2, `two bakery orders: ${numbers}`);

@@ -111,7 +111,7 @@ test("a consumer shops two sellers, they and a courier handle it, the order page
   await placeOrders(camille);
 
   // Camille's cheese order stays open from here on.
-  const cheeseOrder = camille.locator("main ul.orders li", { hasText: "Fromagerie des Bossons" }).locator("a");
+  const cheeseOrder = camille.locator("main li", { hasText: "Fromagerie des Bossons" }).locator("a");
   await cheeseOrder.click();
   await camille.waitForURL(/\/commandes\/[0-9a-f]{32}$/);
   await camille.evaluate(() => {

@@ -47,6 +47,7 @@ pub(crate) fn profile(
         payment,
         enc_key: [7; 32],
         languages: vec!["fr".into()],
+        labels: Vec::new(),
     })
 }
 

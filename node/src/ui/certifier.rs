@@ -154,7 +154,7 @@ fn issued_list(state: &UiState, tr: Tr) -> Markup {
                     tbody {
                         @for (record, a) in &issued {
                             tr {
-                                td { span.badge { (a.label) } }
+                                td { span.badge { (super::labels::name_of(state, tr, &record.payload.author, &a.label)) } " " code { (a.label) } }
                                 td { (subject_name(state, tr, &a.subject)) }
                                 td data-label=(tr.t("attestation-issued-on")) { (date(record.payload.rev)) }
                                 td data-label=(tr.t("attestation-valid-until")) { (date(a.valid_until.saturating_sub(1))) }

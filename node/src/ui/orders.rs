@@ -80,26 +80,26 @@ pub(super) fn allowed_steps(
     .collect()
 }
 
-/// The consumer's orders, newest first; after checkout, the orders just placed above them.
+/// The consumer's orders, newest first; after checkout, the orders just placed first, then
+/// the earlier ones.
 pub(super) async fn orders_index(
     State(state): State<UiState>,
     tr: Tr,
     headers: HeaderMap,
 ) -> Response {
     let placed = confirmation::placed(&headers);
+    let confirmed = confirmation::confirmation(&state, tr, &placed);
     let orders = state.node.orders();
-    let mine: Vec<_> = orders
+    let earlier: Vec<_> = orders
         .list()
         .unwrap_or_default()
         .into_iter()
         .filter(|(file, _)| file.party == Party::Consumer)
+        .filter(|(file, _)| confirmed.is_none() || !placed.contains(&file.order_id))
         .collect();
-    let body = html! {
-        (confirmation::confirmation(&state, tr, &placed))
-        h1 { (tr.t("orders-title")) }
-        @if mine.is_empty() { p.empty { (tr.t("orders-none")) } }
-        ul.orders {
-            @for (file, track) in &mine {
+    let list = html! {
+        ul {
+            @for (file, track) in &earlier {
                 @let id = file.order_id.to_hex();
                 @let name = super::names::actor_name(&state, tr, &track.parties.seller);
                 li {
@@ -108,6 +108,22 @@ pub(super) async fn orders_index(
                 }
             }
         }
+    };
+    let body = match &confirmed {
+        Some(confirmed) => html! {
+            (confirmed)
+            @if !earlier.is_empty() {
+                section aria-labelledby="earlier" {
+                    h2 #earlier { (tr.t("orders-earlier")) }
+                    (list)
+                }
+            }
+        },
+        None => html! {
+            h1 { (tr.t("orders-title")) }
+            @if earlier.is_empty() { p.empty { (tr.t("orders-none")) } }
+            (list)
+        },
     };
     let mut response = page(Frame::plain(tr, tr.t("orders-title"), "/commandes"), body);
     if !placed.is_empty()

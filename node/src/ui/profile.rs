@@ -232,6 +232,7 @@ impl ProfileForm {
                 payment: Vec::new(),
                 enc_key,
                 languages: vec!["fr".into()],
+                labels: Vec::new(),
             })
         })
     }

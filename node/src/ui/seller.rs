@@ -1,62 +1,21 @@
-//! Sellers as a consumer sees them: a seller's page (who they are, where, how they are paid,
-//! their labels and offers) and the labels of an actor or an offer with who issued them, so a
-//! consumer can judge a label by its issuer.
+//! A seller as a consumer sees it: who they are, where, how they are paid, their labels (by
+//! name, with who issued them, so a consumer can judge a label by its issuer) and offers.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentValue;
-use maud::{Markup, html};
+use maud::html;
+use smartket_protocol::AuthorKey;
 use smartket_protocol::kinds::{PaymentMeans, Subject};
-use smartket_protocol::{AuthorKey, Body};
 
 use super::UiState;
 use super::i18n::Tr;
 use super::i18n::pick;
 use super::layout::{Frame, page};
 use super::market::InMarket;
-use super::names::{actor_name, profile};
+use super::names::profile;
 use super::shop::{grid, query_base};
-
-/// The labels attested about any of `subjects`, each with its issuer; those from an issuer the
-/// user trusts are marked, the others said to be unverified.
-pub(super) fn labels(state: &UiState, tr: Tr, market: &str, subjects: &[Subject]) -> Markup {
-    let trusted = state.settings().trusted_issuers;
-    let mut found: Vec<(String, AuthorKey)> = subjects
-        .iter()
-        .flat_map(|s| {
-            state
-                .node
-                .store()
-                .attestations_about(market, s, true, crate::clock::now_ms())
-                .unwrap_or_default()
-        })
-        .filter_map(|r| match r.payload.body {
-            Body::Attestation(a) => Some((a.label, r.payload.author)),
-            _ => None,
-        })
-        .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    found.dedup();
-    html! {
-        @if !found.is_empty() {
-            ul.labels aria-label=(tr.t("labels")) {
-                @for (label, issuer) in &found {
-                    @let is_trusted = trusted.contains(&issuer.to_hex());
-                    li {
-                        span.badge { (label) }
-                        " "
-                        @if is_trusted {
-                            (tr.args("label-by-trusted", &[("issuer", FluentValue::from(actor_name(state, tr, issuer)))]))
-                        } @else {
-                            span.muted { (tr.args("label-by-untrusted", &[("issuer", FluentValue::from(actor_name(state, tr, issuer)))])) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
 
 fn payment_line(tr: Tr, means: &PaymentMeans) -> String {
     match means {
@@ -115,7 +74,7 @@ pub(super) async fn show(
                 h1 { (name) }
             }
             p.lead { (pick(&profile.description, tr)) }
-            (labels(&state, tr, m.id(), &[Subject::Actor { key: author }]))
+            (super::labels::labels(&state, tr, m.id(), &[Subject::Actor { key: author }]))
             dl.facts {
                 @if let Some(a) = &profile.address {
                     dt { (tr.t("seller-address")) }

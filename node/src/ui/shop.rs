@@ -16,6 +16,7 @@ use smartket_protocol::{Body, Kind, Market};
 
 use super::UiState;
 use super::i18n::{Tr, pick};
+use super::labels::TrustedNames;
 use super::layout::{Frame, page};
 use super::market::InMarket;
 use crate::money;
@@ -103,7 +104,7 @@ fn image_of(state: &UiState, hit: &Hit) -> Option<String> {
     }
 }
 
-fn card(state: &UiState, tr: Tr, hit: &Hit) -> Markup {
+fn card(state: &UiState, tr: Tr, names: &TrustedNames, hit: &Hit) -> Markup {
     let href = format!("/annonce/{}/{}", hit.author, hit.key);
     html! {
         article.card {
@@ -120,7 +121,7 @@ fn card(state: &UiState, tr: Tr, hit: &Hit) -> Markup {
                     span.muted { (tr.args("distance", &[("km", FluentValue::from(format!("{:.1}", f64::from(m) / 1000.0)))])) }
                 }
                 div {
-                    @for label in &hit.labels { span.badge { (label) } }
+                    @for label in &hit.labels { (names.badge(tr, label)) }
                     @if !hit.in_stock { span.badge { (tr.t("out-of-stock")) } }
                 }
             }
@@ -128,10 +129,12 @@ fn card(state: &UiState, tr: Tr, hit: &Hit) -> Markup {
     }
 }
 
+/// Offer cards, their labels named as the trusted issuers define them.
 pub(super) fn grid(state: &UiState, tr: Tr, hits: &[Hit]) -> Markup {
+    let names = TrustedNames::of(state, tr);
     html! {
         ul.grid {
-            @for hit in hits { li { (card(state, tr, hit)) } }
+            @for hit in hits { li { (card(state, tr, &names, hit)) } }
         }
     }
 }

@@ -118,6 +118,7 @@ fn every_message_of_the_basket_exists_in_every_language() {
         "confirm-title",
         "confirm-lead",
         "confirm-delivered",
+        "orders-earlier",
     ];
     assert_eq!(Tr::complete(&ids), Vec::<String>::new());
 }
@@ -292,7 +293,11 @@ async fn checkout_confirms_each_seller_s_order_by_number_and_remembers_the_conta
     let page = body_of(response).await;
     let orders = handle.orders().list().unwrap();
     assert_eq!(orders.len(), 2);
-    let confirmation = page.split("<h1>").next().unwrap();
+    let confirmation = page
+        .split("class=\"confirmation\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap();
     assert!(
         confirmation.contains("Vos 2 commandes sont envoyées"),
         "{page}"

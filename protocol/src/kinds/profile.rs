@@ -12,6 +12,7 @@ use crate::kinds::common::{
     Address, GeoPoint, MultiText, TimeSlot, unique, validate_lang, validate_line,
     validate_postcode, validate_slots, validate_text, validate_url,
 };
+use crate::kinds::label::{LabelDefinition, validate_labels};
 use crate::kinds::payment::PaymentMeans;
 use crate::record::Payload;
 
@@ -125,6 +126,9 @@ pub struct Profile {
     /// Languages spoken (≤ 8 codes, no duplicates).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    /// What the label codes of this actor's attestations mean (≤ 32, codes unique).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelDefinition>,
 }
 
 impl Profile {
@@ -207,7 +211,8 @@ impl Profile {
         for (i, lang) in self.languages.iter().enumerate() {
             validate_lang(&format!("body.languages[{i}]"), lang)?;
         }
-        unique("body.languages", self.languages.iter())
+        unique("body.languages", self.languages.iter())?;
+        validate_labels("body.labels", &self.labels)
     }
 }
 
@@ -354,6 +359,7 @@ mod tests {
             ],
             enc_key: [9; 32],
             languages: vec!["fr".into(), "en".into(), "de".into()],
+            labels: Vec::new(),
         }
     }
 
@@ -380,8 +386,22 @@ mod tests {
             payment: vec![],
             enc_key: [1; 32],
             languages: vec![],
+            labels: Vec::new(),
         };
         sign_and_open(&secret(), PROFILE_KEY, Body::Profile(profile));
+    }
+
+    #[test]
+    fn a_certifier_s_label_definitions_sign_and_open() {
+        let mut profile = fromagerie();
+        profile.labels = vec![crate::kinds::label::tests::grta()];
+        let record = sign_and_open(&secret(), PROFILE_KEY, Body::Profile(profile.clone()));
+        assert!(matches!(record.payload.body, Body::Profile(ref p) if p.labels == profile.labels));
+        profile.labels[0].code = "GRTA".into();
+        assert_eq!(
+            refused_field(PROFILE_KEY, Body::Profile(profile)),
+            "body.labels[0].code"
+        );
     }
 
     fn refused(edit: impl FnOnce(&mut Profile)) -> String {

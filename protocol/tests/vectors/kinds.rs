@@ -111,6 +111,7 @@ pub(crate) fn farm_profile(enc_key: [u8; 32]) -> Profile {
         ],
         enc_key,
         languages: vec!["fr".into(), "en".into()],
+        labels: Vec::new(),
     }
 }
 

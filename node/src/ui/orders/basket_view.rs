@@ -40,7 +40,7 @@ fn amounts(state: &UiState, totals: &Totals) -> Markup {
 }
 
 /// The message of a refused field, tied to it by its id.
-pub(super) fn error(errors: &FieldErrors, field: &str) -> Markup {
+fn error(errors: &FieldErrors, field: &str) -> Markup {
     html! {
         @if let Some(message) = errors.get(field) {
             span.field-error id=(error_id(field)) { (message) }
@@ -49,10 +49,7 @@ pub(super) fn error(errors: &FieldErrors, field: &str) -> Markup {
 }
 
 /// `aria-invalid` and `aria-describedby` of a field.
-pub(super) fn state_of(
-    errors: &FieldErrors,
-    field: &str,
-) -> (Option<&'static str>, Option<String>) {
+fn state_of(errors: &FieldErrors, field: &str) -> (Option<&'static str>, Option<String>) {
     match errors.contains_key(field) {
         true => (Some("true"), Some(error_id(field))),
         false => (None, None),

@@ -1,7 +1,7 @@
 //! The confirmation after checkout: each seller's order just placed, under its number, with
 //! what it costs and how it comes. Checkout redirects to "Mes commandes" (so a reload never
-//! orders twice) with the placed orders in a short-lived cookie; that page shows them once
-//! above the list, then clears the cookie.
+//! orders twice) with the placed orders in a short-lived cookie; that page then opens on them,
+//! the earlier orders below, and clears the cookie.
 
 use axum::http::HeaderMap;
 use fluent_bundle::FluentValue;
@@ -46,9 +46,10 @@ pub(super) fn placed(headers: &HeaderMap) -> Vec<OrderId> {
         .collect()
 }
 
-/// The orders `ids` this node placed, each under its number: seller, total, delivery.
-pub(super) fn confirmation(state: &UiState, tr: Tr, ids: &[OrderId]) -> Markup {
-    let mine: Vec<_> = state
+/// The page's head after checkout: the orders `ids` this node placed, each under its number
+/// with its seller, total and delivery; nothing when none of them is here.
+pub(super) fn confirmation(state: &UiState, tr: Tr, ids: &[OrderId]) -> Option<Markup> {
+    let placed: Vec<_> = state
         .node
         .orders()
         .list()
@@ -56,36 +57,37 @@ pub(super) fn confirmation(state: &UiState, tr: Tr, ids: &[OrderId]) -> Markup {
         .into_iter()
         .filter(|(file, _)| file.party == Party::Consumer && ids.contains(&file.order_id))
         .collect();
-    html! {
-        @if !mine.is_empty() {
-            section.confirmation aria-labelledby="placed" role="status" {
-                h2 #placed { (tr.args("confirm-title", &[("count", FluentValue::from(mine.len()))])) }
-                p { (tr.t("confirm-lead")) }
-                ul.placed {
-                    @for (file, track) in &mine {
-                        @let number = file.order_id.number();
-                        @let seller = crate::ui::names::actor_name(state, tr, &track.parties.seller);
-                        li {
-                            a.number href=(format!("/commandes/{}", file.order_id.to_hex())) {
-                                (tr.args("order-title", &[("id", FluentValue::from(number))]))
+    if placed.is_empty() {
+        return None;
+    }
+    Some(html! {
+        section.confirmation role="status" {
+            h1 { (tr.args("confirm-title", &[("count", FluentValue::from(placed.len()))])) }
+            p { (tr.t("confirm-lead")) }
+            ul.placed {
+                @for (file, track) in &placed {
+                    @let number = file.order_id.number();
+                    @let seller = crate::ui::names::actor_name(state, tr, &track.parties.seller);
+                    li {
+                        a.number href=(format!("/commandes/{}", file.order_id.to_hex())) {
+                            (tr.args("order-title", &[("id", FluentValue::from(number))]))
+                        }
+                        " — " (seller)
+                        @if let Some(order) = &track.order {
+                            " — "
+                            @for (i, (currency, total)) in order.totals.iter().enumerate() {
+                                @if i > 0 { " + " }
+                                strong { (price(state, *total, currency)) }
                             }
-                            " — " (seller)
-                            @if let Some(order) = &track.order {
-                                " — "
-                                @for (i, (currency, total)) in order.totals.iter().enumerate() {
-                                    @if i > 0 { " + " }
-                                    strong { (price(state, *total, currency)) }
-                                }
-                                " — "
-                                @match &order.delivery {
-                                    DeliveryChoice::Pickup => (tr.t("checkout-pickup")),
-                                    _ => (tr.t("confirm-delivered")),
-                                }
+                            " — "
+                            @match &order.delivery {
+                                DeliveryChoice::Pickup => (tr.t("checkout-pickup")),
+                                _ => (tr.t("confirm-delivered")),
                             }
                         }
                     }
                 }
             }
         }
-    }
+    })
 }

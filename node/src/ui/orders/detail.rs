@@ -117,6 +117,7 @@ pub(super) fn items(state: &UiState, tr: Tr, order: &Order) -> Markup {
     html! {
         section aria-labelledby="items" {
             h2 #items { (tr.t("order-items")) }
+            // Scrolls sideways on a narrow phone: focusable, so a keyboard can scroll it too.
             table.lines tabindex="0" {
                 thead { tr {
                     th scope="col" { (tr.t("order-col-item")) }

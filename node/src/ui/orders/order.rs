@@ -160,8 +160,8 @@ pub(in crate::ui) async fn order_show(
                     input #reason type="text" name="reason" maxlength="300";
                     " "
                 }
-                @for (name, _) in &steps {
-                    button type="submit" name="step" value=(name) { (tr.t(&format!("step-{name}"))) }
+                @for (name, refusal) in &steps {
+                    button.danger[*refusal] type="submit" name="step" value=(name) { (tr.t(&format!("step-{name}"))) }
                     " "
                 }
             }

@@ -204,7 +204,7 @@ pub(in crate::ui) async fn packing(
         }
         p.muted { (tr.t("packing-which")) }
         @if orders.is_empty() {
-            p { (tr.t("packing-none")) }
+            p.empty { (tr.t("packing-none")) }
         } @else {
             section aria-labelledby="products" {
                 h2 #products { (tr.args("packing-products", &[("orders", FluentValue::from(orders.len()))])) }

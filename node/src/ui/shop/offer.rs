@@ -98,7 +98,7 @@ pub(in crate::ui) async fn listing(
                 @if let Some(name) = &seller_name {
                     p { a href=(format!("/vendeur/{seller}")) { (tr.args("sold-by", &[("seller", FluentValue::from(name.as_str()))])) } }
                 }
-                (crate::ui::seller::labels(&state, tr, &record.payload.market, &[
+                (crate::ui::labels::labels(&state, tr, &record.payload.market, &[
                     Subject::Listing { author: record.payload.author, key: record.payload.key.clone() },
                     Subject::Actor { key: seller },
                 ]))

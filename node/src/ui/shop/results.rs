@@ -117,6 +117,16 @@ fn results_body(
         .iter()
         .find(|c| c.local)
         .map(|c| c.code.clone());
+    let names = crate::ui::labels::TrustedNames::of(state, tr);
+    let active = p.label.len()
+        + p.payment.len()
+        + usize::from(p.category.is_some())
+        + usize::from(p.in_stock.is_some())
+        + usize::from(p.delivered.is_some())
+        + [&p.near_km, &p.price_min, &p.price_max]
+            .iter()
+            .filter(|v| v.as_ref().is_some_and(|v| !v.is_empty()))
+            .count();
     let sorts = [
         ("relevance", "sort-relevance"),
         ("price_asc", "sort-price-asc"),
@@ -163,7 +173,11 @@ fn results_body(
         div.layout {
             aside.filters aria-label=(tr.t("filters")) {
                 // Open, and closed by the script on a phone so the first results come first.
-                details.toggle open { summary { (tr.t("filters")) }
+                details.toggle open {
+                summary {
+                    (tr.t("filters"))
+                    @if active > 0 { " (" (active) ")" }
+                }
                 form method="get" action="/recherche" {
                     input type="hidden" name="q" value=(p.q);
                     fieldset {
@@ -185,7 +199,7 @@ fn results_body(
                             @for f in &results.facets.labels {
                                 label {
                                     input type="checkbox" name="label" value=(f.value) checked[p.label.contains(&f.value)];
-                                    " " (f.value) " (" (f.count) ")"
+                                    " " (names.name(tr, &f.value)) " (" (f.count) ")"
                                 }
                             }
                         }
