@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use smartket_protocol::kinds::{
-    Address, Attestation, Contact, DeliveryOffer, Fees, Fulfilment, GeoPoint, LegalForm, Listing,
-    Membership, MultiText, Origin, PROFILE_KEY, ParcelLimits, PaymentMeans, Price, Profile, Role,
-    Scope, ServicePlace, ServiceTerms, Subject, TimeSlot, Unit, Variant, Vehicle, Weekday, Zone,
-    countersign_input,
+    Address, Attestation, Contact, DeliveryOffer, Fees, Fulfilment, GeoPoint, LabelDefinition,
+    LegalForm, Listing, Membership, MultiText, Origin, PROFILE_KEY, ParcelLimits, PaymentMeans,
+    Price, Profile, Role, Scope, ServicePlace, ServiceTerms, Subject, TimeSlot, Unit, Variant,
+    Vehicle, Weekday, Zone, countersign_input,
 };
 use smartket_protocol::{BlobId, Body, EncryptionKey, Payload, SecretKey};
 
@@ -113,6 +113,41 @@ pub(crate) fn farm_profile(enc_key: [u8; 32]) -> Profile {
         languages: vec!["fr".into(), "en".into()],
         labels: Vec::new(),
     }
+}
+
+/// The certifier's profile: it defines the label code its attestations carry (the
+/// `attestation` vector's `regional.grta`) and one more, so readers can show them by name.
+pub(crate) fn certifier_profile(enc_key: [u8; 32]) -> Profile {
+    let mut profile = farm_profile(enc_key);
+    profile.roles = vec![Role::Certifier];
+    profile.name = text(&[
+        ("fr", "Label régional Genève"),
+        ("en", "Geneva regional label"),
+    ]);
+    profile.description = text(&[("fr", "Certifie l'origine genevoise des produits.")]);
+    profile.logo = None;
+    profile.payment = Vec::new();
+    profile.labels = vec![
+        LabelDefinition {
+            code: "regional.grta".into(),
+            name: text(&[
+                ("fr", "Genève Région – Terre Avenir"),
+                ("en", "Geneva Region – Land of the Future"),
+            ]),
+            description: text(&[(
+                "fr",
+                "Produit à Genève et dans sa région, traçable, en conditions de travail équitables.",
+            )]),
+            url: Some("https://label.example/grta".into()),
+        },
+        LabelDefinition {
+            code: "bio".into(),
+            name: text(&[("fr", "Bio"), ("en", "Organic")]),
+            description: MultiText::new(),
+            url: None,
+        },
+    ];
+    profile
 }
 
 /// Gala apples by the kilo, in two variants, with pick-up, courier and own delivery.
@@ -418,6 +453,25 @@ pub(crate) fn valid_kinds(enc_seed: [u8; 32]) -> Vec<ValidVector> {
             NOW,
         ),
         attestation_vector,
+        valid_typed(
+            "profile_with_label_definitions",
+            "The certifier's ([44; 32]) profile defining two label codes: regional.grta (the \
+             `attestation` vector's label: name in French and English, an explanation, the \
+             rules' https address) and bio (a name only). Readers name an attestation's label \
+             from its author's definitions only. enc_key is derived from [44; 32] as the \
+             farm's is from its seed.",
+            &CERTIFIER,
+            &payload(
+                PROFILE_KEY,
+                NOW - 5 * DAY,
+                NOW - 200 * DAY,
+                60 * DAY,
+                Body::Profile(certifier_profile(
+                    EncryptionKey::from_seed(&CERTIFIER).public().0,
+                )),
+            ),
+            NOW,
+        ),
         membership_vector,
     ]
 }
@@ -545,6 +599,29 @@ pub(crate) fn invalid_kinds(valid: &[ValidVector]) -> Vec<InvalidVector> {
             "body.payment[2].iban",
         ),
     ];
+
+    let certifier = fields_of(valid, "profile_with_label_definitions");
+    let certifier_body = |change: fn(&mut Profile)| {
+        let mut p = certifier_profile(EncryptionKey::from_seed(&CERTIFIER).public().0);
+        change(&mut p);
+        signed_by(&CERTIFIER, &with(&certifier, "body", Json::of(&p)))
+    };
+    out.push(invalid_field(
+        "profile_label_defined_twice",
+        "The `profile_with_label_definitions` vector with its second definition's code also \
+         regional.grta: an issuer defines each of its codes once.",
+        certifier_body(|p| p.labels[1].code = "regional.grta".into()),
+        NOW,
+        "body.labels",
+    ));
+    out.push(invalid_field(
+        "profile_label_rules_not_https",
+        "The `profile_with_label_definitions` vector with the first label's url \
+         http://label.example/grta (a label's rules are published over https only).",
+        certifier_body(|p| p.labels[0].url = Some("http://label.example/grta".into())),
+        NOW,
+        "body.labels[0].url",
+    ));
 
     let attestation = fields_of(valid, "attestation");
     out.push(invalid_field(
