@@ -186,6 +186,25 @@ pub fn create_private_file(path: &Path) -> io::Result<()> {
     }
 }
 
+/// Replaces `path` with `bytes` at once, 0600 from the first byte: written to a temporary file
+/// beside it, synced, then renamed over it, so a crash leaves the old file or the new one,
+/// never half of either (the sessions, the remembered contact, the HTTPS key).
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = PathBuf::from(temp);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    fs::rename(&temp, path)
+}
+
 /// The data dir, or one of its private files, found open to other users.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Loose {

@@ -512,26 +512,13 @@ impl Sessions {
             version: 1,
             sessions: state.sessions.values().cloned().collect(),
         };
-        if let Err(e) = write_private(path, &file) {
+        let written = serde_json::to_vec_pretty(&file)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| crate::data_dir::write_private(path, &bytes));
+        if let Err(e) = written {
             tracing::warn!("could not save the sessions to {}: {e}", path.display());
         }
     }
-}
-
-fn write_private(path: &std::path::Path, file: &File) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let bytes = serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension("json.tmp");
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    out.write_all(&bytes)?;
-    out.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

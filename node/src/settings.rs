@@ -212,8 +212,6 @@ impl CheckoutContact {
     /// Writes the file, 0600 from its first byte, replacing the previous one at once; an
     /// empty contact removes it.
     fn save(&self, dir: &Path) -> Result<(), SettingsError> {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
         let path = DataDir::new(dir).contact();
         if self == &CheckoutContact::default() {
             return match std::fs::remove_file(&path) {
@@ -223,25 +221,12 @@ impl CheckoutContact {
                 _ => Ok(()),
             };
         }
-        let temp = path.with_extension("json.tmp");
         let text = serde_json::to_vec_pretty(self).map_err(|e| SettingsError::Parse {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| SettingsError::Io { path, source }
-        };
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&temp)
-            .map_err(io(&temp))?;
-        file.write_all(&text).map_err(io(&temp))?;
-        file.sync_all().map_err(io(&temp))?;
-        std::fs::rename(&temp, &path).map_err(io(&path))
+        crate::data_dir::write_private(&path, &text)
+            .map_err(|source| SettingsError::Io { path, source })
     }
 }
 
@@ -271,20 +256,9 @@ impl OwnerSettings {
 
     /// Remembers `contact` for the next checkout (an empty one forgets it).
     pub async fn remember_contact(&self, contact: CheckoutContact) -> Result<(), SettingsError> {
-        let dir = self.dir.clone();
-        let path = DataDir::new(&dir).contact();
-        let saved = contact.clone();
-        tokio::task::spawn_blocking(move || saved.save(&dir))
+        let path = DataDir::new(&self.dir).contact();
+        self.keep(&self.contact, path, contact, CheckoutContact::save)
             .await
-            .map_err(|e| SettingsError::Io {
-                path,
-                source: std::io::Error::other(e),
-            })
-            .and_then(|r| r)?;
-        if let Ok(mut current) = self.contact.write() {
-            *current = contact;
-        }
-        Ok(())
     }
 
     /// The settings as last saved.
@@ -296,18 +270,31 @@ impl OwnerSettings {
     /// and the settings page both come here, so both refuse the same values.
     pub async fn save(&self, settings: Settings) -> Result<(), SettingsError> {
         settings.validate()?;
+        let path = DataDir::new(&self.dir).settings();
+        self.keep(&self.current, path, settings, Settings::save)
+            .await
+    }
+
+    /// Writes `value` to its file in the data dir with `save` (off the async threads), then
+    /// puts it in `slot`: what is in use is always what the file holds.
+    async fn keep<T: Clone + Send + 'static>(
+        &self,
+        slot: &RwLock<T>,
+        path: PathBuf,
+        value: T,
+        save: fn(&T, &Path) -> Result<(), SettingsError>,
+    ) -> Result<(), SettingsError> {
         let dir = self.dir.clone();
-        let path = DataDir::new(&dir).settings();
-        let saved = settings.clone();
-        tokio::task::spawn_blocking(move || saved.save(&dir))
+        let saved = value.clone();
+        tokio::task::spawn_blocking(move || save(&saved, &dir))
             .await
             .map_err(|e| SettingsError::Io {
                 path,
                 source: std::io::Error::other(e),
             })
             .and_then(|r| r)?;
-        if let Ok(mut current) = self.current.write() {
-            *current = settings;
+        if let Ok(mut current) = slot.write() {
+            *current = value;
         }
         Ok(())
     }

@@ -130,21 +130,9 @@ fn create(cert_path: &Path, key_path: &Path, names: &[String]) -> Result<(), Tls
     subject.push(DnType::CommonName, "smartket node");
     params.distinguished_name = subject;
     let cert = params.self_signed(&key).map_err(generate)?;
-    write_private(key_path, key.serialize_pem().as_bytes())?;
+    crate::data_dir::write_private(key_path, key.serialize_pem().as_bytes())
+        .map_err(io(key_path))?;
     std::fs::write(cert_path, cert.pem()).map_err(io(cert_path))
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TlsError> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(io(path))?;
-    file.write_all(bytes).map_err(io(path))
 }
 
 fn load(cert_path: &Path, key_path: &Path) -> Result<Tls, TlsError> {
