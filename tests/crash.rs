@@ -89,3 +89,20 @@ async fn kill_9_during_ingest_loses_no_acknowledged_record() {
         }
     }
 }
+
+/// The crash soak's short run (the long one is `tests/examples/soak.rs`): 20 SIGKILLs of the
+/// seller and of the cooperative while they ingest, index, take and accept orders, and hold
+/// mail; nothing they acknowledged is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_kills_of_a_working_seller_and_cooperative_lose_nothing() {
+    let report = smartket_tests::soak::soak(20, |line| eprintln!("{line}"))
+        .await
+        .unwrap();
+    eprintln!("{report:?}");
+    assert_eq!(report.kills, 20);
+    assert_eq!(report.index_checks, 20);
+    assert!(
+        report.records > 0 && report.orders > 0 && report.steps > 0,
+        "{report:?}"
+    );
+}

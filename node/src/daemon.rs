@@ -31,7 +31,8 @@ use crate::background::Background;
 use crate::blobs::{Blobs, BlobsError};
 use crate::clock::now_ms;
 use crate::config::Config;
-use crate::data_dir::{self, DataDir};
+use crate::data_dir::DataDir;
+use crate::disk::DiskHealth;
 use crate::identity::{self, DataDirLock};
 use crate::ingest::Ingest;
 use crate::mailbox::client::Fetcher;
@@ -106,6 +107,8 @@ struct Inner {
     orders: Orders,
     mailbox: Option<Arc<Mailbox>>,
     settings: OwnerSettings,
+    /// What the disk last said to the databases.
+    disk: DiskHealth,
     /// Tasks started by events (sync sessions, answers to requests), stopped on shutdown.
     background: Background,
 }
@@ -137,7 +140,8 @@ impl Daemon {
         let market_ids: Vec<String> = markets.iter().map(|m| m.id.clone()).collect();
         let settings = OwnerSettings::load(data_dir)?;
         let files = DataDir::new(data_dir);
-        let store = Store::open(&files.store())?;
+        let disk = DiskHealth::probing(files.disk_probe());
+        let store = Store::open_on(&files.store(), &disk)?;
         let ingest = Ingest::new(store.clone(), markets.clone());
         // Subscribed before anything can be ingested, so the index misses no change.
         let search_events = ingest.subscribe();
@@ -163,6 +167,7 @@ impl Daemon {
         );
         let orders = Orders::open(
             data_dir,
+            &disk,
             secret.clone(),
             store.clone(),
             own.clone(),
@@ -170,17 +175,12 @@ impl Daemon {
             markets.clone(),
         )?;
         let mailbox = match config.node.role.as_str() {
-            "cooperative" => {
-                // Private before redb opens it: it holds other people's mail.
-                let path = files.mailbox();
-                data_dir::create_private_file(&path)
-                    .map_err(|source| StartError::DataDir { path, source })?;
-                Some(Arc::new(Mailbox::open(
-                    secret.public(),
-                    data_dir,
-                    client.clone(),
-                )?))
-            }
+            "cooperative" => Some(Arc::new(Mailbox::open(
+                secret.public(),
+                data_dir,
+                &disk,
+                client.clone(),
+            )?)),
             _ => None,
         };
         let (collector, collect_loop) = Collector::new(
@@ -247,6 +247,7 @@ impl Daemon {
                 orders,
                 mailbox,
                 settings,
+                disk,
                 background,
             }),
         };
@@ -485,7 +486,7 @@ async fn collect_blobs(blobs: Arc<Blobs>, store: Store, markets: Vec<String>, ev
 /// the unit tests of the API, the orders and the UI run against.
 #[cfg(test)]
 pub(crate) async fn test_daemon() -> (tempfile::TempDir, Daemon) {
-    let dir = data_dir::temp_data_dir();
+    let dir = crate::data_dir::temp_data_dir();
     identity::create_key(dir.path()).expect("key");
     let mut config = Config::default();
     config.network.listen = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("address")];

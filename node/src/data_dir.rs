@@ -17,6 +17,7 @@
 //!   tls-cert.pem    the HTTPS certificate (self-signed unless given)
 //!   tls-key.pem     its private key                                0600
 //!   contact.json    the consumer's contact and address, for checkout 0600
+//!   disk-probe      written and removed while the disk is full, to see when space is back
 //!   blobs/          images
 //!   search/         the full-text index (rebuilt when missing)
 //! ```
@@ -129,6 +130,11 @@ impl DataDir {
     /// The consumer's contact and delivery address, remembered for the next checkout.
     pub fn contact(&self) -> PathBuf {
         self.root.join("contact.json")
+    }
+
+    /// The small file written (then removed) to see whether a full disk has space again.
+    pub fn disk_probe(&self) -> PathBuf {
+        self.root.join("disk-probe")
     }
 
     /// The blob (image) store.

@@ -58,6 +58,8 @@ pub enum IgnoreReason {
     Stale,
     /// The local database failed; the record may be fine and may come again.
     LocalFailure(String),
+    /// The local disk is full; the record may be fine and may come again.
+    DiskFull,
 }
 
 /// Why a record was refused.
@@ -335,7 +337,11 @@ impl Ingest {
             }
             Err(e) => {
                 tracing::error!(?source, market, "committing a batch failed: {e}");
-                let failure = IgnoreReason::LocalFailure(e.to_string());
+                let failure = if e.is_disk_full() {
+                    IgnoreReason::DiskFull
+                } else {
+                    IgnoreReason::LocalFailure(e.to_string())
+                };
                 for i in record_positions {
                     verdicts[i] = Some(Verdict::Ignored(failure.clone()));
                 }

@@ -6,6 +6,7 @@
 //! ```text
 //! smartket_protocol (wire formats, records, sealing; pure code, no I/O)
 //!   ← clock, data_dir, identity, config, markets, settings, money, qr   what a node is made of
+//!   ← disk, db_file   what the disk last said, and the database files that tell it
 //!   ← store, ingest, network                                         records in, bytes out
 //!   ← own, orders, mailbox, sync, blobs, search, listing_rows, record_json    the services
 //!   ← sessions, tls   who may open the web UI, and the certificate it is served with
@@ -26,7 +27,9 @@ pub mod clock;
 pub mod config;
 pub mod daemon;
 pub mod data_dir;
+pub mod db_file;
 pub mod demo;
+pub mod disk;
 pub mod http;
 pub mod identity;
 pub mod ingest;

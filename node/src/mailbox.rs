@@ -60,16 +60,17 @@ fn refusal(code: RefuseCode, reason: impl Into<String>) -> MailboxResponse {
 }
 
 impl Mailbox {
-    /// The mailbox service of cooperative `me`, stored in `dir`, telling recipients of new mail
-    /// through `client`.
+    /// The mailbox service of cooperative `me`, stored in `dir` (its disk failures reported to
+    /// `health`), telling recipients of new mail through `client`.
     pub fn open(
         me: AuthorKey,
         dir: &std::path::Path,
+        health: &crate::disk::DiskHealth,
         client: Client,
     ) -> Result<Mailbox, MailboxDbError> {
         Ok(Mailbox {
             me,
-            store: MailboxStore::open(dir)?,
+            store: MailboxStore::open(dir, health)?,
             client,
             challenges: Mutex::new(Challenges::default()),
             watchers: Mutex::new(Watchers::default()),

@@ -126,9 +126,11 @@ struct Inner {
 }
 
 impl Orders {
-    /// Opens the orders database in `dir`, for the actor holding `secret`.
+    /// Opens the orders database in `dir` (its disk failures reported to `health`), for the
+    /// actor holding `secret`.
     pub(crate) fn open(
         dir: &std::path::Path,
+        health: &crate::disk::DiskHealth,
         secret: SecretKey,
         store: Store,
         own: OwnRecords,
@@ -137,7 +139,7 @@ impl Orders {
     ) -> Result<Orders, OrdersDbError> {
         Ok(Orders {
             inner: Arc::new(Inner {
-                db: OrdersDb::open(dir)?,
+                db: OrdersDb::open(dir, health)?,
                 events: broadcast::channel(256).0,
                 wake: Notify::new(),
                 connected: std::sync::atomic::AtomicBool::new(false),

@@ -76,6 +76,10 @@ pub enum PublishError {
     /// The node's database failed (the cause is in the log).
     #[error("the node's database failed: {0}")]
     Store(String),
+    /// The disk is full: nothing was stored. The owner frees space; the node carries on by
+    /// itself.
+    #[error("this node's disk is full: nothing was saved; free some space and try again")]
+    DiskFull,
 }
 
 impl PublishError {
@@ -116,6 +120,9 @@ impl From<IngestError> for PublishError {
 impl From<StoreError> for PublishError {
     fn from(e: StoreError) -> PublishError {
         tracing::error!("own records: store: {e}");
+        if e.is_disk_full() {
+            return PublishError::DiskFull;
+        }
         PublishError::Store(e.to_string())
     }
 }
@@ -328,6 +335,7 @@ impl OwnRecords {
         match self.submit(record.to_wire()).await {
             Verdict::Accepted(record) => Ok(record),
             Verdict::Rejected(e) => Err(e.into()),
+            Verdict::Ignored(IgnoreReason::DiskFull) => Err(PublishError::DiskFull),
             Verdict::Ignored(IgnoreReason::LocalFailure(e)) => {
                 tracing::error!("storing own record: {e}");
                 Err(PublishError::Store(e))

@@ -46,9 +46,9 @@
 //! **Rebuild rule.** The index is rebuilt from the store at open when it is missing, when its
 //! commit payload is not this [`schema::SCHEMA_VERSION`], when tantivy cannot open it or a file
 //! fails its checksum, or when the `pending` marker shows that a batch was being applied when
-//! the node stopped; and at run time when the indexer missed store events. A store change
-//! committed in the instant before a crash, before its event reached the indexer, is the one
-//! case not detected; the next change to that slot repairs it.
+//! the node stopped, or the `running` marker that the node was killed (or its disk failed)
+//! before the indexer had every change the store committed — changes wait up to a second for
+//! their batch; and at run time when the indexer missed store events.
 
 mod analyzers;
 mod document;
@@ -101,6 +101,8 @@ use schema::Fields;
 
 /// Memory the index writer may buffer before it writes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// The file that exists while a node runs with this index open.
+const RUNNING: &str = "running";
 
 /// Why a search or an index update failed.
 #[derive(Debug, Error)]
@@ -150,6 +152,8 @@ struct Inner {
     fields: Fields,
     default_language: HashMap<String, String>,
     indexer: Mutex<Indexer>,
+    /// The marker that says the index may be behind the store (see [`SearchIndex::caught_up`]).
+    running: PathBuf,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -174,8 +178,9 @@ impl SearchIndex {
             source,
         })?;
         let marker = dir.join("pending");
+        let running = dir.join(RUNNING);
         let (index, mut reason) = rebuild::open(&dir.join("index"), &schema)?;
-        if reason.is_none() && marker.exists() {
+        if reason.is_none() && (marker.exists() || running.exists()) {
             reason = Some(RebuildReason::Interrupted);
         }
         let reader = index
@@ -205,6 +210,10 @@ impl SearchIndex {
                 indexer.load_state()?;
             }
         }
+        std::fs::write(&running, b"").map_err(|source| SearchError::Io {
+            path: running.clone(),
+            source,
+        })?;
         Ok(SearchIndex {
             inner: Arc::new(Inner {
                 index,
@@ -215,8 +224,22 @@ impl SearchIndex {
                     .map(|m| (m.id.clone(), m.default_language.clone()))
                     .collect(),
                 indexer: Mutex::new(indexer),
+                running,
             }),
         })
+    }
+
+    /// Every store change sent to the index is in it: the next open need not rebuild. Called
+    /// by the feed when it stops with nothing left queued; a node killed before that (changes
+    /// committed to the store, still waiting for the indexer's next batch) finds the `running`
+    /// marker at its next start and rebuilds.
+    pub fn caught_up(&self) {
+        if let Err(e) = std::fs::remove_file(&self.inner.running) {
+            tracing::warn!(
+                "search index: removing {}: {e}",
+                self.inner.running.display()
+            );
+        }
     }
 
     /// Applies a batch of store changes and commits it: searches see all of it or none.

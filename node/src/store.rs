@@ -31,14 +31,18 @@ mod read;
 mod tables;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_faults;
 mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use redb::Database;
 use smartket_protocol::{AuthorKey, Envelope, Payload, Record, RecordId};
 use thiserror::Error;
+
+use crate::db_file::DbFile;
+use crate::disk::DiskHealth;
 
 pub use delegation::DelegationError;
 use tables::{Corruption, LEGACY_AUTHOR_INDEX, decode_row};
@@ -80,6 +84,14 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the disk (or the owner's quota) is full: the owner can fix it by freeing space,
+    /// and the node carries on by itself.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Io { source, .. } if crate::disk::is_full(source))
+    }
+}
+
 /// What [`Store::commit`] did with one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -116,7 +128,7 @@ pub struct Store {
 }
 
 struct Inner {
-    db: Database,
+    db: DbFile,
     path: PathBuf,
 }
 
@@ -155,23 +167,34 @@ fault_from_redb!(
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError
+    redb::CommitError,
+    redb::Error
 );
 
 impl Store {
     /// Opens the database at `path`, creating the file (mode 0600: see `data_dir`) and its
-    /// tables if they do not exist.
+    /// tables if they do not exist. Disk failures are reported to a health of its own; a node
+    /// shares one between its databases ([`Store::open_on`]).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let fail = |f| fault_to_error(path, f);
+        Store::open_on(path, &DiskHealth::default())
+    }
+
+    /// [`Store::open`], reporting the disk's failures to `health`.
+    pub fn open_on(path: &Path, health: &DiskHealth) -> Result<Store, StoreError> {
         crate::data_dir::create_private_file(path).map_err(|source| StoreError::Io {
             path: path.to_owned(),
             source,
         })?;
-        let db = Database::create(path).map_err(|e| fail(e.into()))?;
+        let db = DbFile::open(path, health).map_err(|e| fault_to_error(path, e.into()))?;
+        Store::on_file(db)
+    }
+
+    /// The store kept in `db`, its tables created.
+    pub(crate) fn on_file(db: DbFile) -> Result<Store, StoreError> {
         let store = Store {
             inner: Arc::new(Inner {
+                path: db.path().to_owned(),
                 db,
-                path: path.to_owned(),
             }),
         };
         store.create_tables()?;

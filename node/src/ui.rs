@@ -233,6 +233,10 @@ pub fn routes(state: UiState) -> Router {
         .route(access::REVOKE, post(access::revoke))
         .route("/etat", get(status::status_show))
         .route("/etat/synchroniser", post(status::sync_start))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layout::watch_disk,
+        ))
         .with_state(state)
 }
 

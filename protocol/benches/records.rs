@@ -110,5 +110,49 @@ fn sealing(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, signing, verification, decoding, pipeline, sealing);
+/// How long refusing each CBOR bomb takes (`tests/hostile_cost.rs` checks what it allocates):
+/// the bound is 10 ms each.
+fn hostile(c: &mut Criterion) {
+    let mut map = vec![0xbb, 0, 0, 0, 1, 0, 0, 0, 0];
+    map.extend_from_slice(&[0x61, b'v', 0x01]);
+    let mut string = vec![0x5b, 0x80, 0, 0, 0, 0, 0, 0, 0];
+    string.extend_from_slice(&[0; 16]);
+    let order = common::sealed_order();
+    let mut group = c.benchmark_group("hostile");
+    for (name, bytes) in [
+        ("nested_128k", vec![0x81; 128 * 1024]),
+        ("nested_60k", vec![0x81; 60 * 1024]),
+        ("map_2_32", map),
+        ("bytes_2_63", string),
+    ] {
+        group.bench_function(format!("payload_decode/{name}"), |b| {
+            b.iter(|| Payload::decode(black_box(&bytes)).unwrap_err())
+        });
+        group.bench_function(format!("record_open/{name}"), |b| {
+            b.iter(|| Record::open(black_box(&bytes), NOW).unwrap_err())
+        });
+        group.bench_function(format!("seal_open/{name}"), |b| {
+            b.iter(|| {
+                seal::open(
+                    &order.recipient.author,
+                    &order.recipient_key,
+                    black_box(&bytes),
+                    &Limits::MESSAGE,
+                )
+                .unwrap_err()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    signing,
+    verification,
+    decoding,
+    pipeline,
+    sealing,
+    hostile
+);
 criterion_main!(benches);

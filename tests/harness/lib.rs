@@ -12,6 +12,7 @@
 
 pub mod netlab;
 pub mod shop;
+pub mod soak;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};

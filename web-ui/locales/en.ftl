@@ -689,3 +689,11 @@ orders-earlier = My earlier orders
 label-issued-by = attested by { $issuer }
 label-rules = The label's rules
 # The header's menu, folded on a phone.
+
+# The disk, when it fails
+disk-full = This node's disk is full: nothing can be saved.
+disk-full-help = Free some space on the computer (photos, downloads); the node carries on by itself, without a restart.
+disk-failing = This node's disk refuses writes: nothing can be saved.
+disk-failing-help = The node's log says why; the node carries on by itself as soon as the disk answers.
+status-disk = Disk
+status-disk-ok = The disk takes writes.

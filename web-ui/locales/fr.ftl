@@ -689,3 +689,11 @@ orders-earlier = Mes commandes précédentes
 label-issued-by = attesté par { $issuer }
 label-rules = Le règlement du label
 # The header's menu, folded on a phone.
+
+# The disk, when it fails
+disk-full = Le disque de ce nœud est plein : rien ne peut être enregistré.
+disk-full-help = Libérez de la place sur l'ordinateur (photos, téléchargements) ; le nœud reprend tout seul, sans redémarrer.
+disk-failing = Le disque de ce nœud refuse les écritures : rien ne peut être enregistré.
+disk-failing-help = Le journal du nœud dit pourquoi ; le nœud reprend tout seul dès que le disque répond.
+status-disk = Disque
+status-disk-ok = Le disque accepte les écritures.

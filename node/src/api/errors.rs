@@ -57,6 +57,17 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// 507: the node's disk is full, nothing was saved. Not the client's fault and not a bug:
+    /// the owner frees space and the same request works again.
+    pub fn disk_full() -> ApiError {
+        ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "disk_full",
+            "this node's disk is full: nothing was saved; free some space on it and try again \
+             (the node carries on by itself)",
+        )
+    }
+
     /// The status answered.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -89,6 +100,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         tracing::error!("API: store: {e}");
+        if e.is_disk_full() {
+            return ApiError::disk_full();
+        }
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "store",

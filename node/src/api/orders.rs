@@ -16,6 +16,7 @@ use crate::orders::OrderError;
 use crate::orders::basket::{Basket, BasketError};
 use crate::orders::checkout::{CheckoutError, DeliveryRequest, LineChange, SellerRequest};
 use crate::orders::view::{OrderJson, order_json, receipt_json};
+use crate::own::PublishError;
 
 impl From<OrderError> for ApiError {
     fn from(e: OrderError) -> ApiError {
@@ -42,6 +43,8 @@ impl From<OrderError> for ApiError {
             OrderError::Seal(e) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string())
             }
+            OrderError::Db(e) if e.is_disk_full() => ApiError::disk_full(),
+            OrderError::Stock(PublishError::DiskFull) => ApiError::disk_full(),
             other => {
                 tracing::error!("API: orders: {other}");
                 ApiError::new(

@@ -39,6 +39,7 @@ impl From<PublishError> for ApiError {
                 "store",
                 "the node's database failed; see the node's log",
             ),
+            PublishError::DiskFull => ApiError::disk_full(),
         }
     }
 }

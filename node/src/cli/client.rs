@@ -113,6 +113,20 @@ pub(super) async fn status(dir: &Path) -> Result<()> {
         println!("market     {market}: {}", counts.join(", "));
     }
     println!("unpublished {}", status.unpublished);
+    match status.disk.state.as_str() {
+        "ok" => println!("disk       ok"),
+        state => println!(
+            "disk       {}: {} ({}) — nothing can be saved until {}",
+            state.to_uppercase(),
+            status.disk.message.as_deref().unwrap_or("?"),
+            status.disk.file.as_deref().unwrap_or("?"),
+            if state == "full" {
+                "space is freed; the node then carries on by itself"
+            } else {
+                "the disk answers again"
+            }
+        ),
+    }
     let sync = &status.sync;
     println!(
         "sync       {} sessions, {} records fetched, {} failed{}",

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Handle;
 use crate::clock::now_ms;
+use crate::disk::DiskFault;
 use crate::network::{NetworkStats, Reachability};
 use crate::sync::SyncStatus;
 
@@ -36,9 +37,47 @@ pub struct Status {
     /// How other nodes reach this one.
     #[serde(default)]
     pub reachability: Reachability,
+    /// Whether the disk takes the node's writes.
+    #[serde(default)]
+    pub disk: DiskStatus,
     /// The mailboxes this node keeps for others (cooperative nodes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailbox: Option<MailboxStatus>,
+}
+
+/// The disk, as the node's last writes found it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DiskStatus {
+    /// `ok`, `full` (the owner frees space, and the node goes on by itself) or `failing` (any
+    /// other write error: a failing disk, a file system remounted read-only).
+    pub state: String,
+    /// The database file whose write failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The operating system's message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Since when (ms since the Unix epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
+}
+
+impl DiskStatus {
+    /// What `fault` says, for people and scripts.
+    pub fn of(fault: Option<DiskFault>) -> DiskStatus {
+        match fault {
+            None => DiskStatus {
+                state: "ok".into(),
+                ..DiskStatus::default()
+            },
+            Some(f) => DiskStatus {
+                state: if f.full { "full" } else { "failing" }.into(),
+                file: Some(f.file),
+                message: Some(f.message),
+                since_ms: Some(f.since_ms),
+            },
+        }
+    }
 }
 
 /// A cooperative's mailboxes.
@@ -53,6 +92,17 @@ pub struct MailboxStatus {
 }
 
 impl Handle {
+    /// The disk's fault, if any. While there is one, a small write to the data dir tests
+    /// whether space came back, so that an idle node's status does not say "full" forever
+    /// (its databases open again by themselves at their next write).
+    pub async fn disk_fault(&self) -> Option<DiskFault> {
+        let disk = self.inner.disk.clone();
+        disk.fault()?;
+        tokio::task::spawn_blocking(move || disk.probe())
+            .await
+            .unwrap_or_else(|_| self.inner.disk.fault())
+    }
+
     /// Peers, record counts, addresses.
     pub async fn status(&self) -> Status {
         let inner = &self.inner;
@@ -87,6 +137,7 @@ impl Handle {
             sync: inner.sync.status(),
             network: inner.client.stats().await.unwrap_or_default(),
             reachability: inner.client.reachability().await.unwrap_or_default(),
+            disk: DiskStatus::of(self.disk_fault().await),
             mailbox: self.mailbox().map(|m| MailboxStatus {
                 waiting: m.store().len(now_ms()).unwrap_or_default(),
                 watched: m.watched(),

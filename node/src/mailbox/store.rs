@@ -10,12 +10,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use smartket_protocol::mailbox::{
     MAX_TTL_MS, MailboxId, RECIPIENT_QUOTA_BYTES, RECIPIENT_QUOTA_MESSAGES, RefuseCode,
     SENDER_QUOTA_BYTES, SENDER_QUOTA_MESSAGES, StoredMessage,
 };
+
+use crate::db_file::DbFile;
+use crate::disk::DiskHealth;
 
 type MessageKey<'a> = (&'a [u8; 32], u64, &'a [u8; 32]);
 const MESSAGES: TableDefinition<MessageKey, &[u8]> = TableDefinition::new("messages");
@@ -27,6 +30,13 @@ const IDS: TableDefinition<(&[u8; 32], &[u8; 32]), u64> = TableDefinition::new("
 pub struct MailboxDbError {
     path: PathBuf,
     source: Box<redb::Error>,
+}
+
+impl MailboxDbError {
+    /// Whether the disk (or the owner's quota) is full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(&*self.source, redb::Error::Io(e) if crate::disk::is_full(e))
+    }
 }
 
 /// A live message: (recipient, deposited ms, id, entry).
@@ -44,20 +54,26 @@ struct Entry {
 /// The mailboxes of a cooperative node.
 #[derive(Clone)]
 pub struct MailboxStore {
-    db: Arc<Database>,
+    db: Arc<DbFile>,
     path: PathBuf,
 }
 
 type Result<T> = std::result::Result<T, MailboxDbError>;
 
 impl MailboxStore {
-    /// Opens (creating) `mailbox.redb` in `dir`.
-    pub fn open(dir: &Path) -> Result<MailboxStore> {
+    /// Opens (creating) `mailbox.redb` in `dir`, reporting the disk's failures to `health`.
+    pub fn open(dir: &Path, health: &DiskHealth) -> Result<MailboxStore> {
         let path = crate::data_dir::DataDir::new(dir).mailbox();
-        let db = Database::create(&path).map_err(|e| fail(&path, e))?;
+        crate::data_dir::create_private_file(&path).map_err(|e| fail(&path, e))?;
+        let file = DbFile::open(&path, health).map_err(|e| fail(&path, e))?;
+        MailboxStore::on_file(file)
+    }
+
+    /// The mailbox store kept in `file`, its tables created.
+    pub(crate) fn on_file(file: DbFile) -> Result<MailboxStore> {
         let store = MailboxStore {
-            db: Arc::new(db),
-            path,
+            path: file.path().to_owned(),
+            db: Arc::new(file),
         };
         let txn = store.db.begin_write().map_err(|e| store.fail(e))?;
         txn.open_table(MESSAGES).map_err(|e| store.fail(e))?;
@@ -234,3 +250,6 @@ fn fail(path: &Path, e: impl Into<redb::Error>) -> MailboxDbError {
         source: Box::new(e.into()),
     }
 }
+
+#[cfg(test)]
+mod tests_faults;

@@ -12,14 +12,18 @@
 
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{ReadableTable, TableDefinition};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use smartket_protocol::messages::{MessageId, OrderId};
 use smartket_protocol::{AuthorKey, RecipientKeys, Signature};
 
 use super::basket::Basket;
+use crate::db_file::DbFile;
+use crate::disk::DiskHealth;
 
+#[cfg(test)]
+mod tests_faults;
 pub mod waiting;
 
 const ORDERS: TableDefinition<&[u8; 16], &[u8]> = TableDefinition::new("orders");
@@ -54,6 +58,14 @@ pub enum OrdersDbError {
         /// The decoder's message.
         reason: String,
     },
+}
+
+impl OrdersDbError {
+    /// Whether the disk (or the owner's quota) is full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, OrdersDbError::Redb { source, .. }
+            if matches!(&**source, redb::Error::Io(e) if crate::disk::is_full(e)))
+    }
 }
 
 /// One message of an order's history: the signed inner bytes and the signature, as sent or
@@ -133,7 +145,7 @@ pub struct Outgoing {
 /// The orders database.
 #[derive(Clone)]
 pub struct OrdersDb {
-    db: std::sync::Arc<Database>,
+    db: std::sync::Arc<DbFile>,
     path: PathBuf,
     /// The waiting queue's quotas (per sender, in all): [`waiting::MAX_PER_SENDER`] and
     /// [`waiting::MAX_WAITING`], smaller in tests.
@@ -150,13 +162,20 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 impl OrdersDb {
-    /// Opens (creating, mode 0600: it holds buyers' delivery addresses) the database in `dir`.
-    pub fn open(dir: &Path) -> Result<OrdersDb> {
+    /// Opens (creating, mode 0600: it holds buyers' delivery addresses) the database in `dir`,
+    /// reporting the disk's failures to `health`.
+    pub fn open(dir: &Path, health: &DiskHealth) -> Result<OrdersDb> {
         let path = crate::data_dir::DataDir::new(dir).orders();
         crate::data_dir::create_private_file(&path).map_err(|e| redb_error(&path, e))?;
+        let file = DbFile::open(&path, health).map_err(|e| redb_error(&path, e))?;
+        OrdersDb::on_file(file)
+    }
+
+    /// The orders database kept in `file`, its tables created and old waiting steps moved.
+    pub(crate) fn on_file(file: DbFile) -> Result<OrdersDb> {
         let db = OrdersDb {
-            db: std::sync::Arc::new(Database::create(&path).map_err(|e| redb_error(&path, e))?),
-            path,
+            path: file.path().to_owned(),
+            db: std::sync::Arc::new(file),
             waiting_caps: (waiting::MAX_PER_SENDER, waiting::MAX_WAITING),
         };
         let txn = db.write()?;

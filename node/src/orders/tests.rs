@@ -428,7 +428,7 @@ async fn a_step_that_overtook_its_order_waits_for_it_and_a_stranger_cannot_make_
 fn the_orders_database_is_created_private() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let _db = super::db::OrdersDb::open(dir.path()).unwrap();
+    let _db = super::db::OrdersDb::open(dir.path(), &Default::default()).unwrap();
     let path = crate::data_dir::DataDir::new(dir.path()).orders();
     let mode = std::fs::metadata(path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);

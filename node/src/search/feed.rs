@@ -92,35 +92,59 @@ async fn apply(
     loop {
         let first = tokio::select! {
             biased;
-            _ = &mut stop => return,
+            _ = &mut stop => {
+                // Stopping: index what is queued first, so that the next start need not
+                // rebuild.
+                rx.close();
+                let mut rest = Vec::new();
+                while let Ok(event) = rx.try_recv() {
+                    rest.push(event);
+                }
+                if !rest.is_empty() {
+                    run_batch(&index, rest).await;
+                }
+                index.caught_up();
+                return;
+            }
             first = rx.recv() => match first {
                 Some(first) => first,
-                None => return,
+                None => {
+                    index.caught_up();
+                    return;
+                }
             },
         };
         let deadline = tokio::time::Instant::now() + COMMIT_EVERY;
         let mut missed = first.is_none();
-        let mut batch: Vec<StoreEvent> = first.into_iter().collect();
+        let mut batch = vec![first];
         while batch.len() < BATCH && !missed {
             match tokio::time::timeout_at(deadline, rx.recv()).await {
-                Ok(Some(Some(event))) => batch.push(event),
-                Ok(Some(None)) => missed = true,
+                Ok(Some(event)) => {
+                    missed = event.is_none();
+                    batch.push(event);
+                }
                 Ok(None) | Err(_) => break,
             }
         }
-        let index = index.clone();
-        let done = tokio::task::spawn_blocking(move || {
-            if missed {
-                index.rebuild(RebuildReason::Lagged, &mut log_rebuild)
-            } else {
-                index.apply(&batch)
-            }
-        })
-        .await;
-        match done {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!("search indexing failed: {e}"),
-            Err(e) => tracing::warn!("search indexing task failed: {e}"),
+        run_batch(&index, batch).await;
+    }
+}
+
+/// Indexes one batch of events, `None` among them meaning some were missed (then the whole
+/// index is rebuilt instead).
+async fn run_batch(index: &SearchIndex, batch: Vec<Option<StoreEvent>>) {
+    let index = index.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let events: Option<Vec<StoreEvent>> = batch.into_iter().collect();
+        match events {
+            Some(events) => index.apply(&events),
+            None => index.rebuild(RebuildReason::Lagged, &mut log_rebuild),
         }
+    })
+    .await;
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("search indexing failed: {e}"),
+        Err(e) => tracing::warn!("search indexing task failed: {e}"),
     }
 }

@@ -47,14 +47,16 @@ fn damage(dir: &Path, suffix: &str) {
     assert!(damaged > 0, "no {suffix} file in {}", dir.display());
 }
 
-/// Closes the index, does `harm` to its directory and opens it again, checking that it answers
-/// as before; returns the rebuild reports heard.
+/// Closes the index (as a node stopping cleanly does), does `harm` to its directory and opens
+/// it again, checking that it answers as before; returns the rebuild reports heard.
 fn reopen_after(
     c: &mut Catalogue,
     expected: &[Vec<String>],
     harm: impl FnOnce(&Path),
 ) -> Vec<RebuildProgress> {
-    c.index = None;
+    if let Some(index) = c.index.take() {
+        index.caught_up();
+    }
     harm(&c.search_dir());
     let reports = c.reopen();
     assert_eq!(fingerprint(c), expected, "{reports:?}");
@@ -102,4 +104,13 @@ fn a_deleted_or_corrupted_index_is_rebuilt_with_the_same_results() {
         "{reports:?}"
     );
     assert!(!c.search_dir().join("pending").exists());
+
+    // A node killed with changes still waiting for their batch never said it caught up.
+    c.index = None;
+    let reports = c.reopen();
+    assert_eq!(fingerprint(&c), expected, "{reports:?}");
+    assert!(
+        matches!(reports.first(), Some(p) if p.reason == RebuildReason::Interrupted),
+        "killed: {reports:?}"
+    );
 }

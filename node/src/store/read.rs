@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
+use redb::{ReadTransaction, ReadableTable};
 use smartket_protocol::{AuthorKey, Kind, Record, RecordId, Slot};
 
 use super::tables::{

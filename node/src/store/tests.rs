@@ -2,7 +2,7 @@
 
 use std::ops::Bound;
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableTable, ReadableTableMetadata};
 use smartket_protocol::record::MAX_LIFETIME_MS;
 use smartket_protocol::{Kind, RecordId};
 

@@ -71,6 +71,7 @@ pub(super) fn publish_status(e: &PublishError) -> StatusCode {
         PublishError::Exists { .. } | PublishError::Stale => StatusCode::CONFLICT,
         PublishError::NotFound { .. } => StatusCode::NOT_FOUND,
         PublishError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        PublishError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
     }
 }
 
@@ -79,6 +80,7 @@ pub(super) fn publish_status(e: &PublishError) -> StatusCode {
 pub(super) fn form_status(e: &PublishError) -> StatusCode {
     match e {
         PublishError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        PublishError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -1,14 +1,35 @@
 //! The page around every page: language, skip link, header with the search box and the
-//! navigation, main landmark.
+//! navigation, a warning while the disk fails, main landmark.
 
 use axum::http::{Method, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
+use axum::extract::{Request, State};
+use axum::middleware::Next;
 use smartket_protocol::Market;
 
+use super::UiState;
 use super::i18n::{LANGUAGES, Tr, pick};
+use crate::disk::DiskFault;
 use crate::sessions::{Scope, current_scope};
+
+tokio::task_local! {
+    /// The disk's fault while a page is answered, set by [`watch_disk`] around every page, so
+    /// that every page says when nothing can be saved — not only the status page, which the
+    /// farmer whose disk filled has no reason to open.
+    static DISK: Option<DiskFault>;
+}
+
+/// Runs a page with the disk's current fault at hand for [`page`].
+pub(super) async fn watch_disk(
+    State(state): State<UiState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let fault = state.node.disk_fault().await;
+    DISK.scope(fault, next.run(request)).await
+}
 
 /// The cookie that remembers the market picked (see `market.rs`).
 pub(super) const MARKET_COOKIE: &str = "market";
@@ -156,6 +177,17 @@ pub(super) fn page(frame: Frame<'_>, body: Markup) -> Response {
                             form.logout method="post" action="/deconnexion" {
                                 button type="submit" { (tr.t("logout")) }
                             }
+                        }
+                    }
+                }
+                @if let Some(fault) = DISK.try_with(Clone::clone).ok().flatten() {
+                    div.notice.error.disk role="alert" {
+                        @if fault.full {
+                            strong { (tr.t("disk-full")) }
+                            " " (tr.t("disk-full-help"))
+                        } @else {
+                            strong { (tr.t("disk-failing")) }
+                            " " (tr.t("disk-failing-help"))
                         }
                     }
                 }

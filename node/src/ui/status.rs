@@ -182,6 +182,21 @@ pub(super) async fn status_show(
             }
         }
         (sync_section(tr, &status))
+        section aria-labelledby="disk" {
+            h2 #disk { (tr.t("status-disk")) }
+            @match status.disk.state.as_str() {
+                "ok" => { p { (tr.t("status-disk-ok")) } }
+                state => {
+                    p.notice.error {
+                        @if state == "full" { (tr.t("disk-full")) } @else { (tr.t("disk-failing")) }
+                        @if let Some(since) = status.disk.since_ms { " (" (date_time(since)) ")" }
+                    }
+                    @if let Some(message) = &status.disk.message {
+                        p { code { (message) } @if let Some(file) = &status.disk.file { " — " code { (file) } } }
+                    }
+                }
+            }
+        }
         section aria-labelledby="records" {
             h2 #records { (tr.t("status-records")) }
             @for (market, counts) in &status.markets {

@@ -234,7 +234,7 @@ mod tests {
 
     fn db(per_sender: u64, total: u64) -> (tempfile::TempDir, OrdersDb) {
         let dir = tempfile::tempdir().unwrap();
-        let mut db = OrdersDb::open(dir.path()).unwrap();
+        let mut db = OrdersDb::open(dir.path(), &Default::default()).unwrap();
         db.waiting_caps = (per_sender, total);
         (dir, db)
     }
