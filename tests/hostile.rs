@@ -7,8 +7,10 @@
 use libp2p::PeerId;
 use libp2p::identity::Keypair;
 use smartket_node::network::{self, Family, NetworkEvent, RequestKind};
+use smartket_protocol::sync::pull::WireRecord;
+use smartket_protocol::sync::wire::{FetchResponse, Request, decode_request};
 use smartket_protocol::sync::{Item, Reconciler, SyncConfig, SyncMessage, VecItemSet};
-use smartket_protocol::{Record, RecordId};
+use smartket_protocol::{Record, RecordId, SecretKey};
 use smartket_tests::fixtures::listing_payload;
 use smartket_tests::{DEADLINE, Net, Node, now_ms, raw_peer, wait_until};
 
@@ -132,21 +134,77 @@ fn reconcile_frame(start: bool, message: &[u8]) -> Vec<u8> {
     frame
 }
 
-#[derive(serde::Serialize)]
-struct FetchAnswer {
-    v: u64,
-    records: Vec<serde_json::Value>,
-    answered: u64,
+/// How a liar lies about the records it claims in reconciliation.
+#[derive(Clone)]
+enum Lie {
+    /// It claims 50 ids and sends none of them when asked.
+    Withholds,
+    /// It claims these records' ids and sends them, their signatures broken: each is named by
+    /// its payload's hash, so it passes the fetch's id check and fails only at verification.
+    ServesForged(Vec<Record>),
 }
 
-/// The 50 records a liar claims to hold.
-fn claimed() -> VecItemSet {
-    let now = now_ms();
-    VecItemSet::new(
-        (0..50u8)
-            .map(|i| Item::new(now + u64::from(i), RecordId([i; 32])))
-            .collect(),
-    )
+impl Lie {
+    /// The set the liar reconciles over.
+    fn claimed(&self) -> VecItemSet {
+        let now = now_ms();
+        let ids: Vec<RecordId> = match self {
+            Lie::Withholds => (0..50u8).map(|i| RecordId([i; 32])).collect(),
+            Lie::ServesForged(records) => records.iter().map(|r| r.id).collect(),
+        };
+        VecItemSet::new(
+            ids.into_iter()
+                .zip(0..)
+                .map(|(id, i)| Item::new(now + i, id))
+                .collect(),
+        )
+    }
+
+    /// The answer to a fetch of `asked`: everything asked settled, with what it sends.
+    fn fetch_answer(&self, asked: &[u8]) -> Vec<u8> {
+        let records = match self {
+            Lie::Withholds => Vec::new(),
+            Lie::ServesForged(records) => records
+                .iter()
+                .filter(|r| asked.chunks(32).any(|id| id == r.id.0))
+                .map(|r| WireRecord(r.to_wire()))
+                .collect(),
+        };
+        let answered = match self {
+            Lie::Withholds => 0,
+            Lie::ServesForged(_) => (asked.len() / 32) as u64,
+        };
+        FetchResponse {
+            v: 1,
+            records,
+            answered,
+        }
+        .encode()
+        .unwrap()
+    }
+}
+
+/// 20 listings of a stranger with their signatures broken.
+fn forged_listings() -> Vec<Record> {
+    let secret = SecretKey::generate().unwrap();
+    (0..20)
+        .map(|i| {
+            let mut record = Record::sign(
+                &secret,
+                listing_payload(
+                    "geneva",
+                    &format!("faux-{i}"),
+                    "Faux",
+                    100,
+                    now_ms(),
+                    DAY_MS,
+                ),
+            )
+            .unwrap();
+            record.envelope.signature.0[7] ^= 0x20;
+            record
+        })
+        .collect()
 }
 
 /// Answers one reconcile step (`spec/sync.md` §9) over `set`, starting `reconciler` afresh on a
@@ -166,11 +224,11 @@ fn answer_step(
     Some(answer.unwrap_or_else(|| SyncMessage::default().encode()))
 }
 
-/// Answers the node's sync requests as a liar: it reconciles as if it held [`claimed`], then
-/// answers every fetch with none of them. Requests it cannot parse go unanswered.
-fn answer_as_liar(mut events: tokio::sync::mpsc::Receiver<NetworkEvent>) {
+/// Answers the node's sync requests as a liar: it reconciles as if it held what `lie`
+/// claims, then answers every fetch as `lie` does. Requests it cannot parse go unanswered.
+fn answer_as_liar(mut events: tokio::sync::mpsc::Receiver<NetworkEvent>, lie: Lie) {
     tokio::spawn(async move {
-        let fake = claimed();
+        let fake = lie.claimed();
         let mut reconciler = None;
         while let Some(event) = events.recv().await {
             let NetworkEvent::InboundRequest {
@@ -187,16 +245,10 @@ fn answer_as_liar(mut events: tokio::sync::mpsc::Receiver<NetworkEvent>) {
                     Some(answer) => answer,
                     None => continue,
                 },
-                Some(1) => {
-                    let mut out = Vec::new();
-                    let answer = FetchAnswer {
-                        v: 1,
-                        records: Vec::new(),
-                        answered: 0,
-                    };
-                    ciborium::into_writer(&answer, &mut out).unwrap();
-                    out
-                }
+                Some(1) => match decode_request(&bytes) {
+                    Ok(Request::Fetch(fetch)) => lie.fetch_answer(&fetch.ids),
+                    _ => continue,
+                },
                 _ => continue,
             };
             let _ = reply.send(answer);
@@ -218,7 +270,7 @@ enum Opener {
 /// Connects a liar to `node` with the session opened by `opener`, and checks that the node
 /// counts the failed session, cuts the liar off, and refuses it when it dials again (a
 /// disconnect alone is undone at once: the liar's Kademlia redials its bootstrap node).
-async fn a_liar_is_cut_off_and_kept_out(node: &Node, opener: Opener) {
+async fn a_liar_is_cut_off_and_kept_out(node: &Node, opener: Opener, lie: Lie) {
     let node_peer: PeerId = node.status().await["peer_id"]
         .as_str()
         .unwrap()
@@ -227,11 +279,11 @@ async fn a_liar_is_cut_off_and_kept_out(node: &Node, opener: Opener) {
     let failed_before = node.status().await["sync"]["failed"].as_u64().unwrap_or(0);
     let keypair = keypair_sorting(matches!(opener, Opener::NodeOnConnect), node_peer);
     let (liar, events, liar_id) = hostile_peer(keypair, &node.addrs[0]).await;
-    answer_as_liar(events);
+    let fake = lie.claimed();
+    answer_as_liar(events, lie);
     match opener {
         Opener::NodeOnConnect => {}
         Opener::Liar => {
-            let fake = claimed();
             let (mut reconciler, first) = Reconciler::initiate(&fake, SyncConfig::DEFAULT).unwrap();
             let mut message = first.encode();
             let mut start = true;
@@ -297,13 +349,22 @@ async fn a_liar_is_cut_off_and_kept_out(node: &Node, opener: Opener) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_lying_in_a_session_the_node_opens_on_connect_is_cut_off_and_kept_out() {
     let node = Node::start("consumer", "Victime", &[]).await.unwrap();
-    a_liar_is_cut_off_and_kept_out(&node, Opener::NodeOnConnect).await;
+    a_liar_is_cut_off_and_kept_out(&node, Opener::NodeOnConnect, Lie::Withholds).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_lying_in_a_session_it_opens_is_cut_off_and_kept_out() {
     let node = Node::start("consumer", "Victime", &[]).await.unwrap();
-    a_liar_is_cut_off_and_kept_out(&node, Opener::Liar).await;
+    a_liar_is_cut_off_and_kept_out(&node, Opener::Liar, Lie::Withholds).await;
+}
+
+/// Forged records served through sync cost their server as gossiped ones would: before, the
+/// node logged each and went on syncing with the forger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_serving_forged_records_in_sync_is_cut_off_and_kept_out() {
+    let node = Node::start("consumer", "Victime", &[]).await.unwrap();
+    let lie = Lie::ServesForged(forged_listings());
+    a_liar_is_cut_off_and_kept_out(&node, Opener::NodeOnConnect, lie).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -317,7 +378,7 @@ async fn a_peer_lying_in_sync_is_cut_off_and_the_node_keeps_syncing_with_honest_
 
     // 1. A peer that claims 50 records in reconciliation and then withholds them, met by an
     // on-demand run.
-    a_liar_is_cut_off_and_kept_out(&node, Opener::OnDemandRun).await;
+    a_liar_is_cut_off_and_kept_out(&node, Opener::OnDemandRun, Lie::Withholds).await;
 
     // 2. A peer sending garbage sync requests, many: the first is a fault, the rest are
     // refused; the node stays responsive.

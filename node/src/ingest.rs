@@ -69,6 +69,11 @@ pub enum IngestError {
     /// The record itself is invalid (framing, signature, fields, clock, wrong market).
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// Valid for the protocol, refused by this node's copy of the market's rules (its
+    /// taxonomy, currencies, limits). Peers may run another revision of the market file, so
+    /// this is not the sender's fault.
+    #[error("refused by the market's rules: {0}")]
+    MarketRule(RecordError),
     /// The batch is for a market this node has not joined.
     #[error("this node has not joined market {market:?}")]
     NotJoined {
@@ -86,7 +91,7 @@ pub enum IngestError {
 impl IngestError {
     /// Whether the record is invalid whoever looks at it, so that the peer that sent it is to
     /// blame (gossipsub Reject). A refusal that depends on this node — its clock (future-dated,
-    /// expired), what it holds (a membership not arrived yet or just ended), the versions and
+    /// expired), its revision of the market's rules, what it holds (a membership not arrived yet or just ended), the versions and
     /// kinds it knows (a newer peer's records), its own failures — is not the sender's fault:
     /// penalising an honest forwarder for it would cut the node off from its mesh.
     pub fn blames_sender(&self) -> bool {
@@ -98,7 +103,8 @@ impl IngestError {
                     | RecordError::UnknownVersion(_)
                     | RecordError::UnknownKind(_)
             ),
-            IngestError::NotJoined { .. }
+            IngestError::MarketRule(_)
+            | IngestError::NotJoined { .. }
             | IngestError::NotDelegated(_)
             | IngestError::Other(_) => false,
         }
@@ -314,15 +320,19 @@ impl Ingest {
                             found: record.payload.market.clone(),
                         });
                     }
-                    rules.check(&record)?;
                     Ok(record)
+                })
+                .map_err(IngestError::Record)
+                .and_then(|record| match rules.check(&record) {
+                    Ok(()) => Ok(record),
+                    Err(e) => Err(IngestError::MarketRule(e)),
                 });
             match opened {
                 Ok(record) => {
                     records.push(record);
                     record_positions.push(i);
                 }
-                Err(e) => refuse(i, e.into()),
+                Err(e) => refuse(i, e),
             }
         }
 

@@ -25,6 +25,7 @@ mod client;
 mod codec;
 mod config;
 mod event_loop;
+mod per_ip;
 pub mod scoring;
 mod setup;
 mod topics;
@@ -40,6 +41,7 @@ pub use client::Client;
 pub use codec::{FrameTooLarge, RequestKind, SizeLimit};
 pub use config::{ConnectionLimitsConfig, MemoryLimit, NetworkConfig, RequestLimits};
 pub use event_loop::EventLoop;
+pub use per_ip::{PerIpLimits, TooManyFromHost};
 pub use topics::{Family, GossipTopic, TopicError, family_of};
 
 /// Starts the network: builds the swarm, listens, joins the configured markets' topics and

@@ -111,7 +111,7 @@ impl From<RecordError> for PublishError {
 impl From<IngestError> for PublishError {
     fn from(e: IngestError) -> PublishError {
         match e {
-            IngestError::Record(e) => e.into(),
+            IngestError::Record(e) | IngestError::MarketRule(e) => e.into(),
             other => PublishError::Refused(other),
         }
     }

@@ -46,7 +46,7 @@ use smartket_protocol::RecordId;
 use smartket_protocol::sync::{Item, SyncConfig, SyncLimits, VecItemSet};
 
 use crate::background::Background;
-use crate::ingest::Ingest;
+use crate::ingest::{Ingest, IngestError};
 use crate::network::{Client, NetworkError};
 use crate::store::{Store, StoreError};
 use guard::Guard;
@@ -94,6 +94,10 @@ pub enum SessionError {
     /// that does not move forward, a malformed page).
     #[error("the peer's author pull response is bogus: {0}")]
     BadPull(&'static str),
+    /// The peer served a record that is invalid whoever checks it (a bad signature, a
+    /// malformed payload): penalised as a peer that gossips one would be (`spec/security.md`).
+    #[error("the peer served an invalid record: {0}")]
+    BadRecord(IngestError),
     /// The session passed [`SESSION_DEADLINE`].
     #[error("the session took longer than {0:?}")]
     Deadline(Duration),
@@ -116,7 +120,10 @@ impl SessionError {
     pub fn is_peer_fault(&self) -> bool {
         match self {
             SessionError::Reconcile(e) => e.is_peer_fault(),
-            SessionError::Frame(_) | SessionError::BadFetch | SessionError::BadPull(_) => true,
+            SessionError::Frame(_)
+            | SessionError::BadFetch
+            | SessionError::BadPull(_)
+            | SessionError::BadRecord(_) => true,
             _ => false,
         }
     }

@@ -121,7 +121,7 @@ impl From<RecordError> for ApiError {
 impl From<IngestError> for ApiError {
     fn from(e: IngestError) -> ApiError {
         match e {
-            IngestError::Record(e) => e.into(),
+            IngestError::Record(e) | IngestError::MarketRule(e) => e.into(),
             IngestError::NotJoined { market } => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "not_joined",

@@ -41,8 +41,12 @@ impl Config {
             list(&self.network.bootstrap)
         ));
         out.push_str(&format!(
-            "# Public addresses others can dial (a cooperative node on a server sets its own).\nexternal = [{}]\n\n[api]\n",
+            "# Public addresses others can dial (a cooperative node on a server sets its own).\nexternal = [{}]\n",
             list(&self.network.external)
+        ));
+        out.push_str(&format!(
+            "# Network events (gossip, requests) that may wait for the node; what does not fit\n# is dropped and caught up by sync. Lower it on a very small device.\nevent_capacity = {}\n\n[api]\n",
+            self.network.event_capacity
         ));
         out.push_str(&format!(
             "# Where the web UI and API listen over plain HTTP: a loopback address only.\nlisten = {}\n",
@@ -53,9 +57,18 @@ impl Config {
             None => "# Serve the web UI over HTTPS too, for a phone on the LAN or a node on a server\n# (pair a phone from Paramètres › Accès):\n# remote = \"0.0.0.0:8418\"\n".into(),
         });
         out.push_str(&format!(
-            "# Names the HTTPS address is reached by, beyond its IP addresses (e.g. a DNS name).\nnames = [{}]\n# Your own certificate and key (PEM); without them the node signs its own.\n# tls_cert = \"/etc/letsencrypt/live/example/fullchain.pem\"\n# tls_key = \"/etc/letsencrypt/live/example/privkey.pem\"\n",
+            "# Names the HTTPS address is reached by, beyond its IP addresses (e.g. a DNS name).\nnames = [{}]\n# Your own certificate and key (PEM); without them the node signs its own.\n",
             self.api.names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
         ));
+        let path = |p: &std::path::Path| quote(&p.display().to_string());
+        out.push_str(&match &self.api.tls_cert {
+            Some(cert) => format!("tls_cert = {}\n", path(cert)),
+            None => "# tls_cert = \"/etc/letsencrypt/live/example/fullchain.pem\"\n".into(),
+        });
+        out.push_str(&match &self.api.tls_key {
+            Some(key) => format!("tls_key = {}\n", path(key)),
+            None => "# tls_key = \"/etc/letsencrypt/live/example/privkey.pem\"\n".into(),
+        });
         out.push_str(&format!(
             "\n[blobs]\n# Seconds between two clean-ups of images no current listing or profile names.\ngc_every_secs = {}\n# Seconds such an image is kept after upload, so it survives until its listing is published.\ngc_grace_secs = {}\n",
             self.blobs.gc_every_secs, self.blobs.gc_grace_secs

@@ -119,6 +119,42 @@ fn expired_and_future_dated_records_are_rejected_without_blaming_the_sender() {
     );
 }
 
+/// Rules that refuse every listing priced in euros, as a market file's currency list would.
+struct FrancsOnly;
+
+impl MarketRules for FrancsOnly {
+    fn id(&self) -> &str {
+        MARKET
+    }
+
+    fn check(&self, record: &Record) -> Result<(), RecordError> {
+        match record.payload.kind {
+            Kind::Listing => Err(RecordError::InvalidField {
+                field: "body.price.currency".into(),
+                reason: "not a currency of this market".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A peer may hold another revision of the market file (a category added since), so a record
+/// that only the local rules refuse is refused without blaming whoever forwarded it.
+#[test]
+fn a_record_refused_by_the_market_rules_does_not_blame_the_sender() {
+    let (_dir, store) = temp_store();
+    let ingest = Ingest::new(store, [FrancsOnly]);
+    let t = now();
+    let verdicts = ingest.ingest(Source::Gossip, MARKET, wires(&[&listing(1, "a", t)]), t);
+    match &verdicts[0] {
+        Verdict::Rejected(e @ IngestError::MarketRule(RecordError::InvalidField { field, .. })) => {
+            assert_eq!(field, "body.price.currency");
+            assert!(!e.blames_sender());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn duplicates_and_stale_revisions_are_ignored() {
     let (_dir, ingest) = pipeline();

@@ -39,6 +39,8 @@ pub(crate) struct Behaviour {
     pub(crate) banned: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
     /// Caps on connection counts (total, per peer, inbound, pending), checked first.
     pub(crate) limits: connection_limits::Behaviour,
+    /// Caps on inbound connections per remote address (`per_ip.rs`).
+    pub(crate) per_ip: super::per_ip::Behaviour,
     /// Refuses new connections when the process is short of memory.
     pub(crate) memory: memory_connection_limits::Behaviour,
     /// Record propagation: signed records per market and family, validated before forwarding.
@@ -218,6 +220,7 @@ pub(crate) fn build(
     Ok(Behaviour {
         banned: allow_block_list::Behaviour::default(),
         limits: connection_limits::Behaviour::new(limits),
+        per_ip: super::per_ip::Behaviour::new(l.per_ip),
         memory,
         gossipsub: gossipsub(keypair, config)?,
         kad: kademlia(keypair, config).into(),

@@ -10,6 +10,7 @@ use libp2p::{Multiaddr, PeerId};
 
 use super::NetworkError;
 use super::codec::{RequestKind, SizeLimit};
+use super::per_ip::PerIpLimits;
 
 /// How to start the network.
 #[derive(Debug, Clone)]
@@ -82,6 +83,8 @@ pub struct ConnectionLimitsConfig {
     pub max_inbound: u32,
     /// Inbound connections still in their handshake.
     pub max_pending_inbound: u32,
+    /// Inbound connections from one address.
+    pub per_ip: PerIpLimits,
     /// New connections are refused once the process uses this much memory.
     pub memory: MemoryLimit,
 }
@@ -93,6 +96,7 @@ impl Default for ConnectionLimitsConfig {
             max_per_peer: 3,
             max_inbound: 192,
             max_pending_inbound: 64,
+            per_ip: PerIpLimits::default(),
             memory: MemoryLimit::FractionOfSystem(0.8),
         }
     }

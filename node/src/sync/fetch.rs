@@ -117,15 +117,22 @@ impl Syncer {
         .map_err(|e| SessionError::Task(e.to_string()))?;
         let mut stored = 0;
         let mut refused = Vec::new();
+        let mut invalid = None;
         for (verdict, wire) in verdicts.into_iter().zip(kept) {
             match verdict {
                 Verdict::Accepted(_) => stored += 1,
                 Verdict::Rejected(IngestError::NotDelegated(_)) => refused.push(wire),
-                Verdict::Rejected(e) => tracing::warn!(%peer, "synced record refused: {e}"),
+                Verdict::Rejected(e) if e.blames_sender() => invalid = invalid.or(Some(e)),
+                Verdict::Rejected(e) => tracing::debug!(%peer, "synced record refused: {e}"),
                 Verdict::Ignored(_) => {}
             }
         }
-        Ok((stored, refused))
+        // The valid records of the page are kept; the session ends, and its caller penalises
+        // the peer once (not one log line per record it forged).
+        match invalid {
+            Some(e) => Err(SessionError::BadRecord(e)),
+            None => Ok((stored, refused)),
+        }
     }
 }
 
