@@ -38,7 +38,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use behaviour::{GOSSIP_FRAME_OVERHEAD, IDENTIFY_PROTOCOL, KAD_PROTOCOL};
 pub use client::Client;
-pub use codec::{FrameTooLarge, RequestKind, SizeLimit};
+pub use codec::{FrameTooLarge, RequestKind, SizeLimit, read_frame};
 pub use config::{ConnectionLimitsConfig, MemoryLimit, NetworkConfig, RequestLimits};
 pub use event_loop::EventLoop;
 pub use per_ip::{PerIpLimits, TooManyFromHost};

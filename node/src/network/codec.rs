@@ -93,7 +93,9 @@ impl BytesCodec {
     }
 }
 
-async fn read_frame<T>(io: &mut T, max: usize) -> io::Result<Vec<u8>>
+/// Reads one frame of at most `max` bytes from `io`: what every inbound request and response
+/// goes through. Public so that `node/fuzz` can feed it untrusted bytes.
+pub async fn read_frame<T>(io: &mut T, max: usize) -> io::Result<Vec<u8>>
 where
     T: AsyncRead + Unpin + Send,
 {
