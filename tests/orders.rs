@@ -256,6 +256,66 @@ async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_r
     .await;
 }
 
+/// A stranger connected to the consumer — any peer can mint an id and dial — is never given
+/// the consumer's mail to keep, nor asked for it: it would learn who writes to whom, when, and
+/// how much, for nothing. Only the cooperative the consumer was given is. Before, a deposit
+/// went to every connected peer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_to_the_cooperative_only_never_to_a_stranger_connected_to_the_consumer() {
+    let coop = Node::start("cooperative", "Coopérative du marché", &[])
+        .await
+        .unwrap();
+    let consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
+        .await
+        .unwrap();
+    let mut seller = Node::start(
+        "producer",
+        "Fromagerie",
+        &[coop.addrs[0].clone(), consumer.addrs[0].clone()],
+    )
+    .await
+    .unwrap();
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
+    assert!(seller.stop().await, "the seller stops cleanly");
+    // The stranger's events are left unread: a request it got stays in its queue.
+    let (_stranger, mut events, stranger_id) = raw_peer(
+        libp2p::identity::Keypair::generate_ed25519(),
+        &[consumer.addrs[0].clone()],
+    )
+    .await;
+    wait_until(
+        "the stranger connected to the consumer",
+        DEADLINE,
+        || async {
+            let peers = consumer.get("/api/v1/peers").await.ok()??;
+            peers
+                .as_array()?
+                .iter()
+                .any(|p| p["peer_id"] == stranger_id.as_str())
+                .then_some(())
+        },
+    )
+    .await;
+
+    let id = buy_for_pickup(&consumer, &seller_key, "tomme", 1, "Léa Martin").await;
+    wait_until("the order waits in the mailbox", DEADLINE, || async {
+        let order = consumer.get(&format!("/api/v1/orders/{id}")).await.ok()??;
+        (order["sent"][0]["state"] == "in_mailbox").then_some(())
+    })
+    .await;
+    assert_eq!(coop.status().await["mailbox"]["waiting"], 1);
+    // The deposit asked each chosen peer in turn before the order showed `in_mailbox`.
+    while let Ok(event) = events.try_recv() {
+        if let smartket_node::network::NetworkEvent::InboundRequest { kind, .. } = event {
+            assert_ne!(
+                kind,
+                RequestKind::Mailbox,
+                "the stranger was sent mailbox traffic"
+            );
+        }
+    }
+}
+
 /// What a farmer is given is the cooperative's address, nothing else. In that star the
 /// consumer's node has no address for the seller's, yet the order and every step go straight
 /// to the other party (through the cooperative's relay, then direct where hole punching

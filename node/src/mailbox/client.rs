@@ -42,8 +42,10 @@ pub(super) async fn ask(
     MailboxResponse::decode(&bytes).ok()
 }
 
-/// Leaves `sealed` for `to` with every connected peer that keeps mailboxes; true when at least
-/// one took it.
+/// Leaves `sealed` for `to` with every connected cooperative (a bootstrap peer of this node,
+/// [`Client::is_bootstrap`]); true when at least one took it. Any other peer would learn the
+/// recipient's key, the time and the size of the message for nothing: it is not where the
+/// recipient collects.
 pub async fn deposit(client: &Client, to: &RecipientKeys, sealed: &[u8], created_ms: u64) -> bool {
     let Ok(peers) = client.peers().await else {
         return false;
@@ -51,7 +53,7 @@ pub async fn deposit(client: &Client, to: &RecipientKeys, sealed: &[u8], created
     let expires_ms = created_ms.saturating_add(MAX_TTL_MS).max(now_ms() + 60_000);
     let mut kept = false;
     for peer in peers {
-        if author_of_peer(&peer.peer_id) == Some(to.author) {
+        if !client.is_bootstrap(&peer.peer_id) || author_of_peer(&peer.peer_id) == Some(to.author) {
             continue;
         }
         let request = MailboxRequest::Deposit {

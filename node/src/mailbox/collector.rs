@@ -106,13 +106,17 @@ impl<I: Inbox> CollectLoop<I> {
             tokio::select! {
                 _ = round.tick() => {
                     for peer in client.peers().await.unwrap_or_default() {
-                        if schedule.want(peer.peer_id) {
+                        if client.is_bootstrap(&peer.peer_id) && schedule.want(peer.peer_id) {
                             running.start(peer.peer_id);
                         }
                     }
                 }
                 Some(cue) = self.cues.recv() => {
                     let go = match cue {
+                        // Mail is collected from the cooperatives only: proving the key to
+                        // any other peer would tell it who this node is for nothing.
+                        Cue::Connected(peer) if !client.is_bootstrap(&peer) => None,
+                        Cue::Notified(peer, _) if !client.is_bootstrap(&peer) => None,
                         Cue::Connected(peer) => schedule.connected(peer).then_some(peer),
                         Cue::Disconnected(peer) => {
                             schedule.disconnected(peer);

@@ -4,6 +4,9 @@
 //! oneshot reply; the [`super::EventLoop`] owns the swarm and answers. When the event loop has
 //! ended, every method returns [`NetworkError::Shutdown`].
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use libp2p::{Multiaddr, PeerId};
 use smartket_protocol::record::MAX_RECORD_BYTES;
 use tokio::sync::{mpsc, oneshot};
@@ -81,14 +84,28 @@ pub(crate) enum Command {
 pub struct Client {
     sender: mpsc::Sender<Command>,
     local_peer_id: PeerId,
+    bootstrap: Arc<HashSet<PeerId>>,
 }
 
 impl Client {
-    pub(crate) fn new(sender: mpsc::Sender<Command>, local_peer_id: PeerId) -> Client {
+    pub(crate) fn new(
+        sender: mpsc::Sender<Command>,
+        local_peer_id: PeerId,
+        bootstrap: HashSet<PeerId>,
+    ) -> Client {
         Client {
             sender,
             local_peer_id,
+            bootstrap: Arc::new(bootstrap),
         }
+    }
+
+    /// Whether `peer` is one of the bootstrap peers this node was given (its config and its
+    /// markets' files): the cooperatives the operator and the market chose. Only they are
+    /// given this node's mail to keep, or asked for it (`spec/security.md` §5): a peer id any
+    /// stranger can mint must not learn who writes to whom.
+    pub fn is_bootstrap(&self, peer: &PeerId) -> bool {
+        self.bootstrap.contains(peer)
     }
 
     /// Sends a command and waits for its reply.

@@ -69,12 +69,17 @@ pub(super) async fn start(
     for market in &config.markets {
         event_loop.join_market(market)?;
     }
-    let bootstrap_peers = bootstrap
+    let bootstrap_peers: Vec<(PeerId, Multiaddr)> = bootstrap
         .into_iter()
         .filter(|(peer, _)| *peer != local)
         .collect();
+    let keepers = bootstrap_peers.iter().map(|(peer, _)| *peer).collect();
     event_loop.dial_bootstrap(bootstrap_peers);
-    Ok((Client::new(command_tx, local), event_rx, event_loop))
+    Ok((
+        Client::new(command_tx, local, keepers),
+        event_rx,
+        event_loop,
+    ))
 }
 
 fn build_swarm(keypair: Keypair, config: &NetworkConfig) -> Result<Swarm<Behaviour>, NetworkError> {
