@@ -115,7 +115,7 @@ impl Mailbox {
             MailboxRequest::Deposit { recipient, .. } => Some(*recipient),
             _ => None,
         };
-        let response = self.answer(peer, request);
+        let response = self.answer(peer, request).await;
         let accepted = matches!(response, MailboxResponse::Accepted { .. });
         let _ = reply.send(response.encode());
         if let Some(recipient) = deposit_for.filter(|_| accepted) {
@@ -160,7 +160,20 @@ impl Mailbox {
         self.watchers().forget(peer);
     }
 
-    fn answer(&self, peer: PeerId, request: MailboxRequest) -> MailboxResponse {
+    /// Runs `work` on the store off the async threads (redb blocks on the disk).
+    async fn on_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&MailboxStore) -> Result<T, MailboxDbError> + Send + 'static,
+    ) -> Result<T, String> {
+        let store = self.store.clone();
+        match tokio::task::spawn_blocking(move || work(&store)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(format!("mailbox task: {e}")),
+        }
+    }
+
+    async fn answer(&self, peer: PeerId, request: MailboxRequest) -> MailboxResponse {
         let now = now_ms();
         match request {
             MailboxRequest::Deposit {
@@ -171,10 +184,13 @@ impl Mailbox {
                 if let Err(code) = check_deposit(&sealed, expires_ms, now) {
                     return refusal(code, "deposit refused");
                 }
-                match self
-                    .store
-                    .deposit(&recipient.0, &peer.to_bytes(), sealed, expires_ms, now)
-                {
+                let depositor = peer.to_bytes();
+                let stored = self
+                    .on_store(move |store| {
+                        store.deposit(&recipient.0, &depositor, sealed, expires_ms, now)
+                    })
+                    .await;
+                match stored {
                     Ok(Ok((id, expires_ms))) => MailboxResponse::Accepted { id, expires_ms },
                     Ok(Err(code)) => refusal(code, "quota reached"),
                     Err(e) => {
@@ -198,7 +214,10 @@ impl Mailbox {
                 }
                 self.watchers().insert(peer, recipient.0);
                 let max = usize::from(max).clamp(1, MAX_PAGE_MESSAGES);
-                match self.store.page(&recipient.0, after.as_ref(), max, now) {
+                let page = self
+                    .on_store(move |store| store.page(&recipient.0, after.as_ref(), max, now))
+                    .await;
+                match page {
                     Ok((messages, more)) => MailboxResponse::Page { messages, more },
                     Err(e) => {
                         tracing::error!("mailbox: {e}");
@@ -215,7 +234,10 @@ impl Mailbox {
                     return refused;
                 }
                 self.watchers().insert(peer, recipient.0);
-                match self.store.delete(&recipient.0, &ids) {
+                match self
+                    .on_store(move |store| store.delete(&recipient.0, &ids))
+                    .await
+                {
                     Ok(deleted) => MailboxResponse::Acked { deleted },
                     Err(e) => {
                         tracing::error!("mailbox: {e}");

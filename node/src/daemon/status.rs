@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Handle;
-use crate::clock::now_ms;
 use crate::disk::DiskFault;
 use crate::network::{NetworkStats, Reachability};
 use crate::sync::SyncStatus;
@@ -84,7 +83,7 @@ impl DiskStatus {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MailboxStatus {
     /// Sealed messages waiting for their recipients.
-    pub waiting: usize,
+    pub waiting: u64,
     /// Mailbox keys (per connected recipient) whose owner is told at once of new mail: it
     /// proved the key on the connection open now (`spec/mailbox.md` §3.5).
     #[serde(default)]
@@ -139,7 +138,7 @@ impl Handle {
             reachability: inner.client.reachability().await.unwrap_or_default(),
             disk: DiskStatus::of(self.disk_fault().await),
             mailbox: self.mailbox().map(|m| MailboxStatus {
-                waiting: m.store().len(now_ms()).unwrap_or_default(),
+                waiting: m.store().kept().unwrap_or_default(),
                 watched: m.watched(),
             }),
         }

@@ -100,7 +100,7 @@ fn mailbox_section(tr: Tr, status: &Status, outbox: Option<(usize, usize)>) -> M
                 }
                 li { (count(tr, "status-unpublished", status.unpublished)) }
                 @if let Some(kept) = &status.mailbox {
-                    li { (count(tr, "status-mailbox-kept", kept.waiting)) }
+                    li { (count(tr, "status-mailbox-kept", usize::try_from(kept.waiting).unwrap_or(usize::MAX))) }
                 }
             }
         }
