@@ -83,6 +83,10 @@ pub enum IngestError {
     /// A listing published on behalf of a member that has not authorised it.
     #[error("delegated listing refused: {0}")]
     NotDelegated(#[from] DelegationError),
+    /// Its author holds all this node keeps of one key in the market (the records on
+    /// other nodes may differ: what expired, what arrived), so not the sender's fault.
+    #[error("refused: {0}")]
+    AuthorQuota(crate::store::AuthorQuota),
     /// Anything else, with a message (e.g. the ingest task itself failed).
     #[error("{0}")]
     Other(String),
@@ -104,6 +108,7 @@ impl IngestError {
                     | RecordError::UnknownKind(_)
             ),
             IngestError::MarketRule(_)
+            | IngestError::AuthorQuota(_)
             | IngestError::NotJoined { .. }
             | IngestError::NotDelegated(_)
             | IngestError::Other(_) => false,
@@ -399,6 +404,7 @@ impl Ingest {
                 tracing::debug!(?source, id = %record.id, "delegated listing refused: {e}");
                 Verdict::Rejected(IngestError::NotDelegated(e))
             }
+            CommitOutcome::OverQuota(quota) => Verdict::Rejected(IngestError::AuthorQuota(quota)),
         }
     }
 

@@ -33,6 +33,8 @@ mod tables;
 mod tests;
 #[cfg(test)]
 mod tests_faults;
+#[cfg(test)]
+mod tests_quota;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,7 @@ use crate::disk::DiskHealth;
 
 pub use delegation::DelegationError;
 use tables::{Corruption, LEGACY_AUTHOR_INDEX, decode_row};
+pub use tables::{MAX_AUTHOR_BYTES, MAX_AUTHOR_RECORDS};
 use write::Writer;
 
 /// Why a store operation failed.
@@ -109,6 +112,25 @@ pub enum CommitOutcome {
     Stale,
     /// A listing published on behalf of a member without a live membership allowing it.
     NotDelegated(DelegationError),
+    /// A new slot (or a larger revision) past what its author may hold in the market.
+    OverQuota(AuthorQuota),
+}
+
+/// What an author holds in a market, against its quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "its author already holds {records} records ({bytes} bytes) in this market, the most one \
+     key may hold ({max_records} records, {max_bytes} bytes): withdraw some first"
+)]
+pub struct AuthorQuota {
+    /// Records held.
+    pub records: u64,
+    /// Bytes held.
+    pub bytes: u64,
+    /// [`MAX_AUTHOR_RECORDS`].
+    pub max_records: u64,
+    /// [`MAX_AUTHOR_BYTES`].
+    pub max_bytes: u64,
 }
 
 /// What one [`Store::sweep_expired`] removed.
@@ -206,7 +228,9 @@ impl Store {
     fn create_tables(&self) -> Result<(), StoreError> {
         let run = || {
             let txn = self.inner.db.begin_write()?;
-            Writer::open(&txn)?.finish()?;
+            let mut writer = Writer::open(&txn)?;
+            writer.count_authors_if_new()?;
+            writer.finish()?;
             txn.delete_table(LEGACY_AUTHOR_INDEX)?;
             txn.commit()?;
             Ok(())

@@ -127,6 +127,11 @@ impl From<IngestError> for ApiError {
                 "not_joined",
                 format!("this node has not joined market {market:?}"),
             ),
+            IngestError::AuthorQuota(quota) => ApiError::new(
+                StatusCode::CONFLICT,
+                "author_quota",
+                format!("this record was not published: {quota}"),
+            ),
             other => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "refused",

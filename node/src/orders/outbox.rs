@@ -100,10 +100,11 @@ async fn attempt(orders: &Orders, key: OutgoingKey, mut out: Outgoing) -> (Outgo
         Ok(bytes) => match MsgResponse::decode(&bytes) {
             Ok(MsgResponse::Stored | MsgResponse::Duplicate) => Ok(DeliveryState::Delivered),
             Ok(MsgResponse::Refused { code, reason }) if code.is_transient() => {
-                Err(format!("{}: {reason}", code.name()))
+                Err(format!("{}: {reason:?}", code.name()))
             }
             Ok(MsgResponse::Refused { code, reason }) => {
-                tracing::warn!(order = %key.0.to_hex(), code = code.name(), "recipient refused: {reason}");
+                // The reason is the peer's text (≤ 256 bytes): quoted, so it cannot forge lines.
+                tracing::warn!(order = %key.0.to_hex(), code = code.name(), "recipient refused: {reason:?}");
                 Ok(DeliveryState::Refused)
             }
             Err(e) => Err(e.to_string()),

@@ -51,6 +51,18 @@ pub(crate) const MEMBERSHIP_UNTIL: TableDefinition<(u64, &[u8; 32]), ()> =
 /// `(market, kind code) → count` of entries in [`MARKET_INDEX`], kept in the same transaction.
 pub(crate) const COUNTS: TableDefinition<(&str, u8), u64> = TableDefinition::new("counts");
 
+/// `(market, author) → (records, wire bytes)` that each author holds current in a market, kept
+/// in the same transaction as the records: the per-author quota ([`MAX_AUTHOR_RECORDS`]).
+pub(crate) const AUTHOR_USAGE: TableDefinition<(&str, &[u8; 32]), (u64, u64)> =
+    TableDefinition::new("author_usage");
+
+/// Current records one author may hold in one market: a platform publishing for a few hundred
+/// members, or a shop's whole catalogue, fits; one key cannot fill every node's disk. Keys
+/// are free to mint, so this bounds one key, not a Sybil (`spec/security.md` §4).
+pub const MAX_AUTHOR_RECORDS: u64 = 10_000;
+/// Bytes of current records (their wire bytes) one author may hold in one market.
+pub const MAX_AUTHOR_BYTES: u64 = 32 * 1024 * 1024;
+
 /// A stored row or key that does not have the layout this module writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Corruption(pub(crate) String);

@@ -8,16 +8,17 @@
 
 use std::collections::HashMap;
 
-use redb::{ReadableTable, Table, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use smartket_protocol::record::MAX_LIFETIME_MS;
 use smartket_protocol::{AuthorKey, Kind, Record, RecordId};
 
 use super::delegation;
 use super::tables::{
-    COUNTS, Corruption, DELEGATED, DelegatedKey, EXPIRY, MARKET_INDEX, MEMBERSHIP_UNTIL, Meta,
-    RECORDS, SLOTS, SlotRow, decode_row, encode_row, encode_slot_key, kind_code,
+    AUTHOR_USAGE, COUNTS, Corruption, DELEGATED, DelegatedKey, EXPIRY, MARKET_INDEX,
+    MAX_AUTHOR_BYTES, MAX_AUTHOR_RECORDS, MEMBERSHIP_UNTIL, Meta, RECORDS, SLOTS, SlotRow,
+    decode_row, encode_row, encode_slot_key, kind_code,
 };
-use super::{CommitOutcome, Fault, Swept, record_from_row};
+use super::{AuthorQuota, CommitOutcome, Fault, Swept, record_from_row};
 
 type Bytes32 = &'static [u8; 32];
 
@@ -30,6 +31,10 @@ pub(super) struct Writer<'t> {
     delegated: Table<'t, DelegatedKey, ()>,
     until: Table<'t, (u64, Bytes32), ()>,
     counts: Table<'t, (&'static str, u8), u64>,
+    authors: Table<'t, (&'static str, Bytes32), (u64, u64)>,
+    /// Changes to `authors` (records, bytes) per (market, author), written by `finish` like
+    /// `count_deltas`.
+    author_deltas: HashMap<(String, [u8; 32]), (i64, i64)>,
     /// Changes to `counts` made by this transaction, per market and kind code, written once by
     /// [`Writer::finish`]: every record of a batch touches the same few count rows, so updating
     /// them per record would repeat a read-modify-write of one B-tree entry per insert.
@@ -59,6 +64,8 @@ impl<'t> Writer<'t> {
             delegated: txn.open_table(DELEGATED)?,
             until: txn.open_table(MEMBERSHIP_UNTIL)?,
             counts: txn.open_table(COUNTS)?,
+            authors: txn.open_table(AUTHOR_USAGE)?,
+            author_deltas: HashMap::new(),
             count_deltas: HashMap::new(),
         })
     }
@@ -66,6 +73,22 @@ impl<'t> Writer<'t> {
     /// Writes what must be written once per transaction (the count changes). Call before
     /// committing; dropping a `Writer` without it loses those changes.
     pub(super) fn finish(mut self) -> Result<(), Fault> {
+        for ((market, author), (records, bytes)) in std::mem::take(&mut self.author_deltas) {
+            if (records, bytes) == (0, 0) {
+                continue;
+            }
+            let key = (market.as_str(), &author);
+            let (n, b) = self.authors.get(key)?.map_or((0, 0), |v| v.value());
+            let (n, b) = (
+                n.saturating_add_signed(records),
+                b.saturating_add_signed(bytes),
+            );
+            if n == 0 {
+                self.authors.remove(key)?;
+            } else {
+                self.authors.insert(key, (n, b))?;
+            }
+        }
         for (market, deltas) in std::mem::take(&mut self.count_deltas) {
             for (code, delta) in deltas.into_iter().enumerate() {
                 if delta == 0 {
@@ -104,6 +127,10 @@ impl<'t> Writer<'t> {
             if !newer {
                 return Ok(CommitOutcome::Stale);
             }
+        }
+        let replacing = existing.filter(|h| !h.vacated);
+        if let Err(quota) = self.fits(record, replacing.map(|h| h.id))? {
+            return Ok(CommitOutcome::OverQuota(quota));
         }
         let on_behalf_of = delegation::on_behalf_of(record);
         if let Some(member) = on_behalf_of {
@@ -190,8 +217,10 @@ impl<'t> Writer<'t> {
         let id = &record.id.0;
         let market = meta.market.as_str();
         let code = kind_code(meta.kind);
+        let wire = record.to_wire();
+        self.author_delta(market, &meta.author.0, 1, wire.len());
         self.records
-            .insert(id, encode_row(meta, &record.to_wire()).as_slice())?;
+            .insert(id, encode_row(meta, &wire).as_slice())?;
         let slot = SlotRow {
             id: record.id,
             rev: meta.rev,
@@ -217,9 +246,11 @@ impl<'t> Writer<'t> {
         let Some(row) = self.records.remove(&id.0)?.map(|r| r.value().to_vec()) else {
             return Ok(None);
         };
-        let (meta, _) = decode_row(&row)?;
+        let (meta, wire) = decode_row(&row)?;
+        let wire_len = wire.len();
         let market = meta.market.as_str();
         let code = kind_code(meta.kind);
+        self.author_delta(market, &meta.author.0, -1, wire_len);
         if self.market.remove((market, meta.rev, &id.0))?.is_some() {
             self.count(market, code, -1);
         }
@@ -339,6 +370,75 @@ impl<'t> Writer<'t> {
             }
         }
         Ok(swept)
+    }
+
+    fn author_delta(&mut self, market: &str, author: &[u8; 32], sign: i64, bytes: usize) {
+        let delta = self
+            .author_deltas
+            .entry((market.to_owned(), *author))
+            .or_default();
+        delta.0 += sign;
+        delta.1 += sign * bytes as i64;
+    }
+
+    /// What `author` holds in `market`, this transaction's changes included.
+    fn author_usage(&self, market: &str, author: &[u8; 32]) -> Result<(u64, u64), Fault> {
+        let (n, b) = self
+            .authors
+            .get((market, author))?
+            .map_or((0, 0), |v| v.value());
+        let (dn, db) = self
+            .author_deltas
+            .get(&(market.to_owned(), *author))
+            .copied()
+            .unwrap_or_default();
+        Ok((n.saturating_add_signed(dn), b.saturating_add_signed(db)))
+    }
+
+    /// Whether `record` fits its author's quota in its market, taking the place of `replacing`.
+    fn fits(
+        &self,
+        record: &Record,
+        replacing: Option<RecordId>,
+    ) -> Result<Result<(), AuthorQuota>, Fault> {
+        let author = record.author();
+        let (records, bytes) = self.author_usage(&record.payload.market, &author.0)?;
+        let old = match replacing {
+            Some(id) => match self.records.get(&id.0)? {
+                Some(row) => decode_row(row.value())?.1.len() as u64,
+                None => 0,
+            },
+            None => 0,
+        };
+        let after_records = records + u64::from(replacing.is_none());
+        let after_bytes = (bytes + record.to_wire().len() as u64).saturating_sub(old);
+        if after_records > MAX_AUTHOR_RECORDS || after_bytes > MAX_AUTHOR_BYTES {
+            return Ok(Err(AuthorQuota {
+                records,
+                bytes,
+                max_records: MAX_AUTHOR_RECORDS,
+                max_bytes: MAX_AUTHOR_BYTES,
+            }));
+        }
+        Ok(Ok(()))
+    }
+
+    /// Counts every author's records once, when `author_usage` is new (a store written by an
+    /// earlier version).
+    pub(super) fn count_authors_if_new(&mut self) -> Result<(), Fault> {
+        if !self.authors.is_empty()? || self.records.is_empty()? {
+            return Ok(());
+        }
+        let mut rows = Vec::new();
+        for row in self.records.iter()? {
+            let (_, v) = row?;
+            let (meta, wire) = decode_row(v.value())?;
+            rows.push((meta.market, meta.author.0, wire.len()));
+        }
+        for (market, author, len) in rows {
+            self.author_delta(&market, &author, 1, len);
+        }
+        Ok(())
     }
 
     fn count(&mut self, market: &str, code: u8, delta: i64) {

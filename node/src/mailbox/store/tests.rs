@@ -90,15 +90,27 @@ fn a_full_recipient_is_refused_until_mail_is_collected_or_expires() {
             first.get_or_insert(id);
         }
     }
-    assert_eq!(put(&store, 1, 200, 100_000), Err(RefuseCode::RecipientQuota));
+    assert_eq!(
+        put(&store, 1, 200, 100_000),
+        Err(RefuseCode::RecipientQuota)
+    );
     assert_eq!(store.delete(&[1; 32], &[first.unwrap()]).unwrap(), 1);
     put(&store, 1, 200, 100_000).unwrap();
-    assert_eq!(put(&store, 1, 201, 100_001), Err(RefuseCode::RecipientQuota));
+    assert_eq!(
+        put(&store, 1, 201, 100_001),
+        Err(RefuseCode::RecipientQuota)
+    );
     // A day and a half later every message has expired: the next deposit clears them out
     // rather than being refused for them.
     let later = NOW + DAY + DAY / 2;
     let kept = store
-        .deposit(&[1; 32], &[201; 38], sealed(100_002, 1024), later + DAY, later)
+        .deposit(
+            &[1; 32],
+            &[201; 38],
+            sealed(100_002, 1024),
+            later + DAY,
+            later,
+        )
         .unwrap();
     assert!(kept.is_ok(), "{kept:?}");
     assert_eq!(store.kept().unwrap(), 1);
