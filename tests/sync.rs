@@ -248,7 +248,7 @@ async fn a_node_that_drops_gossip_it_cannot_take_in_time_catches_up_by_sync_in_s
     let path = small.dir.join("smartket.toml");
     let config = std::fs::read_to_string(&path)
         .unwrap()
-        .replace("external = []", "external = []\nevent_capacity = 1");
+        .replace("event_capacity = 1024", "event_capacity = 1");
     std::fs::write(&path, config).unwrap();
     small.run().await.unwrap();
 
