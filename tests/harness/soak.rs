@@ -61,8 +61,9 @@ impl Dice {
     }
 }
 
-/// A listing record signed by a fixed farm key, distinct per `i`: gossip from another seller,
-/// as a victim ingests and indexes it.
+/// A listing record signed by a farm key, distinct per `i`: gossip from other sellers, as a
+/// victim ingests and indexes it. A new key every 5 000 records keeps each under its quota
+/// (`MAX_AUTHOR_RECORDS`): a long run would otherwise measure refusals, not ingest.
 fn record(i: u64) -> Record {
     let payload = fixtures::listing_payload(
         "geneva",
@@ -72,7 +73,8 @@ fn record(i: u64) -> Record {
         now_ms(),
         MAX_LIFETIME_MS,
     );
-    Record::sign(&SecretKey::from_bytes(&[7; 32]), payload).expect("a valid listing")
+    let farm = 7u8.wrapping_add((i / 5_000) as u8);
+    Record::sign(&SecretKey::from_bytes(&[farm; 32]), payload).expect("a valid listing")
 }
 
 /// Posts records to `victim` until the task is aborted, counting what it acknowledges.

@@ -14,7 +14,6 @@ use libp2p::{
     PeerId, StreamProtocol, allow_block_list, autonat, connection_limits, dcutr, identify, kad,
     memory_connection_limits, ping, relay, request_response,
 };
-use smartket_protocol::Envelope;
 use smartket_protocol::record::MAX_RECORD_BYTES;
 
 use super::codec::{BytesCodec, RequestKind};
@@ -86,22 +85,25 @@ impl Behaviour {
     }
 }
 
-/// The gossipsub message id: the record id for records whose signature holds, so the same
-/// record relayed by many peers is one message. Anything else gets a domain-separated hash of
-/// the whole frame: otherwise a peer could send a record's payload under a forged signature
-/// first, have it rejected, and leave its id in every duplicate cache so that the genuine
-/// record is dropped as already seen.
+/// The gossipsub message id: a domain-separated blake3 of the message data (the record's wire
+/// bytes), so the same record relayed by many peers is one message, and a forged copy (same
+/// payload, another signature) is another: it cannot leave the genuine record's id in the
+/// duplicate caches. No signature is checked here, on the swarm task, for every copy
+/// (duplicates included): the ingest pipeline verifies once, in batches (`spec/network.md`).
 pub(crate) fn message_id(message: &gossipsub::Message) -> MessageId {
-    if let Ok(envelope) = Envelope::decode(&message.data)
-        && envelope.verify().is_ok()
-    {
-        return MessageId::from(envelope.id().as_bytes().to_vec());
-    }
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(b"smartket/gossip/unverified\0");
-    hasher.update(&message.data);
-    MessageId::from(hasher.finalize().as_bytes().to_vec())
+    MessageId::from(gossip_id(&message.data).to_vec())
 }
+
+/// The message id of gossip data `data` (`spec/network.md`, "Gossip").
+pub(crate) fn gossip_id(data: &[u8]) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(GOSSIP_ID_CONTEXT);
+    hasher.update(data);
+    *hasher.finalize().as_bytes()
+}
+
+/// What a gossip message id hashes before the data.
+const GOSSIP_ID_CONTEXT: &[u8] = b"smartket/gossip/v1\0";
 
 /// Gossipsub with strict signing, validation before forwarding and peer scoring.
 fn gossipsub(
@@ -242,4 +244,24 @@ pub(crate) fn build(
         blob: requests(RequestKind::Blob),
         mailbox: requests(RequestKind::Mailbox),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::fixtures::{listing, now};
+
+    #[test]
+    fn one_record_is_one_message_id_and_a_forged_copy_is_another() {
+        let genuine = listing(1, "tomme", now());
+        let wire = genuine.to_wire();
+        assert_eq!(gossip_id(&wire), gossip_id(&genuine.to_wire()));
+        let mut forged = genuine.clone();
+        forged.envelope.signature.0[5] ^= 1;
+        assert_eq!(forged.id, genuine.id, "same payload, same record id");
+        assert_ne!(gossip_id(&forged.to_wire()), gossip_id(&wire));
+        let mut expected = b"smartket/gossip/v1\0".to_vec();
+        expected.extend_from_slice(&wire);
+        assert_eq!(gossip_id(&wire), *blake3::hash(&expected).as_bytes());
+    }
 }
