@@ -197,9 +197,10 @@ async fn a_two_seller_basket_goes_from_checkout_to_completed_for_every_party() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_restarts() {
-    let mut coop = Node::start("cooperative", "Coopérative du marché", &[])
+/// A cooperative, a consumer that bootstraps from it, and a cheese shop the consumer has seen
+/// (profile and listings), stopped: (cooperative, consumer, seller, seller's key).
+async fn offline_cheese_shop() -> (Node, Node, Node, String) {
+    let coop = Node::start("cooperative", "Coopérative du marché", &[])
         .await
         .unwrap();
     let consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
@@ -214,6 +215,12 @@ async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_r
     .unwrap();
     let seller_key = open_cheese_shop(&seller, &consumer).await;
     assert!(seller.stop().await, "the seller stops cleanly");
+    (coop, consumer, seller, seller_key)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_restarts() {
+    let (mut coop, consumer, mut seller, seller_key) = offline_cheese_shop().await;
 
     let id = buy_for_pickup(&consumer, &seller_key, "tomme", 3, "Léa Martin-Secret").await;
     wait_until("the order waits in the mailbox", DEADLINE, || async {
@@ -262,21 +269,7 @@ async fn an_order_to_an_offline_seller_waits_in_the_cooperative_mailbox_across_r
 /// went to every connected peer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_goes_to_the_cooperative_only_never_to_a_stranger_connected_to_the_consumer() {
-    let coop = Node::start("cooperative", "Coopérative du marché", &[])
-        .await
-        .unwrap();
-    let consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
-        .await
-        .unwrap();
-    let mut seller = Node::start(
-        "producer",
-        "Fromagerie",
-        &[coop.addrs[0].clone(), consumer.addrs[0].clone()],
-    )
-    .await
-    .unwrap();
-    let seller_key = open_cheese_shop(&seller, &consumer).await;
-    assert!(seller.stop().await, "the seller stops cleanly");
+    let (coop, consumer, _seller, seller_key) = offline_cheese_shop().await;
     // The stranger's events are left unread: a request it got stays in its queue.
     let (_stranger, mut events, stranger_id) = raw_peer(
         libp2p::identity::Keypair::generate_ed25519(),
