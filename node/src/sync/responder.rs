@@ -57,32 +57,58 @@ struct Session {
 /// Open sessions, one per peer, bounded in number and idle time.
 #[derive(Default)]
 pub(crate) struct Sessions {
-    open: Mutex<HashMap<PeerId, Session>>,
+    open: Mutex<Open>,
+}
+
+#[derive(Default)]
+struct Open {
+    sessions: HashMap<PeerId, Session>,
+    /// Sessions whose snapshot is being built: they count against [`MAX_SESSIONS`] from the
+    /// moment they pass the check, or many starts at once would all pass it and build their
+    /// snapshots together.
+    starting: usize,
+}
+
+/// A place among the [`MAX_SESSIONS`], held while a session's snapshot is built.
+struct Starting<'a>(&'a Sessions);
+
+impl Drop for Starting<'_> {
+    fn drop(&mut self) {
+        let mut open = self.0.lock();
+        open.starting = open.starting.saturating_sub(1);
+    }
 }
 
 impl Sessions {
-    /// Takes `peer`'s session out (so one step per peer runs at a time), dropping idle ones.
-    fn take(&self, peer: &PeerId) -> Option<Session> {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.retain(|_, s| s.last.elapsed() < SESSION_IDLE);
-        open.remove(peer)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Whether a new session for `peer` fits under [`MAX_SESSIONS`].
-    fn has_room(&self) -> bool {
-        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.len() < MAX_SESSIONS
+    /// Takes `peer`'s session out (so one step per peer runs at a time), dropping idle ones.
+    fn take(&self, peer: &PeerId) -> Option<Session> {
+        let mut open = self.lock();
+        open.sessions.retain(|_, s| s.last.elapsed() < SESSION_IDLE);
+        open.sessions.remove(peer)
+    }
+
+    /// A place for a new session under [`MAX_SESSIONS`], if there is one.
+    fn reserve(&self) -> Option<Starting<'_>> {
+        let mut open = self.lock();
+        if open.sessions.len() + open.starting >= MAX_SESSIONS {
+            return None;
+        }
+        open.starting += 1;
+        Some(Starting(self))
     }
 
     fn put(&self, peer: PeerId, mut session: Session) {
         session.last = Instant::now();
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        open.insert(peer, session);
+        self.lock().sessions.insert(peer, session);
     }
 
     /// Number of open sessions.
     pub(crate) fn len(&self) -> usize {
-        self.open.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.lock().sessions.len()
     }
 
     /// Answers one reconcile step of `peer` for `market`.
@@ -96,21 +122,23 @@ impl Sessions {
         message: &[u8],
     ) -> Result<Step, SessionError> {
         let existing = self.take(&peer);
-        let mut session = match (start, existing) {
-            (true, _) => {
-                if !self.has_room() {
-                    return Ok(Step::Refuse {
-                        why: format!("{MAX_SESSIONS} sessions open"),
-                        fault: false,
-                    });
-                }
-                Session {
-                    market: market.to_owned(),
-                    set: snapshot(store, market)?,
-                    reconciler: Reconciler::new(config)?,
-                    last: Instant::now(),
-                }
+        // Held until this step has put its session in place (or ended without one).
+        let _place = match start.then(|| self.reserve()) {
+            Some(None) => {
+                return Ok(Step::Refuse {
+                    why: format!("{MAX_SESSIONS} sessions open"),
+                    fault: false,
+                });
             }
+            place => place.flatten(),
+        };
+        let mut session = match (start, existing) {
+            (true, _) => Session {
+                market: market.to_owned(),
+                set: snapshot(store, market)?,
+                reconciler: Reconciler::new(config)?,
+                last: Instant::now(),
+            },
             (false, Some(s)) if s.market == market => s,
             // Not a fault: the session may have idled out, or the market changed.
             (false, _) => {
@@ -215,6 +243,33 @@ mod tests {
                 &first.encode(),
             )
             .unwrap()
+    }
+
+    /// A session counts from its check on, while its snapshot is built: before, the count was
+    /// of finished sessions only, and starts arriving together all passed it.
+    #[test]
+    fn sessions_being_started_count_against_the_limit() {
+        let (_dir, store) = store();
+        let sessions = Sessions::default();
+        let held: Vec<_> = (0..MAX_SESSIONS)
+            .map(|_| sessions.reserve().unwrap())
+            .collect();
+        assert!(sessions.reserve().is_none());
+        let step = first_step(&sessions, &store, true);
+        assert!(
+            matches!(&step, Step::Refuse { fault: false, why } if why.contains("sessions open")),
+            "{step:?}"
+        );
+        drop(held);
+        assert!(matches!(
+            first_step(&sessions, &store, true),
+            Step::Done { .. }
+        ));
+        assert_eq!(
+            sessions.lock().starting,
+            0,
+            "a finished start gives its place back"
+        );
     }
 
     #[test]
