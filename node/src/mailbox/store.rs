@@ -276,23 +276,30 @@ impl MailboxStore {
         Ok(deleted)
     }
 
-    /// Deletes every expired message; returns how many.
+    /// Deletes every expired message, in one transaction; returns how many.
     pub fn sweep(&self, now_ms: u64) -> Result<usize> {
-        let txn = self.db.begin_read().map_err(|e| self.fail(e))?;
-        let table = txn.open_table(MESSAGES).map_err(|e| self.fail(e))?;
-        let mut expired: Vec<([u8; 32], [u8; 32])> = Vec::new();
-        for row in table.iter().map_err(|e| self.fail(e))? {
-            let (k, v) = row.map_err(|e| self.fail(e))?;
-            let (recipient, _, id) = k.value();
-            if Entry::decode(v.value()).is_none_or(|e| e.expires_ms <= now_ms) {
-                expired.push((*recipient, *id));
+        let txn = self.db.begin_write().map_err(|e| self.fail(e))?;
+        let n = {
+            let mut messages = txn.open_table(MESSAGES).map_err(|e| self.fail(e))?;
+            let mut ids = txn.open_table(IDS).map_err(|e| self.fail(e))?;
+            let mut usage = txn.open_table(USAGE).map_err(|e| self.fail(e))?;
+            let mut expired: Vec<([u8; 32], u64, [u8; 32])> = Vec::new();
+            for row in messages.iter().map_err(|e| self.fail(e))? {
+                let (k, v) = row.map_err(|e| self.fail(e))?;
+                let (recipient, deposited, id) = k.value();
+                if Entry::decode(v.value()).is_none_or(|e| e.expires_ms <= now_ms) {
+                    expired.push((*recipient, deposited, *id));
+                }
             }
-        }
-        drop(table);
-        drop(txn);
-        let n = expired.len();
-        for (recipient, id) in expired {
-            self.delete(&recipient, &[MailboxId(id)])?;
+            for (recipient, deposited, id) in &expired {
+                ids.remove((recipient, id)).map_err(|e| self.fail(e))?;
+                remove(&mut messages, &mut usage, recipient, *deposited, id)
+                    .map_err(|e| self.fail(e))?;
+            }
+            expired.len()
+        };
+        if n > 0 {
+            txn.commit().map_err(|e| self.fail(e))?;
         }
         Ok(n)
     }
