@@ -37,7 +37,7 @@ async fn start(dir: &Path, role: &str) -> Daemon {
 
 async fn start_with(dir: &Path, role: &str, bootstrap: Vec<String>) -> Daemon {
     if !dir.join("identity.key").exists() {
-        std::fs::create_dir_all(dir).unwrap();
+        smartket_node::data_dir::DataDir::new(dir).create().unwrap();
         identity::create_key(dir).unwrap();
     }
     let mut config = Config::default();

@@ -29,7 +29,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 async fn start(dir: &std::path::Path, role: &str, bootstrap: Vec<Addr>) -> Daemon {
-    std::fs::create_dir_all(dir).unwrap();
+    smartket_node::data_dir::DataDir::new(dir).create().unwrap();
     smartket_node::identity::create_key(dir).unwrap();
     let mut config = Config::default();
     config.node.role = role.into();

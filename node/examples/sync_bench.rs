@@ -31,7 +31,7 @@ fn commit(handle: &Handle, records: &[Record]) {
 
 async fn start(dir: &Path) -> Daemon {
     if !dir.join("identity.key").exists() {
-        std::fs::create_dir_all(dir).unwrap();
+        smartket_node::data_dir::DataDir::new(dir).create().unwrap();
         smartket_node::identity::create_key(dir).unwrap();
     }
     let mut config = Config::default();

@@ -189,7 +189,12 @@ impl Blobs {
 }
 
 impl crate::network::Responder for Arc<Blobs> {
-    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        Blobs::serve(self, peer, bytes, reply).await
+    async fn serve(
+        &self,
+        from: crate::network::Requester,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
+        Blobs::serve(self, from.peer, bytes, reply).await
     }
 }

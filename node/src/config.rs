@@ -155,6 +155,10 @@ pub struct NetworkSection {
     /// How many network events (gossip, requests) may wait for the node. What does not fit is
     /// dropped and caught up by sync within seconds; lower it on a very small device.
     pub event_capacity: usize,
+    /// Count connections from loopback as one host, like any other address: per-host
+    /// connection limits and mailbox quotas then bind them (for a testbed of many nodes on one
+    /// machine; off, the demo's nodes and the operator's own tools are each counted apart).
+    pub count_loopback: bool,
 }
 
 /// `[api]`
@@ -247,6 +251,7 @@ impl Default for NetworkSection {
             bootstrap: Vec::new(),
             external: Vec::new(),
             event_capacity: crate::network::NetworkConfig::default().event_capacity,
+            count_loopback: false,
         }
     }
 }

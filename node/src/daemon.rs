@@ -17,6 +17,7 @@
 
 mod router;
 mod status;
+mod suspects;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -39,7 +40,7 @@ use crate::mailbox::client::Fetcher;
 use crate::mailbox::collector::Collector;
 use crate::mailbox::{Endpoint, Mailbox};
 use crate::markets;
-use crate::network::{self, Client, NetworkConfig};
+use crate::network::{self, Client, ConnectionLimitsConfig, NetworkConfig, PerIpLimits};
 use crate::orders::Orders;
 use crate::own::OwnRecords;
 use crate::search::{self, SearchError, SearchIndex, SearchQuery, SearchResults};
@@ -208,6 +209,7 @@ impl Daemon {
             orders: orders.clone(),
             mailbox: Endpoint::new(mailbox.clone(), collector),
             background: background.clone(),
+            suspects: suspects::Suspects::default(),
         };
         let (stop_search, search_stop) = tokio::sync::oneshot::channel();
         let search_feed = tokio::spawn(search::feed(search.clone(), search_events, search_stop));
@@ -319,6 +321,13 @@ fn network_config(config: &Config, markets: &[Market]) -> NetworkConfig {
             .collect(),
         cooperative: config.node.role == "cooperative",
         event_capacity: config.network.event_capacity,
+        limits: ConnectionLimitsConfig {
+            per_ip: PerIpLimits {
+                limit_loopback: config.network.count_loopback,
+                ..PerIpLimits::default()
+            },
+            ..ConnectionLimitsConfig::default()
+        },
         ..NetworkConfig::default()
     }
 }

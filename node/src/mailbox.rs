@@ -30,7 +30,7 @@ use smartket_protocol::{AuthorKey, EncryptionPublicKey};
 use tokio::sync::oneshot;
 
 use crate::clock::now_ms;
-use crate::network::Client;
+use crate::network::{Client, Requester};
 use challenges::{Challenges, PeerFull};
 use collector::Collector;
 pub use store::{MailboxDbError, MailboxStore};
@@ -108,14 +108,19 @@ impl Mailbox {
         }
     }
 
-    /// Answers one request from `peer` and, after an accepted deposit, tells the recipient's
+    /// Answers one request from `from` and, after an accepted deposit, tells the recipient's
     /// connected peers: the depositor never waits for them.
-    async fn serve(&self, peer: PeerId, request: MailboxRequest, reply: oneshot::Sender<Vec<u8>>) {
+    async fn serve(
+        &self,
+        from: Requester,
+        request: MailboxRequest,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
         let deposit_for = match &request {
             MailboxRequest::Deposit { recipient, .. } => Some(*recipient),
             _ => None,
         };
-        let response = self.answer(peer, request).await;
+        let response = self.answer(from, request).await;
         let accepted = matches!(response, MailboxResponse::Accepted { .. });
         let _ = reply.send(response.encode());
         if let Some(recipient) = deposit_for.filter(|_| accepted) {
@@ -173,8 +178,9 @@ impl Mailbox {
         }
     }
 
-    async fn answer(&self, peer: PeerId, request: MailboxRequest) -> MailboxResponse {
+    async fn answer(&self, from: Requester, request: MailboxRequest) -> MailboxResponse {
         let now = now_ms();
+        let peer = from.peer;
         match request {
             MailboxRequest::Deposit {
                 recipient,
@@ -184,7 +190,9 @@ impl Mailbox {
                 if let Err(code) = check_deposit(&sealed, expires_ms, now) {
                     return refusal(code, "deposit refused");
                 }
-                let depositor = peer.to_bytes();
+                // By host where there is one: a fresh peer id from the same machine shares
+                // its quotas (`spec/security.md` §5).
+                let depositor = from.quota_key();
                 let stored = self
                     .on_store(move |store| {
                         store.deposit(&recipient.0, &depositor, sealed, expires_ms, now)
@@ -329,7 +337,7 @@ impl Endpoint {
 }
 
 impl crate::network::Responder for Endpoint {
-    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+    async fn serve(&self, from: Requester, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
         let request = match MailboxRequest::decode(&bytes) {
             Ok(request) => request,
             Err(e) => {
@@ -341,10 +349,10 @@ impl crate::network::Responder for Endpoint {
             // Answered `noted` whatever is done with it, so the answer does not tell whether
             // this node holds the key.
             (MailboxRequest::Notify { recipient }, _) => {
-                self.collector.notified(peer, recipient);
+                self.collector.notified(from.peer, recipient);
                 let _ = reply.send(MailboxResponse::Noted.encode());
             }
-            (request, Some(keeper)) => keeper.serve(peer, request, reply).await,
+            (request, Some(keeper)) => keeper.serve(from, request, reply).await,
             (_, None) => {
                 let refused = refusal(RefuseCode::NoMailbox, "this node keeps no mailboxes");
                 let _ = reply.send(refused.encode());

@@ -41,7 +41,7 @@ pub use client::Client;
 pub use codec::{FrameTooLarge, RequestKind, SizeLimit, read_frame};
 pub use config::{ConnectionLimitsConfig, MemoryLimit, NetworkConfig, RequestLimits};
 pub use event_loop::EventLoop;
-pub use per_ip::{PerIpLimits, TooManyFromHost};
+pub use per_ip::{Host, PerIpLimits, TooManyFromHost};
 pub use topics::{Family, GossipTopic, TopicError, family_of};
 
 /// Starts the network: builds the swarm, listens, joins the configured markets' topics and
@@ -175,7 +175,7 @@ pub enum NetworkEvent {
     /// A peer sent a request. Send the response on `reply`; dropping it refuses the request.
     InboundRequest {
         /// Who asks.
-        peer: PeerId,
+        from: Requester,
         /// On which protocol.
         kind: RequestKind,
         /// The request bytes, untrusted.
@@ -185,13 +185,32 @@ pub enum NetworkEvent {
     },
 }
 
+/// Who sent an inbound request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requester {
+    /// The peer: free to mint, so what it alone keys can be escaped with a fresh one.
+    pub peer: PeerId,
+    /// The host the request's connection comes from, when it counts as one (`per_ip.rs`: not
+    /// relayed, not loopback unless `count_loopback`): what quotas a fresh key must not escape
+    /// are keyed by.
+    pub host: Option<Host>,
+}
+
+impl Requester {
+    /// The key of per-sender quotas: the host when there is one, else the peer.
+    pub fn quota_key(&self) -> Vec<u8> {
+        self.host
+            .map_or_else(|| self.peer.to_bytes(), |host| host.to_bytes())
+    }
+}
+
 /// A service that answers one of the request-response protocols: the daemon's router hands it
 /// every inbound request of its kind, each in a task of its own.
 pub trait Responder: Clone + Send + Sync + 'static {
-    /// Answers `peer`'s request `bytes` on `reply`; dropping `reply` refuses the request.
+    /// Answers `from`'s request `bytes` on `reply`; dropping `reply` refuses the request.
     fn serve(
         &self,
-        peer: PeerId,
+        from: Requester,
         bytes: Vec<u8>,
         reply: oneshot::Sender<Vec<u8>>,
     ) -> impl std::future::Future<Output = ()> + Send;

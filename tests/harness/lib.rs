@@ -10,9 +10,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod attacks;
 pub mod netlab;
 pub mod shop;
 pub mod soak;
+pub mod testbed;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -130,6 +132,24 @@ impl Node {
         extra_toml: &str,
     ) -> Result<Node> {
         Node::init(role, name, bootstrap, extra_toml, None).await
+    }
+
+    /// Like [`Node::start`], with its config file rewritten by `edit` and `run_args` given to
+    /// every `smartket run` (e.g. a second `--listen`).
+    pub async fn start_configured(
+        role: &str,
+        name: &str,
+        bootstrap: &[String],
+        edit: impl FnOnce(&str) -> String,
+        run_args: &[&str],
+    ) -> Result<Node> {
+        let mut node = Node::prepare(role, name, bootstrap, "", None).await?;
+        let path = node.dir.join("smartket.toml");
+        let config = std::fs::read_to_string(&path)?;
+        std::fs::write(&path, edit(&config))?;
+        node.run_args = run_args.iter().map(|a| (*a).to_owned()).collect();
+        node.run().await?;
+        Ok(node)
     }
 
     /// Like [`Node::start`], serving the web UI over HTTPS too, on a free loopback port.
@@ -300,6 +320,30 @@ impl Node {
         self.addrs = addrs;
         self.child = Some(child);
         Ok(())
+    }
+
+    /// Its first dialable address starting with `prefix` (e.g. `/ip6/`).
+    pub fn addr_starting(&self, prefix: &str) -> String {
+        self.addrs
+            .iter()
+            .find(|a| a.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} address among {:?}", self.addrs))
+            .clone()
+    }
+
+    /// Its process's resident memory, KiB (0 when not running).
+    pub fn rss_kib(&self) -> u64 {
+        let Some(pid) = self.child.as_ref().and_then(Child::id) else {
+            return 0;
+        };
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .unwrap_or(0)
     }
 
     /// The TCP port the next [`Node::run`] listens on in its lab (a laptop that restarted

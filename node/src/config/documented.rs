@@ -45,8 +45,12 @@ impl Config {
             list(&self.network.external)
         ));
         out.push_str(&format!(
-            "# Network events (gossip, requests) that may wait for the node; what does not fit\n# is dropped and caught up by sync. Lower it on a very small device.\nevent_capacity = {}\n\n[api]\n",
+            "# Network events (gossip, requests) that may wait for the node; what does not fit\n# is dropped and caught up by sync. Lower it on a very small device.\nevent_capacity = {}\n",
             self.network.event_capacity
+        ));
+        out.push_str(&format!(
+            "# Count loopback connections as one host (per-host limits, mailbox quotas): for a\n# testbed of many nodes on one machine.\ncount_loopback = {}\n\n[api]\n",
+            self.network.count_loopback
         ));
         out.push_str(&format!(
             "# Where the web UI and API listen over plain HTTP: a loopback address only.\nlisten = {}\n",

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use libp2p::PeerId;
 use tokio::sync::{mpsc, oneshot};
@@ -23,10 +24,14 @@ use crate::background::Background;
 use crate::blobs::Blobs;
 use crate::ingest::{Ingest, Source, Verdict};
 use crate::mailbox::Endpoint;
-use crate::network::{Client, MessageHandle, NetworkEvent, RequestKind, Responder, Validation};
+use crate::network::{
+    Client, MessageHandle, NetworkEvent, RequestKind, Requester, Responder, Validation,
+};
 use crate::orders::Orders;
 use crate::own::OwnRecords;
 use crate::sync::Syncer;
+
+use super::suspects::Suspects;
 
 /// How many gossip records are verified and committed together.
 const GOSSIP_BATCH: usize = 64;
@@ -43,11 +48,13 @@ pub(super) struct Router {
     pub(super) mailbox: Endpoint,
     /// Answers and sessions run here, so shutdown stops them.
     pub(super) background: Background,
+    /// Peers whose gossip was just rejected: the rest of their burst is dropped unverified.
+    pub(super) suspects: Suspects,
 }
 
 impl Router {
     /// Runs until the network's event channel closes.
-    pub(super) async fn run(self, mut events: mpsc::Receiver<NetworkEvent>) {
+    pub(super) async fn run(mut self, mut events: mpsc::Receiver<NetworkEvent>) {
         while let Some(event) = events.recv().await {
             let mut batch = Vec::new();
             let mut next = Some(event);
@@ -57,16 +64,17 @@ impl Router {
                         market,
                         data,
                         message_id,
+                        source,
                         ..
-                    } => batch.push((market, data, message_id)),
+                    } => batch.push((market, data, message_id, source)),
                     NetworkEvent::PeerConnected(peer) => self.on_connected(peer).await,
                     NetworkEvent::PeerDisconnected(peer) => self.mailbox.disconnected(peer),
                     NetworkEvent::InboundRequest {
-                        peer,
+                        from,
                         kind,
                         bytes,
                         reply,
-                    } => self.on_request(peer, kind, bytes, reply),
+                    } => self.on_request(from, kind, bytes, reply),
                     other => tracing::debug!(?other, "network event"),
                 }
                 if batch.len() < GOSSIP_BATCH {
@@ -89,47 +97,65 @@ impl Router {
 
     fn on_request(
         &self,
-        peer: PeerId,
+        from: Requester,
         kind: RequestKind,
         bytes: Vec<u8>,
         reply: oneshot::Sender<Vec<u8>>,
     ) {
         match kind {
-            RequestKind::Sync => self.answer(&self.sync, peer, bytes, reply),
-            RequestKind::Blob => self.answer(&self.blobs, peer, bytes, reply),
-            RequestKind::Msg => self.answer(&self.orders, peer, bytes, reply),
-            RequestKind::Mailbox => self.answer(&self.mailbox, peer, bytes, reply),
+            RequestKind::Sync => self.answer(&self.sync, from, bytes, reply),
+            RequestKind::Blob => self.answer(&self.blobs, from, bytes, reply),
+            RequestKind::Msg => self.answer(&self.orders, from, bytes, reply),
+            RequestKind::Mailbox => self.answer(&self.mailbox, from, bytes, reply),
         }
     }
 
     fn answer<R: Responder>(
         &self,
         responder: &R,
-        peer: PeerId,
+        from: Requester,
         bytes: Vec<u8>,
         reply: oneshot::Sender<Vec<u8>>,
     ) {
         let responder = responder.clone();
         self.background
-            .spawn(async move { responder.serve(peer, bytes, reply).await });
+            .spawn(async move { responder.serve(from, bytes, reply).await });
     }
 
     /// Ingests a batch of gossip, market by market, and reports each verdict to gossipsub.
-    async fn ingest_gossip(&self, batch: Vec<(String, Vec<u8>, MessageHandle)>) {
-        let mut by_market: BTreeMap<String, Vec<(Vec<u8>, MessageHandle)>> = BTreeMap::new();
-        for (market, data, id) in batch {
-            by_market.entry(market).or_default().push((data, id));
+    /// Gossip from a suspect is ignored unverified; a peer whose record is rejected becomes one.
+    async fn ingest_gossip(&mut self, batch: Vec<(String, Vec<u8>, MessageHandle, PeerId)>) {
+        let now = Instant::now();
+        let mut by_market: BTreeMap<String, Vec<(Vec<u8>, MessageHandle, PeerId)>> =
+            BTreeMap::new();
+        for (market, data, id, source) in batch {
+            if self.suspects.holds(&source, now) {
+                let _ = self.client.report_validation(id, Validation::Ignore).await;
+                continue;
+            }
+            by_market
+                .entry(market)
+                .or_default()
+                .push((data, id, source));
         }
         for (market, items) in by_market {
-            let (wires, ids): (Vec<_>, Vec<_>) = items.into_iter().unzip();
+            let mut wires = Vec::with_capacity(items.len());
+            let mut handles = Vec::with_capacity(items.len());
+            for (data, id, source) in items {
+                wires.push(data);
+                handles.push((id, source));
+            }
             let verdicts = self
                 .ingest
                 .ingest_async(Source::Gossip, market, wires)
                 .await;
-            for (verdict, id) in verdicts.into_iter().zip(ids) {
+            for (verdict, (id, source)) in verdicts.into_iter().zip(handles) {
                 let result = match verdict {
                     Verdict::Accepted(_) => Validation::Accept,
-                    Verdict::Rejected(e) if e.blames_sender() => Validation::Reject,
+                    Verdict::Rejected(e) if e.blames_sender() => {
+                        self.suspects.mark(source, Instant::now());
+                        Validation::Reject
+                    }
                     Verdict::Ignored(_) | Verdict::Rejected(_) => Validation::Ignore,
                 };
                 let _ = self.client.report_validation(id, result).await;

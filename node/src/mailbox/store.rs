@@ -1,6 +1,6 @@
 //! The cooperative's mailboxes: one redb file (`<data-dir>/mailbox.redb`) of sealed messages
 //! kept for absent recipients. It holds nothing readable: the recipient's encryption key, the
-//! depositing peer, times and the sealed bytes.
+//! depositor (its host, or its peer id where it has none), times and the sealed bytes.
 //!
 //! | table | key → value | holds |
 //! |---|---|---|
@@ -33,7 +33,7 @@ const IDS: TableDefinition<(&[u8; 32], &[u8; 32]), u64> = TableDefinition::new("
 const USAGE: TableDefinition<&[u8], (u64, u64)> = TableDefinition::new("usage");
 
 /// Messages one depositor may leave for one recipient: an honest sender has a few orders in
-/// flight with one seller, each a handful of steps. Without it one peer could take a whole
+/// flight with one seller, each a handful of steps. Without it one depositor could take a whole
 /// recipient's quota, and that recipient's offline mail would be refused for 14 days.
 pub const PAIR_QUOTA_MESSAGES: u64 = 32;
 /// Messages all mailboxes of a cooperative hold at most.
@@ -85,7 +85,7 @@ impl Holder<'_> {
             Holder::Total => vec![b't'],
             Holder::Recipient(r) => [&b"r"[..], &r[..]].concat(),
             Holder::Depositor(d) => [&b"d"[..], d].concat(),
-            // The depositor (a peer id, variable length) last, after the fixed-size recipient.
+            // The depositor (a host or a peer id, variable length) last, after the fixed-size recipient.
             Holder::Pair(d, r) => [&b"p"[..], &r[..], d].concat(),
         }
     }

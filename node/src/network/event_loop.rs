@@ -13,7 +13,7 @@ use futures::stream::FuturesUnordered;
 use futures::{Future, StreamExt};
 use libp2p::gossipsub::{self, MessageAcceptance, PublishError};
 use libp2p::request_response::{InboundRequestId, OutboundRequestId, ResponseChannel};
-use libp2p::swarm::SwarmEvent;
+use libp2p::swarm::{ConnectionId, SwarmEvent};
 use libp2p::{Multiaddr, PeerId, Swarm, identify};
 use tokio::sync::{mpsc, oneshot};
 
@@ -26,6 +26,7 @@ use super::behaviour::{Behaviour, BehaviourEvent, KAD_PROTOCOL};
 use super::client::Command;
 use super::codec::RequestKind;
 use super::config::{NetworkConfig, RequestLimits};
+use super::per_ip::Host;
 use super::topics::GossipTopic;
 use super::{
     MessageHandle, NetworkError, NetworkEvent, NetworkStats, PeerInfo, RequestError, Validation,
@@ -65,6 +66,11 @@ pub struct EventLoop {
     external_configured: bool,
     /// Addresses of connected peers.
     peer_addrs: HashMap<PeerId, BTreeSet<Multiaddr>>,
+    /// The host each open connection comes from, when it counts as one (see [`Host::of`]):
+    /// given with each inbound request it carries.
+    connection_hosts: HashMap<ConnectionId, Host>,
+    /// Whether loopback connections count as a host (`PerIpLimits::limit_loopback`).
+    count_loopback: bool,
     listen_addrs: BTreeSet<Multiaddr>,
     markets: BTreeSet<String>,
     request_limits: RequestLimits,
@@ -96,6 +102,8 @@ impl EventLoop {
             cooperative: config.cooperative,
             external_configured: !config.external.is_empty(),
             peer_addrs: HashMap::new(),
+            connection_hosts: HashMap::new(),
+            count_loopback: config.limits.per_ip.limit_loopback,
             listen_addrs: BTreeSet::new(),
             markets: BTreeSet::new(),
             request_limits: config.request_limits,
@@ -418,6 +426,9 @@ impl EventLoop {
                 ..
             } => {
                 self.on_connection(peer_id, connection_id, endpoint.is_relayed());
+                if let Some(host) = Host::of(endpoint.get_remote_address(), self.count_loopback) {
+                    self.connection_hosts.insert(connection_id, host);
+                }
                 self.peer_addrs
                     .entry(peer_id)
                     .or_default()
@@ -436,6 +447,7 @@ impl EventLoop {
                 ..
             } => {
                 self.on_connection_closed(peer_id, connection_id, endpoint.is_relayed());
+                self.connection_hosts.remove(&connection_id);
                 if num_established == 0 {
                     self.on_peer_gone(peer_id);
                     self.forget_routes(&peer_id);

@@ -47,9 +47,11 @@ impl Default for PerIpLimits {
     }
 }
 
-/// The part of an address that one host holds.
+/// The part of an address that one host holds: what the per-host limits here, and the mailbox's
+/// per-depositor quotas, count by (`spec/security.md` §3, §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Host {
+pub enum Host {
+    /// An IPv4 address.
     V4(std::net::Ipv4Addr),
     /// The upper 64 bits of an IPv6 address.
     V6(u64),
@@ -57,7 +59,7 @@ enum Host {
 
 impl Host {
     /// The host behind `addr`, or `None` when it is not counted (relayed, loopback, no IP).
-    fn of(addr: &Multiaddr, limit_loopback: bool) -> Option<Host> {
+    pub(crate) fn of(addr: &Multiaddr, limit_loopback: bool) -> Option<Host> {
         if addr.iter().any(|p| matches!(p, Protocol::P2pCircuit)) {
             return None;
         }
@@ -76,6 +78,15 @@ impl Host {
                 None => Host::V6((u128::from(ip) >> 64) as u64),
             },
         })
+    }
+
+    /// A key for tables that count per host: a tag byte (4 or 6, never the 0 a peer id's
+    /// multihash starts with, so the two can share a table) and the address bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Host::V4(ip) => [&[4u8][..], &ip.octets()].concat(),
+            Host::V6(prefix) => [&[6u8][..], &prefix.to_be_bytes()].concat(),
+        }
     }
 }
 

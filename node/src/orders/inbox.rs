@@ -326,7 +326,12 @@ impl crate::mailbox::client::Inbox for Orders {
 }
 
 impl crate::network::Responder for Orders {
-    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        Orders::serve(self, peer, bytes, reply).await
+    async fn serve(
+        &self,
+        from: crate::network::Requester,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
+        Orders::serve(self, from.peer, bytes, reply).await
     }
 }

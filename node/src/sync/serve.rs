@@ -117,7 +117,12 @@ impl Syncer {
 }
 
 impl crate::network::Responder for Arc<Syncer> {
-    async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
-        Syncer::serve(self, peer, bytes, reply).await
+    async fn serve(
+        &self,
+        from: crate::network::Requester,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Vec<u8>>,
+    ) {
+        Syncer::serve(self, from.peer, bytes, reply).await
     }
 }

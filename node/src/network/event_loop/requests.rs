@@ -5,7 +5,7 @@ use tokio::sync::oneshot;
 
 use super::EventLoop;
 use crate::network::codec::{FrameTooLarge, RequestKind};
-use crate::network::{NetworkEvent, RequestError};
+use crate::network::{NetworkEvent, RequestError, Requester};
 
 impl EventLoop {
     pub(super) fn on_request_event(
@@ -16,17 +16,21 @@ impl EventLoop {
         match event {
             request_response::Event::Message {
                 peer,
+                connection_id,
                 message:
                     request_response::Message::Request {
                         request_id,
                         request,
                         channel,
                     },
-                ..
             } => {
                 let (reply, answer) = oneshot::channel();
-                let event = NetworkEvent::InboundRequest {
+                let from = Requester {
                     peer,
+                    host: self.connection_hosts.get(&connection_id).copied(),
+                };
+                let event = NetworkEvent::InboundRequest {
+                    from,
                     kind,
                     bytes: request,
                     reply,

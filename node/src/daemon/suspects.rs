@@ -1,0 +1,83 @@
+//! Peers whose gossip was just rejected. Gossipsub graylists a peer from its score, but only for
+//! what arrives after the verdict: what the peer sent before it — a flood's whole burst, already
+//! queued for ingest — would still be verified, record by record, delaying the honest gossip
+//! queued behind it. The router drops a suspect's queued gossip unverified, as `Ignore`, for a
+//! short while (`spec/security.md` §2).
+//!
+//! Honest nodes validate before forwarding, so a peer that forwarded one invalid record is not
+//! one whose next records we need: what it sent honestly, others send too, and sync catches up.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use libp2p::PeerId;
+
+/// How long a rejected peer's gossip is dropped unverified: long past the few heartbeats it
+/// takes gossipsub to graylist it, short enough that an honest peer that relayed a buggy
+/// record once is heard again within the minute.
+pub(super) const SUSPECT_FOR: Duration = Duration::from_secs(60);
+
+/// Most peers held: a flood from freshly minted ids cannot grow the table; when full, the
+/// oldest entries go first.
+pub(super) const MAX_SUSPECTS: usize = 4096;
+
+#[derive(Debug, Default)]
+pub(super) struct Suspects {
+    since: HashMap<PeerId, Instant>,
+}
+
+impl Suspects {
+    /// `peer` forwarded a rejected record at `now`.
+    pub(super) fn mark(&mut self, peer: PeerId, now: Instant) {
+        if self.since.len() >= MAX_SUSPECTS && !self.since.contains_key(&peer) {
+            self.since
+                .retain(|_, at| now.saturating_duration_since(*at) < SUSPECT_FOR);
+            if self.since.len() >= MAX_SUSPECTS
+                && let Some(oldest) = self
+                    .since
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(p, _)| *p)
+            {
+                self.since.remove(&oldest);
+            }
+        }
+        self.since.insert(peer, now);
+    }
+
+    /// Whether gossip from `peer` is to be dropped unverified at `now`.
+    pub(super) fn holds(&self, peer: &PeerId, now: Instant) -> bool {
+        self.since
+            .get(peer)
+            .is_some_and(|at| now.saturating_duration_since(*at) < SUSPECT_FOR)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rejected_peer_is_suspect_for_a_while_then_heard_again() {
+        let mut suspects = Suspects::default();
+        let (peer, other) = (PeerId::random(), PeerId::random());
+        let t0 = Instant::now();
+        suspects.mark(peer, t0);
+        assert!(suspects.holds(&peer, t0 + Duration::from_secs(1)));
+        assert!(!suspects.holds(&other, t0));
+        assert!(!suspects.holds(&peer, t0 + SUSPECT_FOR));
+    }
+
+    #[test]
+    fn the_table_stays_bounded_and_forgets_the_oldest_first() {
+        let mut suspects = Suspects::default();
+        let t0 = Instant::now();
+        let first = PeerId::random();
+        suspects.mark(first, t0);
+        for i in 1..=MAX_SUSPECTS as u64 {
+            suspects.mark(PeerId::random(), t0 + Duration::from_millis(i));
+        }
+        assert_eq!(suspects.since.len(), MAX_SUSPECTS);
+        assert!(!suspects.holds(&first, t0 + Duration::from_secs(1)));
+    }
+}

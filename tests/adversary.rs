@@ -1,0 +1,64 @@
+//! The adversarial testbed at a size CI runs in a few minutes: each attack of
+//! `harness/attacks.rs`, and the limits that must hold against it. The benchmark runs the same
+//! attacks at the sizes the README quotes (`tests/examples/adversary_bench.rs`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use smartket_tests::attacks;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_flooding_forged_records_is_graylisted_and_honest_delivery_holds() {
+    let figures = attacks::bad_signature_flood(6, 1_000, 40).await;
+    println!("{figures:#?}");
+    assert_eq!(figures.forged_stored, 0, "a forged record was stored");
+    assert!(figures.sent > 0, "the attacker could send nothing");
+    assert!(
+        figures.graylisted_after.is_some(),
+        "the attacker was not graylisted by every honest node within a minute"
+    );
+    assert_eq!(
+        figures.baseline.delivered(),
+        1.0,
+        "honest records lost before the attack"
+    );
+    assert_eq!(
+        figures.under_attack.delivered(),
+        1.0,
+        "honest records lost under attack"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_sybils_and_their_flash_of_garbage_do_not_stop_honest_delivery() {
+    let figures = attacks::sybil_crowd(6, 18, 40, 50).await;
+    println!("{figures:#?}");
+    assert!(
+        figures.mesh_share.0 > 0,
+        "no Sybil got into an honest mesh: the attack is void"
+    );
+    assert_eq!(figures.forged_stored, 0, "a forged record was stored");
+    assert!(figures.silent.delivered() >= 0.99, "{:?}", figures.silent);
+    assert!(figures.flash.delivered() >= 0.99, "{:?}", figures.flash);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fresh_keys_from_one_host_cannot_fill_a_seller_s_mailbox() {
+    let figures = attacks::mailbox_flood(24, 100).await;
+    println!("{figures:#?}");
+    assert!(
+        figures.honest_delivered,
+        "the honest order did not reach the seller"
+    );
+    // Everything from one host shares its quotas: 32 for the seller, 512 in all.
+    assert!(
+        figures.kept <= 512,
+        "kept {} junk messages from one host",
+        figures.kept
+    );
+    assert_eq!(
+        figures.answers.get("accepted").copied().unwrap_or(0) as u64,
+        figures.kept,
+        "{:?}",
+        figures.answers
+    );
+}

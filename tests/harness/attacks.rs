@@ -1,0 +1,378 @@
+//! The attacks of the adversarial testbed (`spec/security.md` §8), each sized by its caller and
+//! returning what it measured: the suite runs them small and asserts the limits hold
+//! (`tests/adversary.rs`); the benchmark runs them at the sizes the README quotes
+//! (`tests/examples/adversary_bench.rs`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use libp2p::PeerId;
+use libp2p::identity::Keypair;
+use smartket_node::network::RequestKind;
+use smartket_node::network::scoring::GRAYLIST_THRESHOLD;
+use smartket_protocol::mailbox::{MailboxRequest, MailboxResponse};
+use smartket_protocol::{EncryptionPublicKey, RecordId};
+use tokio::time::Instant;
+
+use crate::shop::{buy_for_pickup, open_cheese_shop, wait_stage};
+use crate::testbed::{Attacker, Delivery, Honest, forged_records, gossip};
+use crate::{DEADLINE, Node, now_ms, raw_peer, wait_until};
+
+/// The pace of honest publishing: a busy market's rate, slow enough that honest records do
+/// not queue behind each other, so a latency is propagation, not backlog.
+pub const PACE: Duration = Duration::from_millis(25);
+
+/// What a flood of forged records from one peer did.
+#[derive(Debug)]
+pub struct FloodFigures {
+    /// Forged records its swarm sent.
+    pub sent: usize,
+    /// Honest nodes connected to it when it started.
+    pub watchers: usize,
+    /// From its first forged record until every honest node connected to it scored it under
+    /// the graylist threshold (`None`: not within a minute).
+    pub graylisted_after: Option<Duration>,
+    /// Honest records before the attack.
+    pub baseline: Delivery,
+    /// Honest records published while it flooded.
+    pub under_attack: Delivery,
+    /// Forged records found in any honest store (must be 0).
+    pub forged_stored: usize,
+    /// Gossip the honest nodes dropped for a full event queue (caught up by sync).
+    pub dropped: u64,
+}
+
+/// `forged` bad-signature records gossiped by one peer connected to all of `honest` nodes,
+/// while they publish `records` honest listings; the same number published before it, as the
+/// same run's baseline.
+pub async fn bad_signature_flood(honest: usize, forged: usize, records: usize) -> FloodFigures {
+    let net = Honest::start(honest).await;
+    let baseline = net.publish(records, PACE).await;
+    let addrs = net.addrs().await;
+    let attacker = Attacker::join(&addrs).await;
+    let nodes = net.handles.len();
+    let watchers = wait_until(
+        "the attacker connected to every honest node",
+        DEADLINE,
+        || {
+            let scores = net.scores_of(attacker.peer);
+            async move {
+                let n = scores.await.len();
+                (n == nodes).then_some(n)
+            }
+        },
+    )
+    .await;
+    wait_until("the attacker in a mesh", DEADLINE, || async {
+        attacker.in_mesh().await.then_some(())
+    })
+    .await;
+    let forged = forged_records(forged, 1);
+    let wires: Vec<Vec<u8>> = forged.iter().map(|(_, w)| w.clone()).collect();
+    let started = Instant::now();
+    let flood = {
+        let client = attacker.client.clone();
+        tokio::spawn(async move { gossip(&client, &wires).await })
+    };
+    let graylisted = graylisted_within(&net, attacker.peer, started, Duration::from_secs(60));
+    let (under_attack, graylisted_after) = tokio::join!(net.publish(records, PACE), graylisted);
+    let sent = flood.await.unwrap();
+    let forged_stored = forged
+        .iter()
+        .filter(|(id, _)| held_anywhere(&net, id))
+        .count();
+    let dropped = net.gossip_dropped().await;
+    net.shutdown().await;
+    FloodFigures {
+        sent,
+        watchers,
+        graylisted_after,
+        baseline,
+        under_attack,
+        forged_stored,
+        dropped,
+    }
+}
+
+async fn graylisted_within(
+    net: &Honest,
+    peer: PeerId,
+    since: Instant,
+    limit: Duration,
+) -> Option<Duration> {
+    while since.elapsed() < limit {
+        let scores = net.scores_of(peer).await;
+        if scores.iter().all(|s| *s < GRAYLIST_THRESHOLD) {
+            return Some(since.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+fn held_anywhere(net: &Honest, id: &RecordId) -> bool {
+    net.handles
+        .iter()
+        .any(|h| h.store().get(id).ok().flatten().is_some())
+}
+
+/// What a crowd of Sybils did to honest delivery.
+#[derive(Debug)]
+pub struct SybilFigures {
+    /// Honest nodes' mesh slots held by Sybils, and all slots, once the crowd joined.
+    pub mesh_share: (usize, usize),
+    /// Honest records while the Sybils were silent (forwarding nothing).
+    pub silent: Delivery,
+    /// Honest records while every Sybil gossiped forged records at once.
+    pub flash: Delivery,
+    /// Forged records the Sybils sent in the flash.
+    pub forged_sent: usize,
+    /// Forged records found in any honest store (must be 0).
+    pub forged_stored: usize,
+    /// How long the flash took to send.
+    pub flash_took: Duration,
+    /// Gossip the honest nodes dropped for a full event queue (caught up by sync).
+    pub dropped: u64,
+}
+
+/// `sybils` fresh peers connect to every one of `honest` nodes and forward nothing while the
+/// honest nodes publish `records` listings; then they all gossip `forged_each` forged records
+/// at once while the honest nodes publish `records` more.
+pub async fn sybil_crowd(
+    honest: usize,
+    sybils: usize,
+    records: usize,
+    forged_each: usize,
+) -> SybilFigures {
+    let net = Honest::start(honest).await;
+    let addrs = net.addrs().await;
+    let mut crowd = Vec::new();
+    for _ in 0..sybils {
+        crowd.push(Attacker::join(&addrs).await);
+    }
+    for sybil in &crowd {
+        wait_until("every Sybil in a mesh", DEADLINE, || async {
+            sybil.in_mesh().await.then_some(())
+        })
+        .await;
+    }
+    let ids: HashSet<PeerId> = crowd.iter().map(|s| s.peer).collect();
+    let mesh_share = net.mesh_share(&ids).await;
+    let silent = net.publish(records, PACE).await;
+
+    let mut all_forged = Vec::new();
+    let mut floods = Vec::new();
+    for (i, sybil) in crowd.iter().enumerate() {
+        let forged = forged_records(forged_each, 100 + i as u64);
+        let wires: Vec<Vec<u8>> = forged.iter().map(|(_, w)| w.clone()).collect();
+        all_forged.extend(forged.into_iter().map(|(id, _)| id));
+        let client = sybil.client.clone();
+        floods.push(tokio::spawn(async move { gossip(&client, &wires).await }));
+    }
+    let flash_started = Instant::now();
+    let flash = net.publish(records, PACE);
+    let sent = async {
+        let mut sent = 0;
+        for flood in floods {
+            sent += flood.await.unwrap();
+        }
+        (sent, flash_started.elapsed())
+    };
+    let (flash, (forged_sent, flash_took)) = tokio::join!(flash, sent);
+    let forged_stored = all_forged
+        .iter()
+        .filter(|id| held_anywhere(&net, id))
+        .count();
+    let dropped = net.gossip_dropped().await;
+    net.shutdown().await;
+    SybilFigures {
+        mesh_share,
+        silent,
+        flash,
+        forged_sent,
+        forged_stored,
+        flash_took,
+        dropped,
+    }
+}
+
+/// What a mailbox flood did at the cooperative.
+#[derive(Debug)]
+pub struct MailboxFigures {
+    /// Deposits sent, and the answers by kind (`accepted`, `sender_quota`, …).
+    pub sent: usize,
+    /// Answers by kind.
+    pub answers: BTreeMap<String, usize>,
+    /// Messages the cooperative keeps after the flood.
+    pub kept: u64,
+    /// Bytes of its mailbox database after the flood.
+    pub db_bytes: u64,
+    /// Its resident memory before and after the flood, KiB.
+    pub rss_kib: (u64, u64),
+    /// How long the flood took.
+    pub took: Duration,
+    /// Whether the honest order placed after the flood reached the seller once it came back.
+    pub honest_delivered: bool,
+}
+
+/// `keys` fresh peers, one host (127.0.0.1), each deposit `per_key` junk messages (well
+/// formed outside, random inside) for one offline seller and for random recipients, at a
+/// cooperative that counts loopback as a host. Then an honest consumer (on ::1, another host)
+/// orders from the offline seller, and the seller comes back and collects.
+pub async fn mailbox_flood(keys: usize, per_key: usize) -> MailboxFigures {
+    let mut coop = Node::start_configured(
+        "cooperative",
+        "Coopérative du marché",
+        &[],
+        |config| config.replace("count_loopback = false", "count_loopback = true"),
+        &["--listen", "/ip6/::1/tcp/0"],
+    )
+    .await
+    .unwrap();
+    let v4 = coop.addr_starting("/ip4/");
+    let v6 = coop.addr_starting("/ip6/");
+    let consumer = Node::start("consumer", "Client", &[v6]).await.unwrap();
+    let mut seller = Node::start(
+        "producer",
+        "Fromagerie",
+        &[v4.clone(), consumer.addrs[0].clone()],
+    )
+    .await
+    .unwrap();
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
+    let seller_enc = seller_encryption_key(&seller);
+    assert!(seller.stop().await, "the seller stops cleanly");
+    let coop_peer: PeerId = coop.status().await["peer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let rss_before = coop.rss_kib();
+    let started = Instant::now();
+    let mut answers: BTreeMap<String, usize> = BTreeMap::new();
+    // A few keys at a time: the cooperative holds at most 8 connections from one host.
+    let keys_in_order: Vec<usize> = (0..keys).collect();
+    for wave in keys_in_order.chunks(4) {
+        let tasks: Vec<_> = wave
+            .iter()
+            .map(|&k| {
+                let v4 = v4.clone();
+                tokio::spawn(async move {
+                    junk_depositor(&v4, coop_peer, seller_enc, per_key, k as u64).await
+                })
+            })
+            .collect();
+        for task in tasks {
+            for (answer, n) in task.await.unwrap() {
+                *answers.entry(answer).or_default() += n;
+            }
+        }
+    }
+    let took = started.elapsed();
+    let status = coop.status().await;
+    let kept = status["mailbox"]["waiting"].as_u64().unwrap_or(0);
+    let db_bytes = std::fs::metadata(coop.dir.join("mailbox.redb")).map_or(0, |m| m.len());
+    let rss_after = coop.rss_kib();
+
+    let id = buy_for_pickup(&consumer, &seller_key, "tomme", 2, "Léa Martin").await;
+    wait_until("the honest order in the mailbox", DEADLINE, || async {
+        let order = consumer.get(&format!("/api/v1/orders/{id}")).await.ok()??;
+        (order["sent"][0]["state"] == "in_mailbox").then_some(())
+    })
+    .await;
+    seller.set_bootstrap(vec![v4]);
+    seller.run().await.unwrap();
+    let honest_delivered =
+        wait_stage(&seller, &id, "placed").await["order"]["items"][0]["quantity"] == 2;
+    coop.stop().await;
+    MailboxFigures {
+        sent: keys * per_key,
+        answers,
+        kept,
+        db_bytes,
+        rss_kib: (rss_before, rss_after),
+        took,
+        honest_delivered,
+    }
+}
+
+fn seller_encryption_key(seller: &Node) -> EncryptionPublicKey {
+    smartket_node::identity::encryption_key(&seller.secret()).public()
+}
+
+/// One fresh peer depositing `count` junk messages, half for `seller` and half for random
+/// recipients, 16 at a time; returns the answers by kind.
+async fn junk_depositor(
+    coop: &str,
+    coop_peer: PeerId,
+    seller: EncryptionPublicKey,
+    count: usize,
+    salt: u64,
+) -> BTreeMap<String, usize> {
+    let (client, events, _) = raw_peer(Keypair::generate_ed25519(), &[coop.to_owned()]).await;
+    tokio::spawn(async move {
+        let mut events = events;
+        while events.recv().await.is_some() {}
+    });
+    wait_until("a junk depositor connected", DEADLINE, || async {
+        let peers = client.peers().await.ok()?;
+        peers.iter().any(|p| p.peer_id == coop_peer).then_some(())
+    })
+    .await;
+    let mut answers = BTreeMap::new();
+    let mut i = 0;
+    while i < count {
+        let mut batch = tokio::task::JoinSet::new();
+        for j in i..count.min(i + 16) {
+            let recipient = if j % 2 == 0 {
+                seller
+            } else {
+                EncryptionPublicKey(junk_bytes(salt, j as u64, 32).try_into().unwrap())
+            };
+            let deposit = MailboxRequest::Deposit {
+                recipient,
+                expires_ms: now_ms() + 24 * 3600 * 1000,
+                sealed: junk_sealed(salt, j as u64),
+            };
+            let client = client.clone();
+            batch.spawn(async move {
+                client
+                    .request(coop_peer, RequestKind::Mailbox, deposit.encode())
+                    .await
+            });
+        }
+        i += batch.len();
+        for answer in batch.join_all().await {
+            let kind = match answer.map(|a| MailboxResponse::decode(&a)) {
+                Ok(Ok(MailboxResponse::Accepted { .. })) => "accepted".to_owned(),
+                Ok(Ok(MailboxResponse::Refused { code, .. })) => code.name().to_owned(),
+                Ok(Ok(other)) => format!("{other:?}"),
+                Ok(Err(e)) => format!("undecodable: {e}"),
+                Err(e) => format!("failed: {e}"),
+            };
+            *answers.entry(kind).or_default() += 1;
+        }
+    }
+    let _ = client.shutdown().await;
+    answers
+}
+
+/// The sealed outer format `[1, enc, ct]` (`sealing.md` §3) around random bytes: what a
+/// cooperative cannot tell from mail.
+fn junk_sealed(salt: u64, i: u64) -> Vec<u8> {
+    let mut sealed = vec![0x83, 0x01, 0x58, 0x20];
+    sealed.extend(junk_bytes(salt, i, 32));
+    sealed.extend([0x59, 0x04, 0x00]);
+    sealed.extend(junk_bytes(salt ^ 0x5a5a, i, 1024));
+    sealed
+}
+
+fn junk_bytes(salt: u64, i: u64, len: usize) -> Vec<u8> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&salt.to_le_bytes());
+    hasher.update(&i.to_le_bytes());
+    let mut out = vec![0u8; len];
+    hasher.finalize_xof().fill(&mut out);
+    out
+}
