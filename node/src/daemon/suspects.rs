@@ -1,10 +1,10 @@
-//! Peers whose gossip was just rejected. Gossipsub graylists a peer from its score, but only for
+//! Peers whose gossip was just rejected twice. Gossipsub graylists a peer from its score, but only for
 //! what arrives after the verdict: what the peer sent before it — a flood's whole burst, already
 //! queued for ingest — would still be verified, record by record, delaying the honest gossip
 //! queued behind it. The router drops a suspect's queued gossip unverified, as `Ignore`, for a
 //! short while (`spec/security.md` §2).
 //!
-//! Honest nodes validate before forwarding, so a peer that forwarded one invalid record is not
+//! Honest nodes validate before forwarding, so a peer that forwarded invalid records is not
 //! one whose next records we need: what it sent honestly, others send too, and sync catches up.
 
 use std::collections::HashMap;
@@ -17,13 +17,19 @@ use libp2p::PeerId;
 /// record once is heard again within the minute.
 pub(super) const SUSPECT_FOR: Duration = Duration::from_secs(60);
 
+/// Rejections that make a peer a suspect: the two that put it under gossipsub's graylist
+/// threshold (`network/scoring.rs`). After one only, its next records are still verified, so
+/// that a second invalid one is counted and the graylist is reached.
+pub(super) const REJECTIONS: u32 = 2;
+
 /// Most peers held: a flood from freshly minted ids cannot grow the table; when full, the
 /// oldest entries go first.
 pub(super) const MAX_SUSPECTS: usize = 4096;
 
 #[derive(Debug, Default)]
 pub(super) struct Suspects {
-    since: HashMap<PeerId, Instant>,
+    /// When each peer was last rejected, and how often within [`SUSPECT_FOR`].
+    since: HashMap<PeerId, (Instant, u32)>,
 }
 
 impl Suspects {
@@ -31,25 +37,29 @@ impl Suspects {
     pub(super) fn mark(&mut self, peer: PeerId, now: Instant) {
         if self.since.len() >= MAX_SUSPECTS && !self.since.contains_key(&peer) {
             self.since
-                .retain(|_, at| now.saturating_duration_since(*at) < SUSPECT_FOR);
+                .retain(|_, (at, _)| now.saturating_duration_since(*at) < SUSPECT_FOR);
             if self.since.len() >= MAX_SUSPECTS
                 && let Some(oldest) = self
                     .since
                     .iter()
-                    .min_by_key(|(_, at)| **at)
+                    .min_by_key(|(_, (at, _))| *at)
                     .map(|(p, _)| *p)
             {
                 self.since.remove(&oldest);
             }
         }
-        self.since.insert(peer, now);
+        let entry = self.since.entry(peer).or_insert((now, 0));
+        if now.saturating_duration_since(entry.0) >= SUSPECT_FOR {
+            entry.1 = 0;
+        }
+        *entry = (now, entry.1 + 1);
     }
 
     /// Whether gossip from `peer` is to be dropped unverified at `now`.
     pub(super) fn holds(&self, peer: &PeerId, now: Instant) -> bool {
-        self.since
-            .get(peer)
-            .is_some_and(|at| now.saturating_duration_since(*at) < SUSPECT_FOR)
+        self.since.get(peer).is_some_and(|(at, n)| {
+            *n >= REJECTIONS && now.saturating_duration_since(*at) < SUSPECT_FOR
+        })
     }
 }
 
@@ -63,6 +73,8 @@ mod tests {
         let (peer, other) = (PeerId::random(), PeerId::random());
         let t0 = Instant::now();
         suspects.mark(peer, t0);
+        assert!(!suspects.holds(&peer, t0), "one rejection leaves it heard");
+        suspects.mark(peer, t0);
         assert!(suspects.holds(&peer, t0 + Duration::from_secs(1)));
         assert!(!suspects.holds(&other, t0));
         assert!(!suspects.holds(&peer, t0 + SUSPECT_FOR));
@@ -73,6 +85,7 @@ mod tests {
         let mut suspects = Suspects::default();
         let t0 = Instant::now();
         let first = PeerId::random();
+        suspects.mark(first, t0);
         suspects.mark(first, t0);
         for i in 1..=MAX_SUSPECTS as u64 {
             suspects.mark(PeerId::random(), t0 + Duration::from_millis(i));
