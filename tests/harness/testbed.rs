@@ -224,19 +224,6 @@ impl Honest {
         }
     }
 
-    /// How many records each honest node holds in Geneva.
-    pub fn records_held(&self) -> Vec<u64> {
-        self.handles
-            .iter()
-            .map(|h| {
-                h.store()
-                    .counts("geneva")
-                    .map(|c| c.values().sum())
-                    .unwrap_or(0)
-            })
-            .collect()
-    }
-
     /// Each honest node's score of `peer`, for those connected to it.
     pub async fn scores_of(&self, peer: PeerId) -> Vec<f64> {
         let mut scores = Vec::new();
@@ -347,7 +334,7 @@ pub fn forged_records(count: usize, salt: u64) -> Vec<(RecordId, Vec<u8>)> {
     let now = crate::now_ms();
     (0..count)
         .map(|i| {
-            let secret = SecretKey::from_bytes(&blake3_seed(salt, i as u64));
+            let secret = SecretKey::from_bytes(&key_seed(salt, i as u64));
             let payload = listing_payload(
                 "geneva",
                 &format!("faux-{salt}-{i}"),
@@ -363,7 +350,7 @@ pub fn forged_records(count: usize, salt: u64) -> Vec<(RecordId, Vec<u8>)> {
         .collect()
 }
 
-fn blake3_seed(salt: u64, i: u64) -> [u8; 32] {
+fn key_seed(salt: u64, i: u64) -> [u8; 32] {
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&salt.to_le_bytes());
     seed[8..16].copy_from_slice(&i.to_le_bytes());
