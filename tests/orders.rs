@@ -427,6 +427,7 @@ async fn an_order_left_with_the_cooperative_for_a_connected_seller_is_pushed_not
             author: buyer.public(),
             enc: EncryptionKey::from_seed(&[78; 32]).public(),
         },
+        reply_node: None,
     };
     let message = Message {
         id: MessageId::random().unwrap(),
@@ -476,4 +477,68 @@ async fn an_order_left_with_the_cooperative_for_a_connected_seller_is_pushed_not
         (coop.status().await["mailbox"]["waiting"] == 0).then_some(())
     })
     .await;
+}
+
+/// Each order a consumer places answers to keys of its own (`spec/orders.md` §2): the replies
+/// a cooperative keeps while the consumer is away wait under one key per order, none of them
+/// the consumer's own, so what the cooperative stores cannot tie two orders to one consumer.
+/// The consumer collects them when it comes back. Before, every reply waited under the
+/// consumer's profile key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_wait_for_an_absent_consumer_under_a_key_of_each_order_never_its_own() {
+    let mut coop = Node::start("cooperative", "Coopérative du marché", &[])
+        .await
+        .unwrap();
+    let mut consumer = Node::start("consumer", "Client", &[coop.addrs[0].clone()])
+        .await
+        .unwrap();
+    let seller = Node::start(
+        "producer",
+        "Fromagerie",
+        &[coop.addrs[0].clone(), consumer.addrs[0].clone()],
+    )
+    .await
+    .unwrap();
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
+    let first = buy_for_pickup(&consumer, &seller_key, "tomme", 1, "Léa Martin").await;
+    let second = buy_for_pickup(&consumer, &seller_key, "tomme", 2, "Léa Martin").await;
+    for id in [&first, &second] {
+        wait_stage(&seller, id, "placed").await;
+    }
+    let secret = consumer.secret();
+    let own = smartket_node::identity::encryption_key(&secret).public();
+
+    assert!(consumer.stop().await, "the consumer stops cleanly");
+    for id in [&first, &second] {
+        step(&seller, id, json!({ "type": "accepted" })).await;
+    }
+    wait_until(
+        "both acceptances wait at the cooperative",
+        DEADLINE,
+        || async { (coop.status().await["mailbox"]["waiting"] == 2).then_some(()) },
+    )
+    .await;
+    assert!(coop.stop().await, "the cooperative stops cleanly");
+    let stored = std::fs::read(coop.dir.join("mailbox.redb")).unwrap();
+    let holds = |key: &[u8]| stored.windows(key.len()).any(|w| w == key);
+    assert!(!holds(&own.0), "a reply waits under the consumer's own key");
+    for id in [&first, &second] {
+        let key = smartket_node::orders::keys::order_recipient(&secret, &order_id(id));
+        assert!(holds(&key.enc.0), "no reply waits under order {id}'s key");
+    }
+    coop.run().await.unwrap();
+
+    consumer.set_bootstrap(vec![coop.addrs[0].clone()]);
+    consumer.run().await.unwrap();
+    for id in [&first, &second] {
+        wait_stage(&consumer, id, "accepted").await;
+    }
+    wait_until("the cooperative's mailbox emptied", DEADLINE, || async {
+        (coop.status().await["mailbox"]["waiting"] == 0).then_some(())
+    })
+    .await;
+}
+
+fn order_id(hex_id: &str) -> OrderId {
+    OrderId(hex::decode(hex_id).unwrap().try_into().unwrap())
 }

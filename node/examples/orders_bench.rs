@@ -114,6 +114,7 @@ fn sealed_order(
         totals: BTreeMap::new(),
         note: None,
         reply_to: reply,
+        reply_node: None,
     };
     order.totals = order.computed_totals().unwrap();
     let message = Message::new("geneva", MessageBody::Order(Box::new(order))).unwrap();

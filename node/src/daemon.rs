@@ -185,11 +185,7 @@ impl Daemon {
             _ => None,
         };
         let (collector, collect_loop) = Collector::new(
-            Fetcher::new(
-                client.clone(),
-                identity::encryption_key(&secret),
-                orders.clone(),
-            ),
+            Fetcher::new(client.clone(), orders.clone()),
             Duration::from_secs(config.mailbox.collect_every_secs.max(1)),
         );
         let background = Background::default();

@@ -24,6 +24,7 @@ mod consumer;
 pub mod db;
 mod inbox;
 mod job;
+pub mod keys;
 mod outbox;
 pub mod payment;
 mod profiles;
@@ -34,7 +35,9 @@ pub mod view;
 use std::sync::Arc;
 
 use smartket_protocol::messages::{MessageId, OrderId};
-use smartket_protocol::{AuthorKey, Market, RecipientKeys, SealError, SecretKey};
+use smartket_protocol::{
+    AuthorKey, EncryptionKey, EncryptionPublicKey, Market, RecipientKeys, SealError, SecretKey,
+};
 use tokio::sync::{Notify, broadcast};
 
 use crate::clock::now_ms;
@@ -43,7 +46,7 @@ use crate::own::{OwnRecords, PublishError};
 use crate::store::{Store, StoreError};
 use basket::BasketError;
 use checkout::CheckoutError;
-use db::{DeliveryState, OrdersDb, OrdersDbError, Outgoing};
+use db::{DeliveryState, OrdersDb, OrdersDbError, Outgoing, Party};
 use track::{Track, TrackError, replay};
 
 pub use outbox::run_outbox;
@@ -113,8 +116,11 @@ struct Inner {
     connected: std::sync::atomic::AtomicBool,
     /// Serialises changes to orders: a step is checked against the history it extends.
     write: tokio::sync::Mutex<()>,
-    /// The identity key: messages are signed and sealed with it.
+    /// The identity key: messages are signed and sealed with it, and the consumer's
+    /// per-order keys derived from it.
     secret: SecretKey,
+    /// The per-order keys of the orders this node placed ([`keys`]).
+    order_keys: keys::OrderKeys,
     /// The catalogue: listings ordered, profiles of the parties, delivery offers.
     store: Store,
     /// A seller's listings, republished with their stock taken when it accepts an order.
@@ -137,7 +143,7 @@ impl Orders {
         client: Client,
         markets: Vec<Market>,
     ) -> Result<Orders, OrdersDbError> {
-        Ok(Orders {
+        let orders = Orders {
             inner: Arc::new(Inner {
                 db: OrdersDb::open(dir, health)?,
                 events: broadcast::channel(256).0,
@@ -145,12 +151,28 @@ impl Orders {
                 connected: std::sync::atomic::AtomicBool::new(false),
                 write: tokio::sync::Mutex::new(()),
                 secret,
+                order_keys: keys::OrderKeys::default(),
                 store,
                 own,
                 client,
                 markets,
             }),
-        })
+        };
+        for file in orders.inner.db.orders()? {
+            // A history that does not replay is reported when the order is listed.
+            if file.party == Party::Consumer
+                && let Ok(track) = replay(file.party, &file.history)
+                && let Some(to) = track.parties.consumer
+                && to.author == orders.signer(&file, &track).public()
+                && to.author != orders.author()
+            {
+                orders
+                    .inner
+                    .order_keys
+                    .insert(to.enc, file.order_id, file.created_ms);
+            }
+        }
+        Ok(orders)
     }
 
     /// A peer connected: every message still waiting is tried again now, not when its
@@ -178,17 +200,51 @@ impl Orders {
     fn secret(&self) -> &SecretKey {
         &self.inner.secret
     }
+
+    /// The key this node signs with in order `file`: the consumer's per-order key when the
+    /// order names it (orders placed before per-order keys name the node's own), else the
+    /// node's identity.
+    fn signer(&self, file: &db::OrderFile, track: &Track) -> SecretKey {
+        if file.party == Party::Consumer {
+            let order = keys::order_secret(self.secret(), &file.order_id);
+            if track
+                .parties
+                .consumer
+                .is_some_and(|c| c.author == order.public())
+            {
+                return order;
+            }
+        }
+        self.inner.secret.clone()
+    }
+
+    /// The identity and key that open a message sealed to `enc`: the node's own, or one of
+    /// its orders'.
+    fn opener(&self, enc: &EncryptionPublicKey) -> Option<(AuthorKey, EncryptionKey)> {
+        let own = self.encryption_key();
+        if *enc == own.public() {
+            return Some((self.author(), own));
+        }
+        let order = self.inner.order_keys.order_of(enc)?;
+        let secret = keys::order_secret(self.secret(), &order);
+        Some((secret.public(), crate::identity::encryption_key(&secret)))
+    }
+
+    /// Every mailbox this node collects: its own key, then its recent orders' keys.
+    pub fn mailboxes(&self) -> Vec<EncryptionKey> {
+        std::iter::once(self.encryption_key())
+            .chain(
+                self.inner
+                    .order_keys
+                    .collected(now_ms())
+                    .iter()
+                    .map(|id| keys::order_encryption_key(self.secret(), id)),
+            )
+            .collect()
+    }
 }
 
 impl Orders {
-    /// The keys others seal to this node.
-    fn my_keys(&self) -> RecipientKeys {
-        RecipientKeys {
-            author: self.author(),
-            enc: self.encryption_key().public(),
-        }
-    }
-
     /// Changes to orders from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<OrderEvent> {
         self.inner.events.subscribe()
@@ -245,6 +301,7 @@ fn outgoing(to: RecipientKeys, sealed: Vec<u8>, kind: &str) -> Outgoing {
     Outgoing {
         to,
         sealed,
+        via: None,
         kind: kind.to_owned(),
         state: DeliveryState::Pending,
         attempts: 0,

@@ -476,6 +476,7 @@ fn order_of(v: &OrderVector) -> Order {
             author: SecretKey::from_bytes(&[47; 32]).public(),
             enc: EncryptionKey::from_seed(&[147; 32]).public(),
         },
+        reply_node: None,
     }
 }
 

@@ -423,7 +423,7 @@ fn check_sealed(v: &SealedVector) {
 #[test]
 fn sealed_message_vectors_rebuild_from_their_fields_and_open_to_them() {
     let file = sync_file("sealed.json", built_sealed());
-    assert_eq!(file.vectors.len(), 4);
+    assert_eq!(file.vectors.len(), 6);
     for v in &file.vectors {
         check_sealed(v);
     }

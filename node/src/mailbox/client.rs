@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! outbox ─▶ deposit(client) ─▶ every connected cooperative
-//! Collector (when) ─▶ Fetcher::collect_from ─▶ challenge, fetch pages ─▶ Inbox::receive ─▶ ack
+//! Collector (when) ─▶ Fetcher::collect_from ─▶ per key: challenge, fetch pages ─▶ Inbox::receive ─▶ ack
 //! ```
 //!
 //! The fetcher hands what it fetched to an [`Inbox`] (the orders service), so that this module
@@ -24,8 +24,16 @@ use crate::network::{Client, RequestKind, author_of_peer};
 /// refusal: acknowledged too, it can never be taken), or not stored (`Err`: left in the mailbox
 /// for the next round).
 pub trait Inbox: Send + Sync + 'static {
-    /// Takes one sealed message fetched from a mailbox.
-    fn receive(&self, sealed: &[u8]) -> impl Future<Output = Result<MsgResponse, String>> + Send;
+    /// The keys whose mailboxes this node collects: its own, then its orders' (a consumer's
+    /// per-order keys, `spec/orders.md` §2).
+    fn mailboxes(&self) -> Vec<EncryptionKey>;
+
+    /// Takes one sealed message fetched from the mailbox of `to`.
+    fn receive(
+        &self,
+        to: &EncryptionPublicKey,
+        sealed: &[u8],
+    ) -> impl Future<Output = Result<MsgResponse, String>> + Send;
 }
 
 /// Sends one mailbox request and reads the answer; `None` when there is none or it is not a
@@ -78,24 +86,25 @@ pub struct Collected {
     pub proved: bool,
 }
 
-/// Collects the mail sealed to one key from one peer at a time; [`super::collector`] decides
-/// when.
+/// Collects the mail sealed to the inbox's keys from one peer at a time; [`super::collector`]
+/// decides when.
 pub struct Fetcher<I> {
     client: Client,
-    /// The key mail is sealed to; proves to a cooperative that the mail is ours.
-    key: EncryptionKey,
     inbox: I,
 }
 
 impl<I: Inbox> Fetcher<I> {
-    /// Fetches the mail sealed to `key` into `inbox`.
-    pub fn new(client: Client, key: EncryptionKey, inbox: I) -> Fetcher<I> {
-        Fetcher { client, key, inbox }
+    /// Fetches the mail of `inbox`'s keys into it.
+    pub fn new(client: Client, inbox: I) -> Fetcher<I> {
+        Fetcher { client, inbox }
     }
 
-    /// The mailbox this fetcher collects.
-    pub fn recipient(&self) -> EncryptionPublicKey {
-        self.key.public()
+    /// Whether `recipient` is one of the mailboxes this fetcher collects.
+    pub fn collects(&self, recipient: &EncryptionPublicKey) -> bool {
+        self.inbox
+            .mailboxes()
+            .iter()
+            .any(|key| key.public() == *recipient)
     }
 
     /// The network, to list the connected peers.
@@ -103,22 +112,42 @@ impl<I: Inbox> Fetcher<I> {
         &self.client
     }
 
-    /// Collects every message waiting for this node at `peer` (when it keeps mailboxes):
-    /// proves the key, fetches page by page, hands each message to the inbox, and acknowledges
-    /// what was stored (or can never be).
+    /// Collects every message waiting for this node at `peer` (when it keeps mailboxes), one
+    /// key after the other: its own key first, so that a cooperative that does not keep
+    /// mailboxes is asked one challenge, not one per order.
     pub async fn collect_from(&self, peer: PeerId) -> Collected {
         let mut collected = Collected::default();
         let Some(cooperative) = author_of_peer(&peer) else {
             return collected;
         };
+        for key in self.inbox.mailboxes() {
+            let one = self.collect_key(peer, &cooperative, &key).await;
+            if !one.proved {
+                break;
+            }
+            collected.taken += one.taken;
+            collected.proved = true;
+        }
+        collected
+    }
+
+    /// Collects the mailbox of `key` at `peer`: proves the key, fetches page by page, hands
+    /// each message to the inbox, and acknowledges what was stored (or can never be).
+    async fn collect_key(
+        &self,
+        peer: PeerId,
+        cooperative: &smartket_protocol::AuthorKey,
+        key: &EncryptionKey,
+    ) -> Collected {
+        let mut collected = Collected::default();
         let client = &self.client;
-        let recipient = self.key.public();
+        let recipient = key.public();
         let Some(MailboxResponse::Challenge(challenge)) =
             ask(client, peer, MailboxRequest::Challenge { recipient }).await
         else {
             return collected;
         };
-        let Ok(proof) = answer_challenge(&cooperative, &self.key, &challenge, now_ms()) else {
+        let Ok(proof) = answer_challenge(cooperative, key, &challenge, now_ms()) else {
             tracing::warn!(%peer, "mailbox challenge does not open: not from this cooperative");
             return collected;
         };
@@ -141,7 +170,7 @@ impl<I: Inbox> Fetcher<I> {
             collected.proved = true;
             let mut done = Vec::new();
             for message in &messages {
-                match self.inbox.receive(&message.sealed).await {
+                match self.inbox.receive(&recipient, &message.sealed).await {
                     Ok(MsgResponse::Refused { code, .. }) if code.is_transient() => {}
                     Ok(_) => done.push(message.id),
                     Err(e) => tracing::warn!("message from a mailbox not stored: {e}"),

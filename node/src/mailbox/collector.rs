@@ -91,7 +91,6 @@ pub struct CollectLoop<I> {
 impl<I: Inbox> CollectLoop<I> {
     /// Runs until the daemon stops (dropping it aborts the collections under way).
     pub async fn run(mut self) {
-        let mine = self.fetcher.recipient();
         let client = self.fetcher.client().clone();
         let mut running = Running {
             fetcher: Arc::new(self.fetcher),
@@ -122,7 +121,7 @@ impl<I: Inbox> CollectLoop<I> {
                             schedule.disconnected(peer);
                             None
                         }
-                        Cue::Notified(peer, recipient) if recipient == mine => {
+                        Cue::Notified(peer, recipient) if running.fetcher.collects(&recipient) => {
                             schedule.notified(peer).then_some(peer)
                         }
                         Cue::Notified(peer, _) => {

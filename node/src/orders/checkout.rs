@@ -220,13 +220,15 @@ pub enum CheckoutError {
     Store(#[from] StoreError),
 }
 
-/// Builds one order per seller from a checked basket.
+/// Builds one order per seller from a checked basket, each answered to `reply_to(order id)`
+/// and, directly, to the node `reply_node`.
 pub fn build_orders(
     basket: &Basket,
     choices: &BTreeMap<AuthorKey, SellerChoice>,
     contact: &Contact,
     address: Option<&Address>,
-    reply_to: RecipientKeys,
+    reply_to: impl Fn(&OrderId) -> RecipientKeys,
+    reply_node: Option<AuthorKey>,
 ) -> Result<Vec<(AuthorKey, String, Order)>, CheckoutError> {
     if basket.lines.is_empty() {
         return Err(CheckoutError::Empty);
@@ -254,8 +256,9 @@ pub fn build_orders(
             })
             .collect();
         let market = lines.first().map(|l| l.market.clone()).unwrap_or_default();
+        let order_id = OrderId::random().map_err(|e| CheckoutError::Random(e.to_string()))?;
         let mut order = Order {
-            order_id: OrderId::random().map_err(|e| CheckoutError::Random(e.to_string()))?,
+            order_id,
             items,
             delivery: choice.delivery.clone(),
             address: match choice.delivery {
@@ -266,7 +269,8 @@ pub fn build_orders(
             payment: choice.payment.clone(),
             totals: BTreeMap::new(),
             note: choice.note.clone(),
-            reply_to,
+            reply_to: reply_to(&order_id),
+            reply_node,
         };
         order.totals = order
             .computed_totals()

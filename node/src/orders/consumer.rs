@@ -12,7 +12,7 @@ use smartket_protocol::{AuthorKey, Message, MessageBody};
 use super::basket::Basket;
 use super::checkout::{self, CheckoutError, LineChange, SellerChoice, SellerRequest};
 use super::db::{self, Kept, Party};
-use super::{OrderError, Orders, outgoing};
+use super::{OrderError, Orders, keys, outgoing};
 use crate::clock::now_ms;
 
 impl Orders {
@@ -121,15 +121,23 @@ impl Orders {
             self.inner.db.save_basket(&basket)?;
             return Err(CheckoutError::Changed(changes).into());
         }
-        let orders = checkout::build_orders(&basket, choices, contact, address, self.my_keys())?;
+        let orders = checkout::build_orders(
+            &basket,
+            choices,
+            contact,
+            address,
+            |id| keys::order_recipient(self.secret(), id),
+            Some(self.author()),
+        )?;
         let mut placed = Vec::new();
         for (seller, market, order) in orders {
             let to = self.recipient_of(&seller)?;
             let order_id = order.order_id;
+            let reply_enc = order.reply_to.enc;
             let message = Message::new(market.clone(), MessageBody::Order(Box::new(order)))
                 .map_err(|e| CheckoutError::Random(e.to_string()))?;
-            let (sealed, kept) =
-                smartket_protocol::seal_keeping(self.secret(), &to, &message, now_ms())?;
+            let signer = keys::order_secret(self.secret(), &order_id);
+            let (sealed, kept) = smartket_protocol::seal_keeping(&signer, &to, &message, now_ms())?;
             let file = db::OrderFile {
                 order_id,
                 market,
@@ -142,6 +150,9 @@ impl Orders {
             };
             let out = outgoing(to, sealed.into_bytes(), "order");
             self.inner.db.save(&file, None, &[(message.id, out)])?;
+            self.inner
+                .order_keys
+                .insert(reply_enc, order_id, file.created_ms);
             self.notify(order_id, "sent");
             placed.push(order_id);
         }

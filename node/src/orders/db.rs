@@ -127,6 +127,10 @@ pub enum DeliveryState {
 pub struct Outgoing {
     /// To whom.
     pub to: RecipientKeys,
+    /// The node that takes it directly, when not `to.author`'s (a consumer's per-order key:
+    /// the order's `reply_node`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<AuthorKey>,
     /// The sealed bytes.
     #[serde(with = "smartket_protocol::cbor::byte_vec")]
     pub sealed: Vec<u8>,

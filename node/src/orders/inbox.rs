@@ -5,7 +5,7 @@ use libp2p::PeerId;
 use smartket_protocol::cbor::Limits;
 use smartket_protocol::mailbox::{MsgRequest, MsgResponse, RefuseCode};
 use smartket_protocol::messages::{OrderId, Step, Transition, TransitionError};
-use smartket_protocol::{AuthorKey, MessageBody, OpenedMessage, open};
+use smartket_protocol::{AuthorKey, EncryptionPublicKey, MessageBody, OpenedMessage, open};
 use tokio::sync::oneshot;
 
 use super::basket::{current_listing, price_and_stock};
@@ -39,15 +39,7 @@ impl Orders {
                 return;
             }
         };
-        if request.to_enc != self.encryption_key().public() {
-            let refusal = MsgResponse::Refused {
-                code: RefuseCode::NotForMe,
-                reason: "this node holds no such encryption key".into(),
-            };
-            let _ = reply.send(refusal.encode());
-            return;
-        }
-        let ack = match self.receive(&request.sealed).await {
+        let ack = match self.receive(&request.to_enc, &request.sealed).await {
             Ok(ack) => ack,
             Err(e) => {
                 // Not stored: no acknowledgement, so the sender tries again later.
@@ -61,10 +53,20 @@ impl Orders {
         let _ = reply.send(ack.encode());
     }
 
-    /// Opens, checks and stores one sealed message (from a peer or a mailbox).
-    pub async fn receive(&self, sealed: &[u8]) -> Result<Ack, OrderError> {
-        let me = self.author();
-        let opened = match open(&me, &self.encryption_key(), sealed, &Limits::MESSAGE) {
+    /// Opens, checks and stores one message sealed to `to` (from a peer or a mailbox): the
+    /// node's own key or one of its orders'.
+    pub async fn receive(
+        &self,
+        to: &EncryptionPublicKey,
+        sealed: &[u8],
+    ) -> Result<Ack, OrderError> {
+        let Some((me, key)) = self.opener(to) else {
+            return Ok(MsgResponse::Refused {
+                code: RefuseCode::NotForMe,
+                reason: "this node holds no such encryption key".into(),
+            });
+        };
+        let opened = match open(&me, &key, sealed, &Limits::MESSAGE) {
             Ok(opened) => opened,
             Err(e) => {
                 return Ok(MsgResponse::Refused {
@@ -318,8 +320,16 @@ fn transition_code(e: &TransitionError) -> &'static str {
 
 /// Mail collected from a cooperative's mailbox goes through the same checks as a direct message.
 impl crate::mailbox::client::Inbox for Orders {
-    async fn receive(&self, sealed: &[u8]) -> Result<MsgResponse, String> {
-        Orders::receive(self, sealed)
+    fn mailboxes(&self) -> Vec<smartket_protocol::EncryptionKey> {
+        Orders::mailboxes(self)
+    }
+
+    async fn receive(
+        &self,
+        to: &EncryptionPublicKey,
+        sealed: &[u8],
+    ) -> Result<MsgResponse, String> {
+        Orders::receive(self, to, sealed)
             .await
             .map_err(|e| e.to_string())
     }

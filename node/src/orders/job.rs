@@ -95,6 +95,7 @@ impl Orders {
                 },
                 fee: fee.clone(),
                 notify: Some(order.reply_to),
+                notify_node: order.reply_node,
                 note: None,
             },
         )))

@@ -84,7 +84,7 @@ async fn send_due(orders: &Orders, connected: bool) -> Result<(), super::OrderEr
 /// One direct attempt to deliver `out`; returns it with its new state.
 async fn attempt(orders: &Orders, key: OutgoingKey, mut out: Outgoing) -> (OutgoingKey, Outgoing) {
     let client = &orders.inner.client;
-    let peer = peer_id_of(&out.to.author);
+    let peer = peer_id_of(out.via.as_ref().unwrap_or(&out.to.author));
     let answer = client
         .request(
             peer,

@@ -296,6 +296,7 @@ mod tests {
                 author: SecretKey::from_bytes(&[1; 32]).public(),
                 enc: EncryptionPublicKey([2; 32]),
             },
+            reply_node: None,
         }
     }
 

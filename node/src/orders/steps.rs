@@ -44,19 +44,22 @@ impl Orders {
         if file.party == Party::Seller && matches!(step, Step::Accepted { .. }) {
             self.take_stock(&track).await?;
         }
+        let signer = self.signer(&file, &track);
+        let me = signer.public();
+        // Each recipient with the node that takes its messages directly, when not its own.
         let mut recipients = Vec::new();
-        let me = self.author();
         if let Some(c) = track.parties.consumer.filter(|c| c.author != me) {
-            recipients.push(c);
+            recipients.push((c, track.parties.consumer_node));
         }
         if track.parties.seller != me {
-            recipients.push(match track.parties.seller_enc {
+            let seller = match track.parties.seller_enc {
                 Some(enc) => RecipientKeys {
                     author: track.parties.seller,
                     enc,
                 },
                 None => self.recipient_of(&track.parties.seller)?,
-            });
+            };
+            recipients.push((seller, None));
         }
         // The courier hears of the order with its job, sent with the acceptance.
         let courier_in_loop = track.state.stage != smartket_protocol::messages::Stage::Placed;
@@ -65,20 +68,21 @@ impl Orders {
             .courier
             .filter(|c| *c != me && courier_in_loop)
         {
-            recipients.push(self.recipient_of(&courier)?);
+            recipients.push((self.recipient_of(&courier)?, None));
         }
         let mut file = file;
         let mut queued = Vec::new();
-        for (i, to) in recipients.iter().enumerate() {
-            let (sealed, kept) =
-                smartket_protocol::seal_keeping(self.secret(), to, &message, now_ms())?;
+        for (i, (to, via)) in recipients.iter().enumerate() {
+            let (sealed, kept) = smartket_protocol::seal_keeping(&signer, to, &message, now_ms())?;
             if i == 0 {
                 file.history.push(Kept {
                     inner: kept.inner,
                     signature: kept.signature,
                 });
             }
-            queued.push((message.id, outgoing(*to, sealed.into_bytes(), "transition")));
+            let mut out = outgoing(*to, sealed.into_bytes(), "transition");
+            out.via = *via;
+            queued.push((message.id, out));
         }
         // A seller hands the courier its job with the acceptance, so it can plan the round.
         if file.party == Party::Seller

@@ -119,6 +119,7 @@ fn order_for(listing: &Record, consumer: &Party, quantity: u32, unit_price: u64)
         totals: BTreeMap::new(),
         note: None,
         reply_to: consumer.keys(),
+        reply_node: None,
     };
     order.totals = order.computed_totals().unwrap();
     order
@@ -140,16 +141,28 @@ async fn a_replayed_order_is_a_duplicate_and_a_reused_order_id_is_refused() {
     let order = order_for(&listing, &consumer, 2, 900);
     let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
     let orders = handle.orders();
-    assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(
+        orders
+            .receive(&handle.encryption_key().public(), &sealed)
+            .await
+            .unwrap(),
+        MsgResponse::Stored
+    );
     assert_eq!(stage(orders, &order.order_id), "placed");
     // The same bytes again (a replay, or the mailbox copy after the direct one).
     assert_eq!(
-        orders.receive(&sealed).await.unwrap(),
+        orders
+            .receive(&handle.encryption_key().public(), &sealed)
+            .await
+            .unwrap(),
         MsgResponse::Duplicate
     );
     // The same order id in a new message.
     let (_, again) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
-    let answer = orders.receive(&again).await.unwrap();
+    let answer = orders
+        .receive(&handle.encryption_key().public(), &again)
+        .await
+        .unwrap();
     assert!(refused_for(&answer, "duplicate_order"), "{answer:?}");
     assert_eq!(orders.list().unwrap().len(), 1);
     node.daemon.shutdown().await;
@@ -163,7 +176,13 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
     let (order_msg, sealed) =
         consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
     let orders = handle.orders();
-    assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(
+        orders
+            .receive(&handle.encryption_key().public(), &sealed)
+            .await
+            .unwrap(),
+        MsgResponse::Stored
+    );
     let step = |prev, step| {
         MessageBody::Transition(Transition {
             order_id: order.order_id,
@@ -183,7 +202,10 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
             },
         ),
     );
-    let answer = orders.receive(&forged).await.unwrap();
+    let answer = orders
+        .receive(&handle.encryption_key().public(), &forged)
+        .await
+        .unwrap();
     assert!(refused_for(&answer, "wrong_party"), "{answer:?}");
     // A stranger cannot cancel it.
     let (_, forged) = stranger.seal_to(
@@ -195,11 +217,17 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
             },
         ),
     );
-    let answer = orders.receive(&forged).await.unwrap();
+    let answer = orders
+        .receive(&handle.encryption_key().public(), &forged)
+        .await
+        .unwrap();
     assert!(refused_for(&answer, "wrong_party"), "{answer:?}");
     // Completed cannot follow placed.
     let (_, early) = consumer.seal_to(&handle, step(order_msg, Step::Completed));
-    let answer = orders.receive(&early).await.unwrap();
+    let answer = orders
+        .receive(&handle.encryption_key().public(), &early)
+        .await
+        .unwrap();
     assert!(
         refused_for(&answer, "wrong_party") || refused_for(&answer, "out_of_order"),
         "{answer:?}"
@@ -209,7 +237,10 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
     assert!(matches!(
-        orders.receive(&tampered).await.unwrap(),
+        orders
+            .receive(&handle.encryption_key().public(), &tampered)
+            .await
+            .unwrap(),
         MsgResponse::Refused {
             code: RefuseCode::DecryptionFailed,
             ..
@@ -226,10 +257,19 @@ async fn steps_from_the_wrong_party_or_a_stranger_or_out_of_order_are_refused() 
             },
         ),
     );
-    assert_eq!(orders.receive(&cancel).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(
+        orders
+            .receive(&handle.encryption_key().public(), &cancel)
+            .await
+            .unwrap(),
+        MsgResponse::Stored
+    );
     assert_eq!(stage(orders, &order.order_id), "cancelled");
     let (_, late) = consumer.seal_to(&handle, step(cancel_id, Step::Completed));
-    let answer = orders.receive(&late).await.unwrap();
+    let answer = orders
+        .receive(&handle.encryption_key().public(), &late)
+        .await
+        .unwrap();
     assert!(
         refused_for(&answer, "finished") || refused_for(&answer, "wrong_party"),
         "{answer:?}"
@@ -258,7 +298,13 @@ async fn orders_at_a_stale_price_or_beyond_the_stock_are_rejected_with_the_reaso
     for (quantity, price, why) in [(41, 900, "not enough"), (1, 850, "price")] {
         let order = order_for(&listing, &consumer, quantity, price);
         let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
-        assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+        assert_eq!(
+            orders
+                .receive(&handle.encryption_key().public(), &sealed)
+                .await
+                .unwrap(),
+            MsgResponse::Stored
+        );
         let (_, track, sent) = orders.get(&order.order_id).unwrap();
         assert_eq!(super::view::stage_name(track.state.stage), "rejected");
         let reason = match &track.messages[1].body {
@@ -275,7 +321,13 @@ async fn orders_at_a_stale_price_or_beyond_the_stock_are_rejected_with_the_reaso
     // An order that fits is accepted, and accepting takes the stock.
     let order = order_for(&listing, &consumer, 5, 900);
     let (_, sealed) = consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
-    assert_eq!(orders.receive(&sealed).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(
+        orders
+            .receive(&handle.encryption_key().public(), &sealed)
+            .await
+            .unwrap(),
+        MsgResponse::Stored
+    );
     orders
         .step(
             &order.order_id,
@@ -385,10 +437,19 @@ async fn a_step_that_overtook_its_order_waits_for_it_and_a_stranger_cannot_make_
     };
     // The consumer's cancellation arrives before its order: kept, then applied with it.
     let (_, early) = consumer.seal_to(&handle, cancel(order.order_id, order_msg));
-    assert_eq!(orders.receive(&early).await.unwrap(), MsgResponse::Stored);
+    assert_eq!(
+        orders
+            .receive(&handle.encryption_key().public(), &early)
+            .await
+            .unwrap(),
+        MsgResponse::Stored
+    );
     assert_eq!(orders.inner.db.waiting_count().unwrap(), 1);
     assert_eq!(
-        orders.receive(&sealed_order).await.unwrap(),
+        orders
+            .receive(&handle.encryption_key().public(), &sealed_order)
+            .await
+            .unwrap(),
         MsgResponse::Stored
     );
     assert_eq!(stage(orders, &order.order_id), "cancelled");
@@ -400,13 +461,22 @@ async fn a_step_that_overtook_its_order_waits_for_it_and_a_stranger_cannot_make_
             &handle,
             cancel(OrderId::random().unwrap(), MessageId([9; 16])),
         );
-        assert_eq!(orders.receive(&junk).await.unwrap(), MsgResponse::Stored);
+        assert_eq!(
+            orders
+                .receive(&handle.encryption_key().public(), &junk)
+                .await
+                .unwrap(),
+            MsgResponse::Stored
+        );
     }
     let (_, junk) = stranger.seal_to(
         &handle,
         cancel(OrderId::random().unwrap(), MessageId([9; 16])),
     );
-    let answer = orders.receive(&junk).await.unwrap();
+    let answer = orders
+        .receive(&handle.encryption_key().public(), &junk)
+        .await
+        .unwrap();
     assert!(
         matches!(
             answer,

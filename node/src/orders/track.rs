@@ -46,6 +46,8 @@ pub enum TrackError {
 pub struct Parties {
     /// The consumer's reply keys.
     pub consumer: Option<RecipientKeys>,
+    /// The node that takes the consumer's messages directly, when the keys are per-order.
+    pub consumer_node: Option<AuthorKey>,
     /// The seller (the order's recipient, or the job's sender).
     pub seller: AuthorKey,
     /// The seller's encryption key, when the history shows it (the order was sealed to it); a
@@ -127,6 +129,7 @@ pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
             job: None,
             parties: Parties {
                 consumer: Some(order.reply_to),
+                consumer_node: order.reply_node,
                 seller: first.to.author,
                 seller_enc: Some(first.to.enc),
                 courier: match &order.delivery {
@@ -146,6 +149,7 @@ pub fn replay(party: Party, history: &[Kept]) -> Result<Track, TrackError> {
             job: Some((**job).clone()),
             parties: Parties {
                 consumer: job.notify,
+                consumer_node: job.notify_node,
                 seller: first.from,
                 seller_enc: None,
                 courier: Some(first.to.author),

@@ -435,6 +435,7 @@ async fn the_seller_handles_an_incoming_order_with_the_buttons_of_the_steps_it_m
             author: consumer.public(),
             enc: EncryptionKey::from_seed(&[6; 32]).public(),
         },
+        reply_node: None,
     };
     order.totals = order.computed_totals().unwrap();
     let to = RecipientKeys {
@@ -443,7 +444,11 @@ async fn the_seller_handles_an_incoming_order_with_the_buttons_of_the_steps_it_m
     };
     let message = Message::new("geneva", MessageBody::Order(Box::new(order))).unwrap();
     let sealed = smartket_protocol::seal(&consumer, &to, &message, crate::clock::now_ms()).unwrap();
-    handle.orders().receive(sealed.as_bytes()).await.unwrap();
+    handle
+        .orders()
+        .receive(&to.enc, sealed.as_bytes())
+        .await
+        .unwrap();
 
     let (_, inbox, _) = get(&app, "/gestion", true, None).await;
     assert!(

@@ -262,6 +262,7 @@ async fn the_job_board_shows_where_to_collect_and_deliver_and_links_the_order() 
             currency: "CHF".into(),
         },
         notify: None,
+        notify_node: None,
         note: None,
     };
     let seller = SecretKey::from_bytes(&[8; 32]);
@@ -271,7 +272,11 @@ async fn the_job_board_shows_where_to_collect_and_deliver_and_links_the_order() 
     };
     let message = Message::new("geneva", MessageBody::DeliveryJob(Box::new(job))).unwrap();
     let sealed = smartket_protocol::seal(&seller, &to, &message, crate::clock::now_ms()).unwrap();
-    handle.orders().receive(sealed.as_bytes()).await.unwrap();
+    handle
+        .orders()
+        .receive(&to.enc, sealed.as_bytes())
+        .await
+        .unwrap();
 
     let (_, board, _) = get(&app, "/gestion/livraison", true, None).await;
     assert!(

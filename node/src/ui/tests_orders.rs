@@ -76,6 +76,7 @@ fn order_for(
             author: consumer.public(),
             enc: EncryptionKey::from_seed(&[6; 32]).public(),
         },
+        reply_node: None,
     };
     order.totals = order.computed_totals().unwrap();
     order
@@ -125,6 +126,7 @@ fn job(id: OrderId) -> DeliveryJob {
             currency: "CHF".into(),
         },
         notify: None,
+        notify_node: None,
         note: None,
     }
 }
@@ -136,7 +138,11 @@ pub(super) async fn deliver(handle: &Handle, from: &SecretKey, body: MessageBody
     };
     let message = Message::new("geneva", body).unwrap();
     let sealed = smartket_protocol::seal(from, &to, &message, crate::clock::now_ms()).unwrap();
-    handle.orders().receive(sealed.as_bytes()).await.unwrap();
+    handle
+        .orders()
+        .receive(&to.enc, sealed.as_bytes())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -300,6 +306,7 @@ fn a_courier_is_shown_the_job_only_and_a_consumer_the_order_only() {
         job: Some(job(id)),
         parties: Parties {
             consumer: None,
+            consumer_node: None,
             seller: seller.public(),
             seller_enc: None,
             courier: None,

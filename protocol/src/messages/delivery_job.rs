@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{Address, Contact, FieldError, Money, OrderId, Window, check_text};
 use super::keys::RecipientKeys;
+use crate::keys::AuthorKey;
 
 /// Heaviest parcel, in grams (3.5 t, as for delivery offers).
 pub const MAX_WEIGHT_G: u32 = 3_500_000;
@@ -58,6 +59,10 @@ pub struct DeliveryJob {
     /// The consumer's reply keys, so the courier can tell the consumer directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<RecipientKeys>,
+    /// The order's `reply_node`, copied by the seller: where the courier delivers `notify`'s
+    /// messages directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_node: Option<AuthorKey>,
     /// A note for the courier (≤ 1000 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

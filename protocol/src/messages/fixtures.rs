@@ -114,6 +114,7 @@ pub(crate) fn order() -> Order {
         totals: BTreeMap::from([("CHF".to_owned(), 3 * 450 + 2 * 380 + 900)]),
         note: Some("Merci !".into()),
         reply_to: consumer().keys(),
+        reply_node: None,
     }
 }
 
@@ -155,6 +156,7 @@ pub(crate) fn delivery_job() -> DeliveryJob {
         },
         fee: chf(900),
         notify: Some(consumer().keys()),
+        notify_node: None,
         note: None,
     }
 }

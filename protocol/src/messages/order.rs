@@ -180,8 +180,15 @@ pub struct Order {
     /// A note for the seller (≤ 2000 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Where the seller's replies go. A consumer may use fresh keys per order.
+    /// Where the seller's replies go: the keys they are sealed to. A consumer may use fresh
+    /// keys per order (`spec/sealing.md` §1), so that the mailboxes its replies wait in do not
+    /// name it.
     pub reply_to: RecipientKeys,
+    /// The identity of the node that takes replies directly (`/smartket/msg/1` to its peer),
+    /// when `reply_to.author` is a per-order key no node answers as; absent, replies go to
+    /// `reply_to.author`'s node. Inside the ciphertext: a cooperative never sees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_node: Option<AuthorKey>,
 }
 
 impl Order {

@@ -28,6 +28,10 @@ use crate::kinds::COURIER;
 /// The consumer, who orders.
 pub(crate) const CONSUMER: [u8; 32] = [47; 32];
 
+/// The key the consumer made for one order (`spec/orders.md` §2): a cooperative holding the
+/// replies cannot tell it from any other order's.
+pub(crate) const PER_ORDER: [u8; 32] = [49; 32];
+
 /// The seed of a party's X25519 encryption key: its identity byte + 100.
 pub(crate) fn enc_seed(identity: &[u8; 32]) -> [u8; 32] {
     [identity[0] + 100; 32]
@@ -155,6 +159,18 @@ fn order(listing_id: RecordId, listing_rev: u64) -> Order {
         totals: BTreeMap::from([("CHF".to_owned(), 3500 + 2 * 800 + 1040)]),
         note: Some("Merci de sonner deux fois.".into()),
         reply_to: keys(&CONSUMER),
+        reply_node: None,
+    }
+}
+
+/// The same order placed with a per-order key ([`PER_ORDER`]): signed by it, replies sealed to
+/// it, and the consumer's node named for direct delivery.
+fn per_order(listing_id: RecordId, listing_rev: u64) -> Order {
+    Order {
+        order_id: OrderId(*b"geneva-order-002"),
+        reply_to: keys(&PER_ORDER),
+        reply_node: Some(SecretKey::from_bytes(&CONSUMER).public()),
+        ..order(listing_id, listing_rev)
     }
 }
 
@@ -173,6 +189,32 @@ fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
         city: "Jussy".into(),
         country: "CH".into(),
         notes: None,
+    };
+    let per_order_job = DeliveryJob {
+        order_id: OrderId(*b"geneva-order-002"),
+        pickup: Stop {
+            address: farm_address.clone(),
+            contact: Contact {
+                name: "Ferme de la Touvière".into(),
+                phone: Some("+41 22 759 10 10".into()),
+                email: None,
+            },
+        },
+        dropoff: Stop {
+            address: consumer_address(),
+            contact: consumer_contact(),
+        },
+        window: thursday_evening(),
+        parcel: Parcel {
+            weight_g: 12_500,
+            length_cm: 60,
+            width_cm: 40,
+            height_cm: 30,
+        },
+        fee: chf(1040),
+        notify: Some(keys(&PER_ORDER)),
+        notify_node: Some(SecretKey::from_bytes(&CONSUMER).public()),
+        note: None,
     };
     let message = |id: u8, body| Message {
         id: MessageId([id; 16]),
@@ -242,10 +284,35 @@ fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
                     },
                     fee: chf(1040),
                     notify: Some(keys(&CONSUMER)),
+                    notify_node: None,
                     note: Some("Caisse consignée à rapporter.".into()),
                 })),
             ),
             0x53,
+        ),
+        (
+            "order_per_order_keys",
+            "The same order placed with a per-order key ([49; 32], encryption seed [149; 32]): \
+             signed by it, `reply_to` names it, and `reply_node` names the consumer's node \
+             ([47; 32]) so that the farm's replies go straight to that node's peer. A mailbox \
+             holding those replies sees only the per-order key.",
+            PER_ORDER,
+            PRODUCER,
+            message(
+                0x05,
+                MessageBody::Order(Box::new(per_order(listing_id, listing_rev))),
+            ),
+            0x55,
+        ),
+        (
+            "delivery_job_per_order_keys",
+            "The job of that order: `notify` is the per-order key and `notify_node` the \
+             consumer's node, copied from the order, so that the courier's steps reach the \
+             consumer directly.",
+            PRODUCER,
+            COURIER,
+            message(0x06, MessageBody::DeliveryJob(Box::new(per_order_job))),
+            0x56,
         ),
         (
             "chat",

@@ -29,6 +29,7 @@ fn outgoing(n: u8) -> Outgoing {
             author: seller,
             enc: smartket_protocol::EncryptionKey::from_seed(&[n; 32]).public(),
         },
+        via: None,
         sealed: vec![n; 300],
         kind: "transition".into(),
         state: DeliveryState::Pending,
