@@ -62,3 +62,46 @@ async fn fresh_keys_from_one_host_cannot_fill_a_seller_s_mailbox() {
         figures.answers
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_host_opening_connections_by_the_hundred_gets_its_share_and_honest_nodes_still_trade() {
+    let figures = attacks::connection_flood(400, 100, 24).await;
+    println!("{figures:#?}");
+    let limits = smartket_node::network::PerIpLimits::default();
+    assert!(
+        figures.raw_held_most <= limits.pending,
+        "one host held {} silent connections at once",
+        figures.raw_held_most
+    );
+    assert!(
+        figures.raw_closed_at_once >= figures.raw_attempts - 4 * limits.pending,
+        "{figures:?}"
+    );
+    assert!(
+        figures.identities_held_most <= limits.established,
+        "one host held {} connections with fresh identities",
+        figures.identities_held_most
+    );
+    assert!(
+        figures.honest_traded,
+        "the honest order did not get through"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strangers_stepping_orders_nobody_has_are_kept_within_bounds_and_honest_orders_flow() {
+    let figures = attacks::stranger_steps(6_000, 50, 2).await;
+    println!("{figures:#?}");
+    let kept = figures.answers.get("stored").copied().unwrap_or(0) as u64;
+    assert!(
+        kept <= smartket_node::orders::db::waiting::MAX_WAITING,
+        "kept {kept} steps for unknown orders"
+    );
+    assert_eq!(
+        kept + figures.answers.get("busy").copied().unwrap_or(0) as u64,
+        figures.sent as u64,
+        "{:?}",
+        figures.answers
+    );
+    assert_eq!(figures.honest_during.len(), 2, "honest orders stopped");
+}

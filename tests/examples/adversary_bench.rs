@@ -2,7 +2,7 @@
 //! runs the same attacks small, in `tests/adversary.rs`).
 //!
 //! `cargo run --release -p smartket-tests --example adversary_bench -- [ATTACK...]`, ATTACK one
-//! of `flood`, `sybils`, `mailbox` (all when none is named). Needs the `smartket` binary next
+//! of `flood`, `sybils`, `connections`, `mailbox` (all when none is named). Needs the `smartket` binary next
 //! to it (`cargo build --release -p smartket-node`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -23,6 +23,12 @@ async fn main() {
     if run("sybils") {
         let f = attacks::sybil_crowd(20, 80, 200, 100).await;
         println!("sybils: 20 honest + 80 Sybils, silent then a flash of forged records\n{f:#?}");
+    }
+    if run("connections") {
+        let f = attacks::connection_flood(5_000, 250, 200).await;
+        println!(
+            "connections: 5 000 silent TCP connections, then 200 fresh identities, from one host\n{f:#?}"
+        );
     }
     if run("mailbox") {
         let f = attacks::mailbox_flood(1_000, 1_000).await;

@@ -376,3 +376,333 @@ fn junk_bytes(salt: u64, i: u64, len: usize) -> Vec<u8> {
     hasher.finalize_xof().fill(&mut out);
     out
 }
+
+/// What a flood of inbound connections from one host did at a cooperative.
+#[derive(Debug)]
+pub struct ConnectionFigures {
+    /// Raw TCP connections opened, `wave` at a time, that never start a handshake.
+    pub raw_attempts: usize,
+    /// Of those, how many the cooperative closed within a second (over its per-host limit of
+    /// connections in their handshake).
+    pub raw_closed_at_once: usize,
+    /// The most of one wave it left open (must not exceed the per-host pending limit).
+    pub raw_held_most: usize,
+    /// Fresh identities that dialled it from the same host, all at once.
+    pub identities: usize,
+    /// The most of them it held established at any sample (must not exceed the per-host
+    /// limit).
+    pub identities_held_most: usize,
+    /// Its resident memory before, at the most during, and after the flood, KiB.
+    pub rss_kib: (u64, u64, u64),
+    /// How long the flood took.
+    pub took: Duration,
+    /// Whether an honest consumer and seller from another host connected to it while the
+    /// identities held their slots, and the consumer's order reached the seller.
+    pub honest_traded: bool,
+}
+
+/// `raw_attempts` TCP connections from 127.0.0.1 that never handshake, `wave` at a time, then
+/// `identities` fresh libp2p identities dialling from the same host at once, at a cooperative
+/// that counts loopback as a host; while those hold what they got, an honest consumer and
+/// seller on ::1 (another host) connect to it and trade.
+pub async fn connection_flood(
+    raw_attempts: usize,
+    wave: usize,
+    identities: usize,
+) -> ConnectionFigures {
+    let coop = Node::start_configured(
+        "cooperative",
+        "Coopérative du marché",
+        &[],
+        |config| config.replace("count_loopback = false", "count_loopback = true"),
+        &["--listen", "/ip6/::1/tcp/0"],
+    )
+    .await
+    .unwrap();
+    let v4 = coop.addr_starting("/ip4/");
+    let v6 = coop.addr_starting("/ip6/");
+    let socket: std::net::SocketAddr = {
+        let addr: libp2p::Multiaddr = v4.parse().unwrap();
+        let mut ip = None;
+        let mut port = None;
+        for p in addr.iter() {
+            match p {
+                libp2p::multiaddr::Protocol::Ip4(a) => ip = Some(a),
+                libp2p::multiaddr::Protocol::Tcp(t) => port = Some(t),
+                _ => {}
+            }
+        }
+        (ip.unwrap(), port.unwrap()).into()
+    };
+    let rss_before = coop.rss_kib();
+    let mut rss_most = rss_before;
+    let started = Instant::now();
+
+    let mut closed_at_once = 0;
+    let mut held_most = 0;
+    let mut done = 0;
+    while done < raw_attempts {
+        let n = wave.min(raw_attempts - done);
+        let tasks: Vec<_> = (0..n)
+            .map(|_| tokio::spawn(async move { half_open(socket).await }))
+            .collect();
+        let mut held = Vec::new();
+        for task in tasks {
+            match task.await.unwrap() {
+                Some(stream) => held.push(stream),
+                None => closed_at_once += 1,
+            }
+        }
+        held_most = held_most.max(held.len());
+        rss_most = rss_most.max(coop.rss_kib());
+        done += n;
+    }
+
+    let mut crowd = Vec::with_capacity(identities);
+    for _ in 0..identities {
+        crowd.push(Attacker::join(std::slice::from_ref(&v4)).await);
+    }
+    let ids: HashSet<String> = crowd.iter().map(|a| a.peer.to_string()).collect();
+    let held_by_coop = || async {
+        let peers = coop.get("/api/v1/peers").await.ok()??;
+        Some(
+            peers
+                .as_array()?
+                .iter()
+                .filter(|p| p["peer_id"].as_str().is_some_and(|id| ids.contains(id)))
+                .count(),
+        )
+    };
+    let limit = smartket_node::network::PerIpLimits::default().established;
+    wait_until(
+        "the identities took what one host may hold",
+        DEADLINE,
+        || async { held_by_coop().await.filter(|n| *n >= limit.min(identities)) },
+    )
+    .await;
+    let took = started.elapsed();
+
+    let consumer = Node::start("consumer", "Client", std::slice::from_ref(&v6))
+        .await
+        .unwrap();
+    let seller = Node::start("producer", "Fromagerie", &[v6]).await.unwrap();
+    let coop_id = coop.status().await["peer_id"].as_str().unwrap().to_owned();
+    let most = std::sync::atomic::AtomicUsize::new(0);
+    for node in [&consumer, &seller] {
+        wait_until(
+            "an honest node connected to the cooperative",
+            DEADLINE,
+            || async {
+                most.fetch_max(held_by_coop().await?, std::sync::atomic::Ordering::Relaxed);
+                let peers = node.get("/api/v1/peers").await.ok()??;
+                peers
+                    .as_array()?
+                    .iter()
+                    .any(|p| p["peer_id"] == coop_id.as_str())
+                    .then_some(())
+            },
+        )
+        .await;
+    }
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
+    let id = buy_for_pickup(&consumer, &seller_key, "tomme", 2, "Léa Martin").await;
+    let honest_traded =
+        wait_stage(&seller, &id, "placed").await["order"]["items"][0]["quantity"] == 2;
+    let identities_held_most = most.into_inner().max(held_by_coop().await.unwrap_or(0));
+    rss_most = rss_most.max(coop.rss_kib());
+    let rss_after = coop.rss_kib();
+    for attacker in crowd {
+        let _ = attacker.client.shutdown().await;
+    }
+    ConnectionFigures {
+        raw_attempts,
+        raw_closed_at_once: closed_at_once,
+        raw_held_most: held_most,
+        identities,
+        identities_held_most,
+        rss_kib: (rss_before, rss_most, rss_after),
+        took,
+        honest_traded,
+    }
+}
+
+/// A TCP connection to `to` that sends nothing: the socket if it is still open a second later,
+/// `None` if the other end closed it (or never took it).
+async fn half_open(to: std::net::SocketAddr) -> Option<tokio::net::TcpStream> {
+    use tokio::io::AsyncReadExt;
+    let mut stream = tokio::net::TcpStream::connect(to).await.ok()?;
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(Duration::from_secs(1), stream.read(&mut byte)).await {
+        // Still open and silent: the listener keeps it in its handshake.
+        Err(_) => Some(stream),
+        // Closed (0 bytes, or reset), or it spoke first (multistream-select's header): a
+        // connection it took into its handshake only says something while it is open.
+        Ok(Ok(n)) if n > 0 => Some(stream),
+        Ok(_) => None,
+    }
+}
+
+/// What steps from strangers for order ids nobody has did to a seller.
+#[derive(Debug)]
+pub struct StrangerFigures {
+    /// Steps sent, and the answers by kind (`stored`, `busy`, …).
+    pub sent: usize,
+    /// Answers by kind.
+    pub answers: BTreeMap<String, usize>,
+    /// The flood's rate in its first and its last tenth, steps a second: a node that slowed
+    /// down as what it keeps aside grew would show it here.
+    pub rate_first_last: (f64, f64),
+    /// Bytes of the seller's orders database before and after.
+    pub db_bytes: (u64, u64),
+    /// Honest round trips before the flood: order sent → the seller has it, and its
+    /// acceptance → the consumer has it.
+    pub honest_before: Vec<(Duration, Duration)>,
+    /// The same, while the strangers' steps kept coming.
+    pub honest_during: Vec<(Duration, Duration)>,
+}
+
+/// `steps` sealed steps for random order ids, each from one of `steps / per_key` stranger
+/// keys, sent to a seller over four connections; honest orders from a consumer before and
+/// during.
+pub async fn stranger_steps(steps: usize, per_key: usize, honest: usize) -> StrangerFigures {
+    use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
+    use smartket_protocol::messages::{MessageId, OrderId, Step, Transition};
+    use smartket_protocol::{Message, MessageBody, RecipientKeys, SecretKey};
+
+    let seller = Node::start("producer", "Fromagerie", &[]).await.unwrap();
+    let consumer = Node::start("consumer", "Client", &[seller.addrs[0].clone()])
+        .await
+        .unwrap();
+    let seller_key = open_cheese_shop(&seller, &consumer).await;
+    let secret = seller.secret();
+    let to = RecipientKeys {
+        author: secret.public(),
+        enc: smartket_node::identity::encryption_key(&secret).public(),
+    };
+    let seller_peer = smartket_node::network::peer_id_of(&to.author);
+    let db = seller.dir.join("orders.redb");
+    let db_before = std::fs::metadata(&db).map_or(0, |m| m.len());
+    let honest_before = honest_round_trips(&seller, &consumer, &seller_key, honest).await;
+
+    // Sealed before the clock starts: the flood measures the seller, not the sealing.
+    let requests: Vec<Vec<u8>> = (0..steps)
+        .map(|i| {
+            let stranger =
+                SecretKey::from_bytes(&junk_bytes(7, (i / per_key) as u64, 32).try_into().unwrap());
+            let step = Transition {
+                order_id: OrderId(junk_bytes(8, i as u64, 16).try_into().unwrap()),
+                prev: MessageId(junk_bytes(9, i as u64, 16).try_into().unwrap()),
+                at: now_ms(),
+                step: Step::Accepted {
+                    payment_reference: None,
+                    note: None,
+                },
+            };
+            let message = Message::new("geneva", MessageBody::Transition(step)).unwrap();
+            let sealed = smartket_protocol::seal(&stranger, &to, &message, now_ms()).unwrap();
+            MsgRequest {
+                to_enc: to.enc,
+                sealed: sealed.into_bytes(),
+            }
+            .encode()
+        })
+        .collect();
+    let mut senders = Vec::new();
+    for _ in 0..4 {
+        let (client, events, _) =
+            raw_peer(Keypair::generate_ed25519(), &[seller.addrs[0].clone()]).await;
+        tokio::spawn(async move {
+            let mut events = events;
+            while events.recv().await.is_some() {}
+        });
+        wait_until("a stranger connected to the seller", DEADLINE, || async {
+            let peers = client.peers().await.ok()?;
+            peers.iter().any(|p| p.peer_id == seller_peer).then_some(())
+        })
+        .await;
+        senders.push(client);
+    }
+    let started = Instant::now();
+    let share = steps.div_ceil(4);
+    let mut flood = tokio::task::JoinSet::new();
+    for (client, mine) in senders.iter().zip(requests.chunks(share)) {
+        let (client, mine) = (client.clone(), mine.to_vec());
+        flood.spawn(async move {
+            let mut done: Vec<(Duration, String)> = Vec::with_capacity(mine.len());
+            for batch in mine.chunks(16) {
+                let mut inflight = tokio::task::JoinSet::new();
+                for request in batch {
+                    let (client, request) = (client.clone(), request.clone());
+                    inflight.spawn(async move {
+                        client.request(seller_peer, RequestKind::Msg, request).await
+                    });
+                }
+                for answer in inflight.join_all().await {
+                    let kind = match answer.map(|a| MsgResponse::decode(&a)) {
+                        Ok(Ok(MsgResponse::Stored)) => "stored".to_owned(),
+                        Ok(Ok(MsgResponse::Duplicate)) => "duplicate".to_owned(),
+                        Ok(Ok(MsgResponse::Refused { code, .. })) => code.name().to_owned(),
+                        Ok(Err(e)) => format!("undecodable: {e}"),
+                        Err(e) => format!("failed: {e}"),
+                    };
+                    done.push((started.elapsed(), kind));
+                }
+            }
+            done
+        });
+    }
+    let (answered, honest_during) = tokio::join!(
+        flood.join_all(),
+        honest_round_trips(&seller, &consumer, &seller_key, honest)
+    );
+    let mut times: Vec<Duration> = Vec::with_capacity(steps);
+    let mut answers: BTreeMap<String, usize> = BTreeMap::new();
+    for (at, kind) in answered.into_iter().flatten() {
+        times.push(at);
+        *answers.entry(kind).or_default() += 1;
+    }
+    times.sort_unstable();
+    let tenth = (times.len() / 10).max(1);
+    let rate = |slice: &[Duration]| match (slice.first(), slice.last()) {
+        (Some(a), Some(b)) if b > a => slice.len() as f64 / (*b - *a).as_secs_f64(),
+        _ => 0.0,
+    };
+    let rate_first_last = (
+        rate(&times[..tenth.min(times.len())]),
+        rate(&times[times.len().saturating_sub(tenth)..]),
+    );
+    for client in senders {
+        let _ = client.shutdown().await;
+    }
+    let db_after = std::fs::metadata(&db).map_or(0, |m| m.len());
+    StrangerFigures {
+        sent: steps,
+        answers,
+        rate_first_last,
+        db_bytes: (db_before, db_after),
+        honest_before,
+        honest_during,
+    }
+}
+
+/// `count` orders from `consumer` to `seller`, one after the other: how long each took to
+/// reach the seller, and the seller's acceptance to reach the consumer.
+async fn honest_round_trips(
+    seller: &Node,
+    consumer: &Node,
+    seller_key: &str,
+    count: usize,
+) -> Vec<(Duration, Duration)> {
+    let mut trips = Vec::with_capacity(count);
+    for _ in 0..count {
+        let sent = Instant::now();
+        let id = buy_for_pickup(consumer, seller_key, "tomme", 1, "Léa Martin").await;
+        wait_stage(seller, &id, "placed").await;
+        let placed = sent.elapsed();
+        let accepting = Instant::now();
+        crate::shop::step(seller, &id, serde_json::json!({ "type": "accepted" })).await;
+        wait_stage(consumer, &id, "accepted").await;
+        trips.push((placed, accepting.elapsed()));
+    }
+    trips
+}

@@ -154,6 +154,9 @@ pub struct OrdersDb {
     /// The waiting queue's quotas (per sender, in all): [`waiting::MAX_PER_SENDER`] and
     /// [`waiting::MAX_WAITING`], smaller in tests.
     waiting_caps: (u64, u64),
+    /// When a full waiting queue was last purged of expired entries (ms; see
+    /// [`waiting::PURGE_EVERY_MS`]).
+    waiting_purged_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 type Result<T> = std::result::Result<T, OrdersDbError>;
@@ -181,6 +184,7 @@ impl OrdersDb {
             path: file.path().to_owned(),
             db: std::sync::Arc::new(file),
             waiting_caps: (waiting::MAX_PER_SENDER, waiting::MAX_WAITING),
+            waiting_purged_ms: Default::default(),
         };
         let txn = db.write()?;
         {

@@ -35,6 +35,11 @@ pub const MAX_PER_SENDER: u64 = 64;
 pub const MAX_WAITING: u64 = 4096;
 /// How long an entry is kept (the mailbox retention: its order cannot come later than that).
 pub const KEEP_MS: u64 = 14 * 24 * 3600 * 1000;
+/// How often a full queue is purged of expired entries. A purge reads every entry; done for
+/// each step refused because the queue is full, it made a stranger's flood cost one scan of
+/// 4 096 entries and one commit per step (the seller slowed from 530 to 50 steps a second, and
+/// honest steps queued behind them). Entries expire after two weeks: once a minute is plenty.
+pub const PURGE_EVERY_MS: u64 = 60_000;
 
 /// One waiting message and when it came.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,7 +59,8 @@ pub enum Put {
 
 impl OrdersDb {
     /// Keeps a message for order `order` that cannot be applied yet, within the quotas; entries
-    /// past [`KEEP_MS`] are purged first when the node's cap is reached.
+    /// past [`KEEP_MS`] are purged first when the node's cap is reached (at most every
+    /// [`PURGE_EVERY_MS`]).
     pub fn put_waiting(
         &self,
         order: &OrderId,
@@ -65,7 +71,16 @@ impl OrdersDb {
     ) -> Result<Put> {
         let (per_sender_cap, cap) = self.waiting_caps;
         if self.waiting_count()? >= cap {
-            self.purge_waiting(now_ms)?;
+            use std::sync::atomic::Ordering;
+            let last = self.waiting_purged_ms.load(Ordering::Relaxed);
+            if now_ms.saturating_sub(last) >= PURGE_EVERY_MS
+                && self
+                    .waiting_purged_ms
+                    .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+            {
+                self.purge_waiting(now_ms)?;
+            }
         }
         let txn = self.write()?;
         {
@@ -162,6 +177,10 @@ impl OrdersDb {
                     let (order, from, id) = k.value();
                     old.push((*order, *from, *id));
                 }
+            }
+            if old.is_empty() {
+                // Nothing to write: no commit (and no fsync).
+                return Ok(0);
             }
             let mut per_sender = txn.open_table(PER_SENDER).map_err(|e| self.fail(e))?;
             for (order, from, id) in &old {
@@ -283,6 +302,32 @@ mod tests {
         assert_eq!(put(&order, 3, 5, NOW + KEEP_MS + 1), Put::Kept);
         assert_eq!(db.waiting_count().unwrap(), 2);
         assert_eq!(put(&order, 1, 6, NOW + KEEP_MS + 1), Put::Kept);
+    }
+
+    #[test]
+    fn a_full_queue_is_purged_at_most_once_a_minute() {
+        let (_dir, db) = db(1, 1);
+        let order = OrderId([1; 16]);
+        let put = |from: u8, now: u64| {
+            db.put_waiting(
+                &order,
+                &sender(from),
+                &MessageId([from; 16]),
+                &kept(from),
+                now,
+            )
+            .unwrap()
+        };
+        assert_eq!(put(1, NOW), Put::Kept);
+        // Full, and entry 1 not yet expired: the purge finds nothing.
+        let looked = NOW + KEEP_MS - 10;
+        assert_eq!(put(2, looked), Put::Full);
+        // Entry 1 has expired since, but the queue was looked at 11 ms ago: refused at once,
+        // without reading every entry again.
+        assert_eq!(put(3, NOW + KEEP_MS + 1), Put::Full);
+        // A minute after that look, the next refusal purges it and makes room.
+        assert_eq!(put(4, looked + PURGE_EVERY_MS), Put::Kept);
+        assert_eq!(db.waiting_count().unwrap(), 1);
     }
 
     #[test]
