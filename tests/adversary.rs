@@ -105,3 +105,11 @@ async fn strangers_stepping_orders_nobody_has_are_kept_within_bounds_and_honest_
     );
     assert_eq!(figures.honest_during.len(), 2, "honest orders stopped");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversize_gossip_and_requests_are_dropped_unread_and_the_cooperative_works_on() {
+    let figures = attacks::oversize_flood(20, 40, 1024 * 1024).await;
+    println!("{figures:#?}");
+    assert!(figures.gossip_sent > 0, "the attacker could not gossip");
+    assert_eq!(figures.requests.1, 0, "an oversize request was answered");
+}

@@ -2,7 +2,7 @@
 //! runs the same attacks small, in `tests/adversary.rs`).
 //!
 //! `cargo run --release -p smartket-tests --example adversary_bench -- [ATTACK...]`, ATTACK one
-//! of `flood`, `sybils`, `connections`, `mailbox` (all when none is named). Needs the `smartket` binary next
+//! of `flood`, `sybils`, `connections`, `oversize`, `strangers`, `mailbox` (all when none is named). Needs the `smartket` binary next
 //! to it (`cargo build --release -p smartket-node`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -29,6 +29,16 @@ async fn main() {
         println!(
             "connections: 5 000 silent TCP connections, then 200 fresh identities, from one host\n{f:#?}"
         );
+    }
+    if run("oversize") {
+        let f = attacks::oversize_flood(200, 1_000, 4 * 1024 * 1024).await;
+        println!(
+            "oversize: 200 gossip messages and 1 000 requests of 4 MiB at a cooperative\n{f:#?}"
+        );
+    }
+    if run("strangers") {
+        let f = attacks::stranger_steps(100_000, 50, 5).await;
+        println!("strangers: 100 000 steps for unknown orders from 2 000 keys\n{f:#?}");
     }
     if run("mailbox") {
         let f = attacks::mailbox_flood(1_000, 1_000).await;

@@ -706,3 +706,188 @@ async fn honest_round_trips(
     }
     trips
 }
+
+/// What oversize frames did at a cooperative.
+#[derive(Debug)]
+pub struct OversizeFigures {
+    /// Bytes of each oversize gossip message and request.
+    pub size: usize,
+    /// Oversize gossip messages the attacker's own gossipsub (its limit raised) published.
+    pub gossip_sent: usize,
+    /// Oversize requests sent (over `/smartket/msg/1`, `/mailbox/1`, `/sync/1`, `/blob/1` in
+    /// turn), and how many were answered (must be 0).
+    pub requests: (usize, usize),
+    /// The cooperative's resident memory before and after, KiB.
+    pub rss_kib: (u64, u64),
+}
+
+/// `requests` requests and `gossip` gossip messages of `size` bytes each, from attackers whose
+/// own limits were raised, at a cooperative; then an honest producer publishes, and its
+/// listing must reach the cooperative (the run stops there if it does not).
+pub async fn oversize_flood(gossip: usize, requests: usize, size: usize) -> OversizeFigures {
+    use smartket_node::network::{RequestLimits, SizeLimit};
+    let coop = Node::start("cooperative", "Coopérative du marché", &[])
+        .await
+        .unwrap();
+    let addr = coop.addrs[0].clone();
+    let coop_peer: PeerId = coop.status().await["peer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rss_before = coop.rss_kib();
+
+    let big = SizeLimit {
+        request: 2 * size,
+        response: 2 * size,
+    };
+    let (client, events, _) = crate::raw_peer_with(
+        Keypair::generate_ed25519(),
+        std::slice::from_ref(&addr),
+        |c| {
+            c.request_limits = RequestLimits {
+                sync: big,
+                msg: big,
+                blob: big,
+                mailbox: big,
+            };
+        },
+    )
+    .await;
+    tokio::spawn(async move {
+        let mut events = events;
+        while events.recv().await.is_some() {}
+    });
+    wait_until("the attacker connected", DEADLINE, || async {
+        let peers = client.peers().await.ok()?;
+        peers.iter().any(|p| p.peer_id == coop_peer).then_some(())
+    })
+    .await;
+    let kinds = [
+        RequestKind::Msg,
+        RequestKind::Mailbox,
+        RequestKind::Sync,
+        RequestKind::Blob,
+    ];
+    let mut answered = 0;
+    for i in 0..requests {
+        let body = junk_bytes(11, i as u64, size);
+        if client
+            .request(coop_peer, kinds[i % kinds.len()], body)
+            .await
+            .is_ok()
+        {
+            answered += 1;
+        }
+    }
+    let _ = client.shutdown().await;
+
+    let gossip_sent = oversize_gossip(&addr, gossip, size).await;
+    let rss_after = coop.rss_kib();
+
+    let producer = Node::start("producer", "Fromagerie", std::slice::from_ref(&addr))
+        .await
+        .unwrap();
+    let author = crate::shop::author(&producer).await;
+    crate::shop::add_listing(&producer, "tomme", "Tomme de Genève", 900, 20).await;
+    wait_until("the honest listing at the cooperative", DEADLINE, || {
+        coop.current(&author, "listing", "tomme")
+    })
+    .await;
+    OversizeFigures {
+        size,
+        gossip_sent,
+        requests: (requests, answered),
+        rss_kib: (rss_before, rss_after),
+    }
+}
+
+/// A bare gossipsub swarm whose size limit is raised: it joins the listings topic through
+/// `addr`, publishes `count` messages of `size` bytes and keeps its connection open (in a
+/// task). Returns how many its gossipsub took. The receiving gossipsub refuses each such frame
+/// at its length and closes the substream; after five, the sender's handler stops opening
+/// new ones (libp2p's limit of substream attempts): the connection carries no more gossip.
+async fn oversize_gossip(addr: &str, count: usize, size: usize) -> usize {
+    use libp2p::futures::StreamExt;
+    use libp2p::{gossipsub, noise, tcp, yamux};
+    let mut swarm = libp2p::SwarmBuilder::with_new_identity()
+        .with_tokio()
+        .with_tcp(
+            tcp::Config::default(),
+            noise::Config::new,
+            yamux::Config::default,
+        )
+        .unwrap()
+        .with_behaviour(|key| {
+            let config = gossipsub::ConfigBuilder::default()
+                .max_transmit_size(2 * size)
+                .validation_mode(gossipsub::ValidationMode::Strict)
+                .build()
+                .unwrap();
+            GossipOnly {
+                ping: libp2p::ping::Behaviour::default(),
+                gossipsub: gossipsub::Behaviour::<
+                    gossipsub::IdentityTransform,
+                    gossipsub::AllowAllSubscriptionFilter,
+                >::new(
+                    gossipsub::MessageAuthenticity::Signed(key.clone()), config
+                )
+                .unwrap(),
+            }
+        })
+        .unwrap()
+        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
+        .build();
+    let topic = smartket_node::network::GossipTopic::new(
+        "geneva",
+        smartket_node::network::Family::Listings,
+    )
+    .unwrap()
+    .ident();
+    swarm.behaviour_mut().gossipsub.subscribe(&topic).unwrap();
+    swarm
+        .dial(addr.parse::<libp2p::Multiaddr>().unwrap())
+        .unwrap();
+    let hash = topic.hash();
+    tokio::time::timeout(DEADLINE, async {
+        while !swarm
+            .behaviour()
+            .gossipsub
+            .all_peers()
+            .any(|(_, topics)| topics.contains(&&hash))
+        {
+            swarm.select_next_some().await;
+        }
+    })
+    .await
+    .expect("the cooperative joined the topic on the attacker's side");
+    let mut sent = 0;
+    for i in 0..count {
+        if swarm
+            .behaviour_mut()
+            .gossipsub
+            .publish(topic.clone(), junk_bytes(12, i as u64, size))
+            .is_ok()
+        {
+            sent += 1;
+        }
+    }
+    tokio::spawn(async move {
+        loop {
+            swarm.select_next_some().await;
+        }
+    });
+    sent
+}
+
+/// The attacker of [`oversize_gossip`]: gossipsub, and ping so that the cooperative keeps the
+/// connection (it closes those whose pings fail).
+#[derive(libp2p::swarm::NetworkBehaviour)]
+#[behaviour(prelude = "libp2p::swarm::derive_prelude")]
+struct GossipOnly {
+    gossipsub: libp2p::gossipsub::Behaviour<
+        libp2p::gossipsub::IdentityTransform,
+        libp2p::gossipsub::AllowAllSubscriptionFilter,
+    >,
+    ping: libp2p::ping::Behaviour,
+}

@@ -534,15 +534,30 @@ pub async fn raw_peer(
     tokio::sync::mpsc::Receiver<smartket_node::network::NetworkEvent>,
     String,
 ) {
+    raw_peer_with(keypair, bootstrap, |_| {}).await
+}
+
+/// [`raw_peer`] with its network configuration changed by `edit` (an attacker that ignores
+/// the limits honest nodes keep to).
+pub async fn raw_peer_with(
+    keypair: libp2p::identity::Keypair,
+    bootstrap: &[String],
+    edit: impl FnOnce(&mut smartket_node::network::NetworkConfig),
+) -> (
+    smartket_node::network::Client,
+    tokio::sync::mpsc::Receiver<smartket_node::network::NetworkEvent>,
+    String,
+) {
     use smartket_node::network::{self, NetworkConfig};
     let id = keypair.public().to_peer_id().to_string();
-    let config = NetworkConfig {
+    let mut config = NetworkConfig {
         listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
         bootstrap: bootstrap.iter().map(|b| b.parse().unwrap()).collect(),
         markets: vec!["geneva".into()],
         heartbeat: Duration::from_millis(200),
         ..NetworkConfig::default()
     };
+    edit(&mut config);
     let (client, events, event_loop) = network::new(keypair, config).await.unwrap();
     tokio::spawn(event_loop.run());
     (client, events, id)
