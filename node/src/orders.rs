@@ -28,6 +28,7 @@ pub mod keys;
 mod outbox;
 pub mod payment;
 mod profiles;
+pub mod shares;
 mod steps;
 pub mod track;
 pub mod view;
@@ -121,6 +122,8 @@ struct Inner {
     secret: SecretKey,
     /// The per-order keys of the orders this node placed ([`keys`]).
     order_keys: keys::OrderKeys,
+    /// Each host's share of the inbox ([`shares`]).
+    shares: shares::Shares,
     /// The catalogue: listings ordered, profiles of the parties, delivery offers.
     store: Store,
     /// A seller's listings, republished with their stock taken when it accepts an order.
@@ -152,6 +155,7 @@ impl Orders {
                 write: tokio::sync::Mutex::new(()),
                 secret,
                 order_keys: keys::OrderKeys::default(),
+                shares: shares::Shares::default(),
                 store,
                 own,
                 client,

@@ -18,6 +18,11 @@ use crate::shop::{buy_for_pickup, open_cheese_shop, wait_stage};
 use crate::testbed::{Attacker, Delivery, Honest, forged_records, gossip};
 use crate::{DEADLINE, Node, now_ms, raw_peer, wait_until};
 
+/// Held by each attack while it runs: the suite runs a binary's tests at once, and an attack
+/// sharing the machine's two cores with another measures the other, not itself (a Sybil flash
+/// that reaches every node in 1 s alone took 8 s beside the connection flood).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The pace of honest publishing: a busy market's rate, slow enough that honest records do
 /// not queue behind each other, so a latency is propagation, not backlog.
 pub const PACE: Duration = Duration::from_millis(25);
@@ -46,6 +51,7 @@ pub struct FloodFigures {
 /// while they publish `records` honest listings; the same number published before it, as the
 /// same run's baseline.
 pub async fn bad_signature_flood(honest: usize, forged: usize, records: usize) -> FloodFigures {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let net = Honest::start(honest).await;
     let baseline = net.publish(records, PACE).await;
     let addrs = net.addrs().await;
@@ -144,6 +150,7 @@ pub async fn sybil_crowd(
     records: usize,
     forged_each: usize,
 ) -> SybilFigures {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let net = Honest::start(honest).await;
     let addrs = net.addrs().await;
     let mut crowd = Vec::new();
@@ -220,6 +227,7 @@ pub struct MailboxFigures {
 /// cooperative that counts loopback as a host. Then an honest consumer (on ::1, another host)
 /// orders from the offline seller, and the seller comes back and collects.
 pub async fn mailbox_flood(keys: usize, per_key: usize) -> MailboxFigures {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let mut coop = Node::start_configured(
         "cooperative",
         "Coopérative du marché",
@@ -410,6 +418,7 @@ pub async fn connection_flood(
     wave: usize,
     identities: usize,
 ) -> ConnectionFigures {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let coop = Node::start_configured(
         "cooperative",
         "Coopérative du marché",
@@ -565,6 +574,7 @@ pub struct StrangerFigures {
 /// keys, sent to a seller over four connections; honest orders from a consumer before and
 /// during.
 pub async fn stranger_steps(steps: usize, per_key: usize, honest: usize) -> StrangerFigures {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use smartket_protocol::mailbox::{MsgRequest, MsgResponse};
     use smartket_protocol::messages::{MessageId, OrderId, Step, Transition};
     use smartket_protocol::{Message, MessageBody, RecipientKeys, SecretKey};
@@ -725,6 +735,7 @@ pub struct OversizeFigures {
 /// own limits were raised, at a cooperative; then an honest producer publishes, and its
 /// listing must reach the cooperative (the run stops there if it does not).
 pub async fn oversize_flood(gossip: usize, requests: usize, size: usize) -> OversizeFigures {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use smartket_node::network::{RequestLimits, SizeLimit};
     let coop = Node::start("cooperative", "Coopérative du marché", &[])
         .await

@@ -32,6 +32,19 @@ use crate::{raw_peer, wait_until};
 
 const DAY_MS: u64 = 24 * 3600 * 1000;
 
+/// The attackers' own runtime, one thread: their swarms run there, not among the honest
+/// daemons' tasks. On one runtime a hundred attacker swarms flooding at full speed starved the
+/// honest ones of the scheduler, and the testbed measured its own process instead of the
+/// network (an attacker's CPU is its own); the OS still shares the cores between both.
+static ATTACKERS: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("attackers")
+        .enable_all()
+        .build()
+        .unwrap()
+});
+
 /// How long an honest record may take to reach every honest node before it counts as lost.
 pub const DELIVERY_DEADLINE: Duration = Duration::from_secs(10);
 
@@ -293,8 +306,15 @@ impl Attacker {
     /// It never reports a verdict, so it forwards nothing it receives (a peer that drops
     /// what it should forward).
     pub async fn join(addrs: &[String]) -> Attacker {
-        let (client, events, id) = raw_peer(Keypair::generate_ed25519(), &addrs[..1]).await;
-        drain(events);
+        let boot = addrs[..1].to_vec();
+        let (client, id) = ATTACKERS
+            .spawn(async move {
+                let (client, events, id) = raw_peer(Keypair::generate_ed25519(), &boot).await;
+                drain(events);
+                (client, id)
+            })
+            .await
+            .unwrap();
         for addr in &addrs[1..] {
             let _ = client.dial(addr.parse().unwrap()).await;
         }

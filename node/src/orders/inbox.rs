@@ -1,7 +1,6 @@
 //! Messages arriving for this node: opened, checked against the order they belong to, stored,
 //! and acknowledged only once stored.
 
-use libp2p::PeerId;
 use smartket_protocol::cbor::Limits;
 use smartket_protocol::mailbox::{MsgRequest, MsgResponse, RefuseCode};
 use smartket_protocol::messages::{OrderId, Step, Transition, TransitionError};
@@ -14,6 +13,7 @@ use super::db::{Kept, OrderFile, Party};
 use super::track::{follows_unseen_steps, replay};
 use super::{OrderError, Orders};
 use crate::clock::now_ms;
+use crate::network::Requester;
 
 /// A refusal by the order rules (`spec/orders.md`): `invalid`, the rule named first.
 fn refused(rule: &str, reason: impl std::fmt::Display) -> Ack {
@@ -26,8 +26,18 @@ fn refused(rule: &str, reason: impl std::fmt::Display) -> Ack {
 type Ack = MsgResponse;
 
 impl Orders {
-    /// Answers one `/smartket/msg/1` request from `peer`.
-    pub async fn serve(&self, peer: PeerId, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+    /// Answers one `/smartket/msg/1` request from `from`, within its host's share of the
+    /// inbox ([`super::shares`]).
+    pub async fn serve(&self, from: Requester, bytes: Vec<u8>, reply: oneshot::Sender<Vec<u8>>) {
+        let peer = from.peer;
+        let Some(_share) = self.inner.shares.take(from.quota_key()) else {
+            let refusal = MsgResponse::Refused {
+                code: RefuseCode::Busy,
+                reason: "too many messages from your address at once".into(),
+            };
+            let _ = reply.send(refusal.encode());
+            return;
+        };
         let request = match MsgRequest::decode(&bytes) {
             Ok(request) => request,
             Err(e) => {
@@ -342,6 +352,6 @@ impl crate::network::Responder for Orders {
         bytes: Vec<u8>,
         reply: oneshot::Sender<Vec<u8>>,
     ) {
-        Orders::serve(self, from.peer, bytes, reply).await
+        Orders::serve(self, from, bytes, reply).await
     }
 }

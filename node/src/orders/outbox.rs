@@ -52,11 +52,16 @@ async fn send_due(orders: &Orders, connected: bool) -> Result<(), super::OrderEr
                 && (connected || out.next_try_ms <= now)
         })
         .collect();
-    // One recipient's messages go one after the other, oldest first, so they arrive in the
-    // order they were made; different recipients are served at once.
+    // One node's messages go one after the other, oldest first, so they arrive in the order
+    // they were made, and a node's inbox sees one at a time from us (its share per host,
+    // `shares.rs`); different nodes are served at once. A consumer's per-order keys all lead
+    // to its one node.
     let mut by_recipient: std::collections::BTreeMap<_, Vec<_>> = Default::default();
     for (key, out) in due {
-        by_recipient.entry(key.2).or_default().push((key, out));
+        by_recipient
+            .entry(out.via.unwrap_or(key.2))
+            .or_default()
+            .push((key, out));
     }
     // Each outcome is recorded as soon as it is known, not once every recipient has been
     // tried: a slow or unreachable recipient must not hold back what the others acknowledged.
