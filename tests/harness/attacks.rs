@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use crate::shop::{buy_for_pickup, open_cheese_shop, wait_stage};
 use crate::testbed::{Attacker, Delivery, Honest, forged_records, gossip};
-use crate::{DEADLINE, Node, now_ms, raw_peer, wait_until};
+use crate::{DEADLINE, Node, now_ms, wait_until};
 
 /// Held by each attack while it runs: the suite runs a binary's tests at once, and an attack
 /// sharing the machine's two cores with another measures the other, not itself (a Sybil flash
@@ -228,17 +228,7 @@ pub struct MailboxFigures {
 /// orders from the offline seller, and the seller comes back and collects.
 pub async fn mailbox_flood(keys: usize, per_key: usize) -> MailboxFigures {
     let _alone = ONE_AT_A_TIME.lock().await;
-    let mut coop = Node::start_configured(
-        "cooperative",
-        "Coopérative du marché",
-        &[],
-        |config| config.replace("count_loopback = false", "count_loopback = true"),
-        &["--listen", "/ip6/::1/tcp/0"],
-    )
-    .await
-    .unwrap();
-    let v4 = coop.addr_starting("/ip4/");
-    let v6 = coop.addr_starting("/ip6/");
+    let (mut coop, v4, v6) = two_host_cooperative().await;
     let consumer = Node::start("consumer", "Client", &[v6]).await.unwrap();
     let mut seller = Node::start(
         "producer",
@@ -318,16 +308,7 @@ async fn junk_depositor(
     count: usize,
     salt: u64,
 ) -> BTreeMap<String, usize> {
-    let (client, events, _) = raw_peer(Keypair::generate_ed25519(), &[coop.to_owned()]).await;
-    tokio::spawn(async move {
-        let mut events = events;
-        while events.recv().await.is_some() {}
-    });
-    wait_until("a junk depositor connected", DEADLINE, || async {
-        let peers = client.peers().await.ok()?;
-        peers.iter().any(|p| p.peer_id == coop_peer).then_some(())
-    })
-    .await;
+    let client = stranger_at(coop, coop_peer, |_| {}).await;
     let mut answers = BTreeMap::new();
     let mut i = 0;
     while i < count {
@@ -419,17 +400,7 @@ pub async fn connection_flood(
     identities: usize,
 ) -> ConnectionFigures {
     let _alone = ONE_AT_A_TIME.lock().await;
-    let coop = Node::start_configured(
-        "cooperative",
-        "Coopérative du marché",
-        &[],
-        |config| config.replace("count_loopback = false", "count_loopback = true"),
-        &["--listen", "/ip6/::1/tcp/0"],
-    )
-    .await
-    .unwrap();
-    let v4 = coop.addr_starting("/ip4/");
-    let v6 = coop.addr_starting("/ip6/");
+    let (coop, v4, v6) = two_host_cooperative().await;
     let socket: std::net::SocketAddr = {
         let addr: libp2p::Multiaddr = v4.parse().unwrap();
         let mut ip = None;
@@ -619,18 +590,7 @@ pub async fn stranger_steps(steps: usize, per_key: usize, honest: usize) -> Stra
         .collect();
     let mut senders = Vec::new();
     for _ in 0..4 {
-        let (client, events, _) =
-            raw_peer(Keypair::generate_ed25519(), &[seller.addrs[0].clone()]).await;
-        tokio::spawn(async move {
-            let mut events = events;
-            while events.recv().await.is_some() {}
-        });
-        wait_until("a stranger connected to the seller", DEADLINE, || async {
-            let peers = client.peers().await.ok()?;
-            peers.iter().any(|p| p.peer_id == seller_peer).then_some(())
-        })
-        .await;
-        senders.push(client);
+        senders.push(stranger_at(&seller.addrs[0], seller_peer, |_| {}).await);
     }
     let started = Instant::now();
     let share = steps.div_ceil(4);
@@ -752,26 +712,13 @@ pub async fn oversize_flood(gossip: usize, requests: usize, size: usize) -> Over
         request: 2 * size,
         response: 2 * size,
     };
-    let (client, events, _) = crate::raw_peer_with(
-        Keypair::generate_ed25519(),
-        std::slice::from_ref(&addr),
-        |c| {
-            c.request_limits = RequestLimits {
-                sync: big,
-                msg: big,
-                blob: big,
-                mailbox: big,
-            };
-        },
-    )
-    .await;
-    tokio::spawn(async move {
-        let mut events = events;
-        while events.recv().await.is_some() {}
-    });
-    wait_until("the attacker connected", DEADLINE, || async {
-        let peers = client.peers().await.ok()?;
-        peers.iter().any(|p| p.peer_id == coop_peer).then_some(())
+    let client = stranger_at(&addr, coop_peer, |c| {
+        c.request_limits = RequestLimits {
+            sync: big,
+            msg: big,
+            blob: big,
+            mailbox: big,
+        };
     })
     .await;
     let kinds = [
@@ -901,4 +848,42 @@ struct GossipOnly {
         libp2p::gossipsub::AllowAllSubscriptionFilter,
     >,
     ping: libp2p::ping::Behaviour,
+}
+
+/// A cooperative (counting loopback as a host, so that 127.0.0.1 is one host and ::1 another)
+/// and its IPv4 and IPv6 addresses.
+async fn two_host_cooperative() -> (Node, String, String) {
+    let coop = Node::start_configured(
+        "cooperative",
+        "Coopérative du marché",
+        &[],
+        |config| config.replace("count_loopback = false", "count_loopback = true"),
+        &["--listen", "/ip6/::1/tcp/0"],
+    )
+    .await
+    .unwrap();
+    let v4 = coop.addr_starting("/ip4/");
+    let v6 = coop.addr_starting("/ip6/");
+    (coop, v4, v6)
+}
+
+/// A raw peer with a fresh key and its configuration changed by `edit`, connected to `peer`
+/// at `addr`; its events are read and dropped.
+async fn stranger_at(
+    addr: &str,
+    peer: PeerId,
+    edit: impl FnOnce(&mut smartket_node::network::NetworkConfig),
+) -> smartket_node::network::Client {
+    let (client, events, _) =
+        crate::raw_peer_with(Keypair::generate_ed25519(), &[addr.to_owned()], edit).await;
+    tokio::spawn(async move {
+        let mut events = events;
+        while events.recv().await.is_some() {}
+    });
+    wait_until("a stranger connected", DEADLINE, || async {
+        let peers = client.peers().await.ok()?;
+        peers.iter().any(|p| p.peer_id == peer).then_some(())
+    })
+    .await;
+    client
 }

@@ -174,26 +174,18 @@ fn per_order(listing_id: RecordId, listing_rev: u64) -> Order {
     }
 }
 
-/// One valid vector before sealing: name, description, sender, recipient, message, and the
-/// generator's seed byte.
-type Case = (&'static str, &'static str, [u8; 32], [u8; 32], Message, u8);
-
-/// Every valid vector before sealing.
-fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
-    let order = order(listing_id, listing_rev);
-    let order_id = order.order_id;
-    let order_message = MessageId([0x01; 16]);
-    let farm_address = Address {
-        lines: vec!["Chemin de la Touvière 7".into()],
-        postcode: "1254".into(),
-        city: "Jussy".into(),
-        country: "CH".into(),
-        notes: None,
-    };
-    let per_order_job = DeliveryJob {
-        order_id: OrderId(*b"geneva-order-002"),
+/// The farm's job for order `order_id`: collect at the farm, deliver to the consumer on
+/// Thursday evening, 12.5 kg, telling `notify` (through `notify_node`).
+fn job(
+    order_id: OrderId,
+    farm_address: Address,
+    notify: RecipientKeys,
+    notify_node: Option<smartket_protocol::AuthorKey>,
+) -> DeliveryJob {
+    DeliveryJob {
+        order_id,
         pickup: Stop {
-            address: farm_address.clone(),
+            address: farm_address,
             contact: Contact {
                 name: "Ferme de la Touvière".into(),
                 phone: Some("+41 22 759 10 10".into()),
@@ -212,9 +204,27 @@ fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
             height_cm: 30,
         },
         fee: chf(1040),
-        notify: Some(keys(&PER_ORDER)),
-        notify_node: Some(SecretKey::from_bytes(&CONSUMER).public()),
+        notify: Some(notify),
+        notify_node,
         note: None,
+    }
+}
+
+/// One valid vector before sealing: name, description, sender, recipient, message, and the
+/// generator's seed byte.
+type Case = (&'static str, &'static str, [u8; 32], [u8; 32], Message, u8);
+
+/// Every valid vector before sealing.
+fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
+    let order = order(listing_id, listing_rev);
+    let order_id = order.order_id;
+    let order_message = MessageId([0x01; 16]);
+    let farm_address = Address {
+        lines: vec!["Chemin de la Touvière 7".into()],
+        postcode: "1254".into(),
+        city: "Jussy".into(),
+        country: "CH".into(),
+        notes: None,
     };
     let message = |id: u8, body| Message {
         id: MessageId([id; 16]),
@@ -262,30 +272,8 @@ fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
             message(
                 0x03,
                 MessageBody::DeliveryJob(Box::new(DeliveryJob {
-                    order_id,
-                    pickup: Stop {
-                        address: farm_address,
-                        contact: Contact {
-                            name: "Ferme de la Touvière".into(),
-                            phone: Some("+41 22 759 10 10".into()),
-                            email: None,
-                        },
-                    },
-                    dropoff: Stop {
-                        address: consumer_address(),
-                        contact: consumer_contact(),
-                    },
-                    window: thursday_evening(),
-                    parcel: Parcel {
-                        weight_g: 12_500,
-                        length_cm: 60,
-                        width_cm: 40,
-                        height_cm: 30,
-                    },
-                    fee: chf(1040),
-                    notify: Some(keys(&CONSUMER)),
-                    notify_node: None,
                     note: Some("Caisse consignée à rapporter.".into()),
+                    ..job(order_id, farm_address.clone(), keys(&CONSUMER), None)
                 })),
             ),
             0x53,
@@ -311,7 +299,15 @@ fn messages(listing_id: RecordId, listing_rev: u64) -> Vec<Case> {
              consumer directly.",
             PRODUCER,
             COURIER,
-            message(0x06, MessageBody::DeliveryJob(Box::new(per_order_job))),
+            message(
+                0x06,
+                MessageBody::DeliveryJob(Box::new(job(
+                    OrderId(*b"geneva-order-002"),
+                    farm_address,
+                    keys(&PER_ORDER),
+                    Some(SecretKey::from_bytes(&CONSUMER).public()),
+                ))),
+            ),
             0x56,
         ),
         (
