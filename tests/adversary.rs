@@ -7,7 +7,7 @@
 use smartket_tests::attacks;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_peer_flooding_forged_records_is_graylisted_and_honest_delivery_holds() {
+async fn a_peer_flooding_forged_records_is_graylisted_cut_off_and_honest_delivery_holds() {
     let figures = attacks::bad_signature_flood(6, 1_000, 40).await;
     println!("{figures:#?}");
     assert_eq!(figures.forged_stored, 0, "a forged record was stored");
@@ -15,6 +15,10 @@ async fn a_peer_flooding_forged_records_is_graylisted_and_honest_delivery_holds(
     assert!(
         figures.graylisted_after.is_some(),
         "the attacker was not graylisted by every honest node within a minute"
+    );
+    assert!(
+        figures.cut_off_after.is_some(),
+        "the attacker was not cut off by every honest node within a minute"
     );
     assert_eq!(
         figures.baseline.delivered(),
@@ -60,6 +64,17 @@ async fn fresh_keys_from_one_host_cannot_fill_a_seller_s_mailbox() {
         figures.kept,
         "{:?}",
         figures.answers
+    );
+    // A host asking challenges by the hundred gets its burst and a few a second, then `busy`.
+    let (asked, answers) = &figures.challenges;
+    let issued = answers.get("challenge").copied().unwrap_or(0);
+    let burst = smartket_node::mailbox::CHALLENGE_RATE.burst as usize;
+    assert!(issued >= burst, "{answers:?}");
+    assert!(issued < *asked, "{answers:?}");
+    assert_eq!(
+        issued + answers.get("busy").copied().unwrap_or(0),
+        *asked,
+        "{answers:?}"
     );
 }
 

@@ -6,6 +6,7 @@
 //! ```text
 //! smartket_protocol (wire formats, records, sealing; pure code, no I/O)
 //!   ← clock, data_dir, identity, config, markets, settings, money, qr   what a node is made of
+//!   ← allowance   how much work one host may ask for
 //!   ← disk, db_file   what the disk last said, and the database files that tell it
 //!   ← store, ingest, network                                         records in, bytes out
 //!   ← own, orders, mailbox, sync, blobs, search, listing_rows, record_json    the services
@@ -19,6 +20,7 @@
 //! A service takes the narrow things it uses (the store, the ingest pipeline, the network
 //! client, a key), never the daemon; its errors are typed, and become HTTP answers only in
 //! `api` and `ui`.
+pub mod allowance;
 pub mod api;
 pub mod background;
 pub mod blobs;

@@ -29,6 +29,7 @@ use smartket_protocol::mailbox::{
 use smartket_protocol::{AuthorKey, EncryptionPublicKey};
 use tokio::sync::oneshot;
 
+use crate::allowance::{Allowances, Rate};
 use crate::clock::now_ms;
 use crate::network::{Client, Requester};
 use challenges::{Challenges, PeerFull};
@@ -40,6 +41,14 @@ use watch::Watchers;
 /// sweep only gives the disk space back: once a minute is soon enough.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
+/// Challenges one host may ask for at once, then a second. A node collecting asks one per
+/// key it collects for — its own and its 48 newest orders' (`orders/keys.rs`) — each round;
+/// two such nodes behind one router fit in the burst.
+pub const CHALLENGE_RATE: Rate = Rate {
+    burst: 128,
+    per_second: 16,
+};
+
 /// A cooperative node's mailbox service.
 pub struct Mailbox {
     me: AuthorKey,
@@ -48,6 +57,8 @@ pub struct Mailbox {
     client: Client,
     /// Challenges issued and not yet answered (bounded: see `challenges.rs`).
     challenges: Mutex<Challenges>,
+    /// Each host's challenges a second: issuing one is a key exchange.
+    challenge_rate: Allowances,
     /// Who proved which key on a connection open now: told of each deposit for it.
     watchers: Mutex<Watchers>,
 }
@@ -73,6 +84,7 @@ impl Mailbox {
             store: MailboxStore::open(dir, health)?,
             client,
             challenges: Mutex::new(Challenges::default()),
+            challenge_rate: Allowances::new(CHALLENGE_RATE),
             watchers: Mutex::new(Watchers::default()),
         })
     }
@@ -207,7 +219,18 @@ impl Mailbox {
                     }
                 }
             }
-            MailboxRequest::Challenge { recipient } => self.challenge(peer, recipient, now),
+            MailboxRequest::Challenge { recipient } => {
+                if !self
+                    .challenge_rate
+                    .spend(&from.quota_key(), std::time::Instant::now())
+                {
+                    return refusal(
+                        RefuseCode::Busy,
+                        "too many challenges from your address: try again in a moment",
+                    );
+                }
+                self.challenge(peer, recipient, now)
+            }
             // The endpoint hands notifies to the collector; one reaching here is answered the
             // same way, whatever this node holds.
             MailboxRequest::Notify { .. } => MailboxResponse::Noted,

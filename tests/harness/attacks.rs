@@ -37,6 +37,9 @@ pub struct FloodFigures {
     /// From its first forged record until every honest node connected to it scored it under
     /// the graylist threshold (`None`: not within a minute).
     pub graylisted_after: Option<Duration>,
+    /// From its first forged record until no honest node was connected to it any more (banned:
+    /// `None`, not within a minute).
+    pub cut_off_after: Option<Duration>,
     /// Honest records before the attack.
     pub baseline: Delivery,
     /// Honest records published while it flooded.
@@ -81,7 +84,9 @@ pub async fn bad_signature_flood(honest: usize, forged: usize, records: usize) -
         tokio::spawn(async move { gossip(&client, &wires).await })
     };
     let graylisted = graylisted_within(&net, attacker.peer, started, Duration::from_secs(60));
-    let (under_attack, graylisted_after) = tokio::join!(net.publish(records, PACE), graylisted);
+    let cut_off = cut_off_within(&net, attacker.peer, started, Duration::from_secs(60));
+    let (under_attack, graylisted_after, cut_off_after) =
+        tokio::join!(net.publish(records, PACE), graylisted, cut_off);
     let sent = flood.await.unwrap();
     let forged_stored = forged
         .iter()
@@ -93,6 +98,7 @@ pub async fn bad_signature_flood(honest: usize, forged: usize, records: usize) -
         sent,
         watchers,
         graylisted_after,
+        cut_off_after,
         baseline,
         under_attack,
         forged_stored,
@@ -109,6 +115,21 @@ async fn graylisted_within(
     while since.elapsed() < limit {
         let scores = net.scores_of(peer).await;
         if scores.iter().all(|s| *s < GRAYLIST_THRESHOLD) {
+            return Some(since.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+async fn cut_off_within(
+    net: &Honest,
+    peer: PeerId,
+    since: Instant,
+    limit: Duration,
+) -> Option<Duration> {
+    while since.elapsed() < limit {
+        if net.connected_to(peer).await == 0 {
             return Some(since.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -220,6 +241,9 @@ pub struct MailboxFigures {
     pub took: Duration,
     /// Whether the honest order placed after the flood reached the seller once it came back.
     pub honest_delivered: bool,
+    /// Challenges asked for at once by fresh peers of the same host before the flood, and the
+    /// answers by kind (`challenge`, `busy`).
+    pub challenges: (usize, BTreeMap<String, usize>),
 }
 
 /// `keys` fresh peers, one host (127.0.0.1), each deposit `per_key` junk messages (well
@@ -246,6 +270,8 @@ pub async fn mailbox_flood(keys: usize, per_key: usize) -> MailboxFigures {
         .parse()
         .unwrap();
 
+    let asked = 2 * smartket_node::mailbox::CHALLENGE_RATE.burst as usize;
+    let challenges = (asked, challenge_burst(&v4, coop_peer, asked).await);
     let rss_before = coop.rss_kib();
     let started = Instant::now();
     let mut answers: BTreeMap<String, usize> = BTreeMap::new();
@@ -292,7 +318,43 @@ pub async fn mailbox_flood(keys: usize, per_key: usize) -> MailboxFigures {
         rss_kib: (rss_before, rss_after),
         took,
         honest_delivered,
+        challenges,
     }
+}
+
+/// Fresh peers on one host asking `coop` for challenges (each for another key), 16 at a time:
+/// 64 each, what the cooperative lets one peer hold open, until `count` are asked.
+async fn challenge_burst(coop: &str, coop_peer: PeerId, count: usize) -> BTreeMap<String, usize> {
+    let mut answers = BTreeMap::new();
+    for (p, mine) in (0..count).collect::<Vec<_>>().chunks(64).enumerate() {
+        let client = stranger_at(coop, coop_peer, |_| {}).await;
+        for wave in mine.chunks(16) {
+            let mut batch = tokio::task::JoinSet::new();
+            for &i in wave {
+                let key = junk_bytes(77 + p as u64, i as u64, 32).try_into().unwrap();
+                let ask = MailboxRequest::Challenge {
+                    recipient: EncryptionPublicKey(key),
+                }
+                .encode();
+                let client = client.clone();
+                batch.spawn(
+                    async move { client.request(coop_peer, RequestKind::Mailbox, ask).await },
+                );
+            }
+            for answer in batch.join_all().await {
+                let kind = match answer.map(|a| MailboxResponse::decode(&a)) {
+                    Ok(Ok(MailboxResponse::Challenge(_))) => "challenge".to_owned(),
+                    Ok(Ok(MailboxResponse::Refused { code, .. })) => code.name().to_owned(),
+                    Ok(Ok(other)) => format!("{other:?}"),
+                    Ok(Err(e)) => format!("undecodable: {e}"),
+                    Err(e) => format!("failed: {e}"),
+                };
+                *answers.entry(kind).or_default() += 1;
+            }
+        }
+        let _ = client.shutdown().await;
+    }
+    answers
 }
 
 fn seller_encryption_key(seller: &Node) -> EncryptionPublicKey {

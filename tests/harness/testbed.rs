@@ -248,6 +248,16 @@ impl Honest {
         scores
     }
 
+    /// How many honest nodes are connected to `peer`.
+    pub async fn connected_to(&self, peer: PeerId) -> usize {
+        let mut n = 0;
+        for h in &self.handles {
+            let peers = h.network().peers().await.unwrap_or_default();
+            n += usize::from(peers.iter().any(|p| p.peer_id == peer));
+        }
+        n
+    }
+
     /// How many of the honest nodes' mesh slots on the listings topic are held by `peers`, and
     /// how many slots there are.
     pub async fn mesh_share(&self, peers: &HashSet<PeerId>) -> (usize, usize) {

@@ -123,7 +123,8 @@ impl Router {
     }
 
     /// Ingests a batch of gossip, market by market, and reports each verdict to gossipsub.
-    /// Gossip from a suspect is ignored unverified; a peer whose record is rejected becomes one.
+    /// Gossip from a suspect is ignored unverified; a peer whose records are rejected becomes
+    /// one, and is banned like a peer that lies in sync (`spec/security.md` §2).
     async fn ingest_gossip(&mut self, batch: Vec<(String, Vec<u8>, MessageHandle, PeerId)>) {
         let now = Instant::now();
         let mut by_market: BTreeMap<String, Vec<(Vec<u8>, MessageHandle, PeerId)>> =
@@ -138,6 +139,7 @@ impl Router {
                 .or_default()
                 .push((data, id, source));
         }
+        let mut banned = Vec::new();
         for (market, items) in by_market {
             let mut wires = Vec::with_capacity(items.len());
             let mut handles = Vec::with_capacity(items.len());
@@ -153,13 +155,18 @@ impl Router {
                 let result = match verdict {
                     Verdict::Accepted(_) => Validation::Accept,
                     Verdict::Rejected(e) if e.blames_sender() => {
-                        self.suspects.mark(source, Instant::now());
+                        if self.suspects.mark(source, Instant::now()) {
+                            banned.push(source);
+                        }
                         Validation::Reject
                     }
                     Verdict::Ignored(_) | Verdict::Rejected(_) => Validation::Ignore,
                 };
                 let _ = self.client.report_validation(id, result).await;
             }
+        }
+        for peer in banned {
+            let _ = self.client.penalise(peer).await;
         }
     }
 }

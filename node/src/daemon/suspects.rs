@@ -2,7 +2,9 @@
 //! what arrives after the verdict: what the peer sent before it — a flood's whole burst, already
 //! queued for ingest — would still be verified, record by record, delaying the honest gossip
 //! queued behind it. The router drops a suspect's queued gossip unverified, as `Ignore`, for a
-//! short while (`spec/security.md` §2).
+//! short while (`spec/security.md` §2), and has the network ban it: its connections are cut,
+//! so the rest of its flood is never even received (decrypting and decoding a graylisted
+//! peer's 10 000 messages took more of the honest nodes' CPU than verifying the first ones).
 //!
 //! Honest nodes validate before forwarding, so a peer that forwarded invalid records is not
 //! one whose next records we need: what it sent honestly, others send too, and sync catches up.
@@ -33,8 +35,9 @@ pub(super) struct Suspects {
 }
 
 impl Suspects {
-    /// `peer` forwarded a rejected record at `now`.
-    pub(super) fn mark(&mut self, peer: PeerId, now: Instant) {
+    /// `peer` forwarded a rejected record at `now`. True when this rejection made it a suspect
+    /// (the caller then bans it; later ones within the term are already covered).
+    pub(super) fn mark(&mut self, peer: PeerId, now: Instant) -> bool {
         if self.since.len() >= MAX_SUSPECTS && !self.since.contains_key(&peer) {
             self.since
                 .retain(|_, (at, _)| now.saturating_duration_since(*at) < SUSPECT_FOR);
@@ -53,6 +56,7 @@ impl Suspects {
             entry.1 = 0;
         }
         *entry = (now, entry.1 + 1);
+        entry.1 == REJECTIONS
     }
 
     /// Whether gossip from `peer` is to be dropped unverified at `now`.
@@ -72,10 +76,11 @@ mod tests {
         let mut suspects = Suspects::default();
         let (peer, other) = (PeerId::random(), PeerId::random());
         let t0 = Instant::now();
-        suspects.mark(peer, t0);
+        assert!(!suspects.mark(peer, t0));
         assert!(!suspects.holds(&peer, t0), "one rejection leaves it heard");
-        suspects.mark(peer, t0);
+        assert!(suspects.mark(peer, t0), "the second makes it a suspect");
         assert!(suspects.holds(&peer, t0 + Duration::from_secs(1)));
+        assert!(!suspects.mark(peer, t0), "a third is not a new suspect");
         assert!(!suspects.holds(&other, t0));
         assert!(!suspects.holds(&peer, t0 + SUSPECT_FOR));
     }

@@ -503,3 +503,52 @@ fn the_orders_database_is_created_private() {
     let mode = std::fs::metadata(path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[tokio::test]
+async fn chat_in_an_order_stops_at_its_cap_and_its_steps_go_on() {
+    let (node, handle, listing) = seller().await;
+    let consumer = Party::new(1);
+    let orders = handle.orders();
+    let to = handle.encryption_key().public();
+    let order = order_for(&listing, &consumer, 1, 900);
+    let (order_msg, sealed) =
+        consumer.seal_to(&handle, MessageBody::Order(Box::new(order.clone())));
+    assert_eq!(
+        orders.receive(&to, &sealed).await.unwrap(),
+        MsgResponse::Stored
+    );
+    let chat = || {
+        MessageBody::Chat(smartket_protocol::messages::Chat {
+            order_id: Some(order.order_id),
+            text: "Vous ouvrez à quelle heure ?".into(),
+        })
+    };
+    for _ in 1..super::inbox::MAX_ORDER_MESSAGES {
+        let (_, sealed) = consumer.seal_to(&handle, chat());
+        assert_eq!(
+            orders.receive(&to, &sealed).await.unwrap(),
+            MsgResponse::Stored
+        );
+    }
+    let (_, one_more) = consumer.seal_to(&handle, chat());
+    let answer = orders.receive(&to, &one_more).await.unwrap();
+    assert!(refused_for(&answer, "chat_full"), "{answer:?}");
+    // The order's own steps are not chat: the consumer can still cancel it.
+    let (_, cancel) = consumer.seal_to(
+        &handle,
+        MessageBody::Transition(Transition {
+            order_id: order.order_id,
+            prev: order_msg,
+            at: now_ms(),
+            step: Step::Cancelled {
+                reason: "plus besoin".into(),
+            },
+        }),
+    );
+    assert_eq!(
+        orders.receive(&to, &cancel).await.unwrap(),
+        MsgResponse::Stored
+    );
+    assert_eq!(stage(orders, &order.order_id), "cancelled");
+    node.daemon.shutdown().await;
+}
