@@ -187,10 +187,10 @@ async fn main() {
         enc: c.encryption_key().public(),
     };
     let mut latencies = Vec::with_capacity(n);
-    let mut pace = tokio::time::interval(Duration::from_secs(1) / shares::RATE.per_second);
+    let pace = Duration::from_secs(1) / shares::RATE.per_second;
     for i in 0..n {
         if i >= shares::RATE.burst as usize {
-            pace.tick().await;
+            tokio::time::sleep(pace).await;
         }
         latencies.push(round_trip(&c, &s, &c_secret, reply, &item).await);
     }

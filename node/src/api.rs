@@ -97,6 +97,7 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(node::peers_index))
         .routes(routes!(node::markets_index))
         .routes(routes!(node::sync_start))
+        .routes(routes!(node::backup_create))
         .routes(routes!(auth::login_links_create))
         .routes(routes!(auth::sessions_index))
         .routes(routes!(auth::sessions_delete))

@@ -5,10 +5,12 @@
 //! ```text
 //! argv ─▶ args (clap) ─▶ run ─┬▶ node     init, id, run, demo: the data dir and the node's life
 //!                             ├▶ records  publish, listing add/rm/list: record files, own records
+//!                             ├▶ backup   backup, restore: the node in one archive, and back
 //!                             └▶ client   status, sync, login, open: ask the running node through its API
 //! ```
 
 mod args;
+mod backup;
 mod client;
 mod node;
 mod records;
@@ -68,6 +70,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Status => client::status(&dir).await,
         Command::Sync { author, market } => client::sync(&dir, author, market).await,
         Command::Publish { file } => records::publish(&dir, &file, None).await,
+        Command::Backup {
+            to,
+            passphrase_file,
+        } => backup::backup(&dir, &to, passphrase_file.as_deref()).await,
+        Command::Restore {
+            file,
+            passphrase_file,
+        } => backup::restore(&dir, &file, passphrase_file.as_deref()),
         Command::Listing { action } => match action {
             ListingAction::Add { file } => records::publish(&dir, &file, Some(Kind::Listing)).await,
             ListingAction::List => records::list_listings(&dir).await,

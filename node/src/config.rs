@@ -129,6 +129,8 @@ pub struct Config {
     pub blobs: BlobsSection,
     /// Collecting this node's mail from cooperatives.
     pub mailbox: MailboxSection,
+    /// Scheduled backups.
+    pub backup: BackupSection,
 }
 
 /// `[node]`
@@ -224,6 +226,35 @@ impl Default for MailboxSection {
     }
 }
 
+/// `[backup]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSection {
+    /// Where scheduled backups are written (relative to the data dir unless absolute); none
+    /// are made when absent. A directory on another disk, or one a sync tool copies away,
+    /// is what saves the node when the laptop is lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<PathBuf>,
+    /// Hours between two scheduled backups.
+    pub every_hours: u64,
+    /// Scheduled backups kept; older ones are deleted.
+    pub keep: usize,
+    /// A file whose first line is the passphrase scheduled backups are encrypted with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+impl Default for BackupSection {
+    fn default() -> Self {
+        BackupSection {
+            dir: None,
+            every_hours: 24,
+            keep: 7,
+            passphrase_file: None,
+        }
+    }
+}
+
 /// `[[markets]]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -292,6 +323,7 @@ impl Default for Config {
             }],
             blobs: BlobsSection::default(),
             mailbox: MailboxSection::default(),
+            backup: BackupSection::default(),
         }
     }
 }

@@ -15,6 +15,7 @@
 //! libp2p (Accept/Ignore/Reject) only after the ingest pipeline has committed or refused the
 //! record, so nothing is forwarded that this node has not stored.
 
+mod backups;
 mod router;
 mod status;
 mod suspects;
@@ -29,6 +30,7 @@ use smartket_protocol::{AuthorKey, SecretKey};
 use tokio::task::JoinHandle;
 
 use crate::background::Background;
+use crate::backup::{BackupError, Manifest};
 use crate::blobs::{Blobs, BlobsError};
 use crate::clock::now_ms;
 use crate::config::Config;
@@ -95,6 +97,7 @@ pub enum StartError {
 }
 
 struct Inner {
+    dir: crate::data_dir::DataDir,
     secret: SecretKey,
     config: Config,
     markets: Vec<Market>,
@@ -232,6 +235,7 @@ impl Daemon {
         }
         let handle = Handle {
             inner: Arc::new(Inner {
+                dir: DataDir::new(data_dir),
                 secret,
                 config,
                 markets,
@@ -249,6 +253,10 @@ impl Daemon {
                 background,
             }),
         };
+        tasks.push(tokio::spawn(backups::run(
+            handle.clone(),
+            data_dir.to_owned(),
+        )));
         Ok(Daemon {
             handle,
             tasks,
@@ -407,6 +415,66 @@ impl Handle {
     /// The owner's settings (trusted issuers, location, languages).
     pub fn settings(&self) -> &OwnerSettings {
         &self.inner.settings
+    }
+
+    /// Writes a backup of this node, as it runs, to `out` (gzip'd tar; [`crate::backup`]).
+    /// Blocks on disk I/O: call it off the async threads. The databases are copied into a
+    /// scratch directory in the data dir first, removed after.
+    pub fn backup(&self, out: impl std::io::Write) -> Result<Manifest, BackupError> {
+        let scratch = self
+            .inner
+            .dir
+            .root()
+            .join(format!(".backup-{}", crate::clock::now_ms()));
+        std::fs::create_dir(&scratch).map_err(|source| BackupError::Io {
+            path: scratch.clone(),
+            source,
+        })?;
+        let sources = crate::backup::Sources {
+            dir: &self.inner.dir,
+            author: self.author(),
+            store: &self.inner.store,
+            orders: &self.inner.orders,
+            mailbox: self
+                .inner
+                .mailbox
+                .as_deref()
+                .map(|m| m.store() as &dyn crate::backup::Database),
+        };
+        let result = crate::backup::write(&sources, &scratch, out);
+        let _ = std::fs::remove_dir_all(&scratch);
+        result
+    }
+
+    /// [`Handle::backup`] into a file of its own in the data dir, already unlinked (nothing
+    /// is left behind whatever happens to the reader), positioned at its start: what the API
+    /// streams to the CLI.
+    pub fn backup_file(&self) -> Result<(std::fs::File, Manifest), BackupError> {
+        use std::io::{Seek, Write};
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self
+            .inner
+            .dir
+            .root()
+            .join(format!(".backup-{}.tar.gz", crate::clock::now_ms()));
+        let at = |source| BackupError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(at)?;
+        std::fs::remove_file(&path).map_err(at)?;
+        let mut out = std::io::BufWriter::new(file);
+        let manifest = self.backup(&mut out)?;
+        out.flush().map_err(at)?;
+        let mut file = out.into_inner().map_err(|e| at(e.into_error()))?;
+        file.rewind().map_err(at)?;
+        Ok((file, manifest))
     }
 
     /// This node's countersignature, as a platform, of `member`'s membership in `market`: what

@@ -161,6 +161,68 @@ impl DbFile {
     }
 }
 
+/// A consistent copy of a database into a new file: what a backup takes while the node runs.
+///
+/// redb's file may not be copied while it is written (a copy can hold half a commit); a read
+/// transaction sees one commit whole, whatever is written meanwhile. Each database module
+/// names its tables ([`copy_table`]) — redb opens a table only with its types.
+impl DbFile {
+    /// Creates `dest` (which must not exist) and copies into it, in one write transaction, what
+    /// `copy` copies from one read transaction of this database. Returns `copy`'s row count.
+    pub(crate) fn copy_into(
+        &self,
+        dest: &Path,
+        copy: impl FnOnce(&ReadTransaction, &WriteTransaction) -> Result<u64, redb::Error>,
+    ) -> Result<u64, redb::Error> {
+        let from = self.begin_read()?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(dest)?;
+        let to_db = Database::builder().create_with_backend(FileBackend::new(file)?)?;
+        let to = to_db.begin_write()?;
+        let rows = copy(&from, &to)?;
+        // A table added to a module but not to its copy would be lost without a word.
+        use redb::TableHandle;
+        let copied: Vec<String> = to.list_tables()?.map(|t| t.name().to_owned()).collect();
+        if let Some(missed) = from
+            .list_tables()?
+            .map(|t| t.name().to_owned())
+            .find(|name| !copied.contains(name))
+        {
+            return Err(redb::Error::Io(io::Error::other(format!(
+                "{}: table {missed} is not copied by this version's backup",
+                self.path.display()
+            ))));
+        }
+        to.commit()?;
+        Ok(rows)
+    }
+}
+
+/// Copies table `def` as `from` sees it into `to`; a table `from` never created is skipped.
+pub(crate) fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
+    from: &ReadTransaction,
+    to: &WriteTransaction,
+    def: redb::TableDefinition<K, V>,
+) -> Result<u64, redb::Error> {
+    use redb::ReadableTable;
+    let source = match from.open_table(def) {
+        Ok(table) => table,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let mut target = to.open_table(def)?;
+    let mut rows = 0;
+    for row in source.iter()? {
+        let (key, value) = row?;
+        target.insert(key.value(), value.value())?;
+        rows += 1;
+    }
+    Ok(rows)
+}
+
 fn closed_error(kind: io::ErrorKind, message: &str) -> redb::Error {
     redb::Error::Io(io::Error::new(
         kind,

@@ -10,6 +10,7 @@
 //!   ← disk, db_file   what the disk last said, and the database files that tell it
 //!   ← store, ingest, network                                         records in, bytes out
 //!   ← own, orders, mailbox, sync, blobs, search, listing_rows, record_json    the services
+//!   ← backup   the node's files and databases in one archive, and back
 //!   ← sessions, tls   who may open the web UI, and the certificate it is served with
 //!   ← daemon   opens and wires the services, routes network events to them (a Handle)
 //!   ← api, ui  the JSON API and the web pages, each reading the services
@@ -23,6 +24,7 @@
 pub mod allowance;
 pub mod api;
 pub mod background;
+pub mod backup;
 pub mod blobs;
 pub mod cli;
 pub mod clock;

@@ -249,6 +249,12 @@ impl Orders {
 }
 
 impl Orders {
+    /// Copies the orders database, as one read transaction sees it, into a new file at
+    /// `dest` (a backup while the node runs).
+    pub fn copy_db_to(&self, dest: &std::path::Path) -> Result<u64, redb::Error> {
+        self.inner.db.copy_to(dest)
+    }
+
     /// Changes to orders from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<OrderEvent> {
         self.inner.events.subscribe()

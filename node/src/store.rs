@@ -243,6 +243,25 @@ impl Store {
         &self.inner.path
     }
 
+    /// Copies every table, as one read transaction sees them, into a new database at `dest`
+    /// (a backup while the node runs). Returns the rows copied.
+    pub fn copy_to(&self, dest: &Path) -> Result<u64, redb::Error> {
+        use crate::db_file::copy_table;
+        use tables::{
+            AUTHOR_USAGE, COUNTS, DELEGATED, EXPIRY, MARKET_INDEX, MEMBERSHIP_UNTIL, RECORDS, SLOTS,
+        };
+        self.inner.db.copy_into(dest, |from, to| {
+            Ok(copy_table(from, to, RECORDS)?
+                + copy_table(from, to, SLOTS)?
+                + copy_table(from, to, MARKET_INDEX)?
+                + copy_table(from, to, EXPIRY)?
+                + copy_table(from, to, DELEGATED)?
+                + copy_table(from, to, MEMBERSHIP_UNTIL)?
+                + copy_table(from, to, COUNTS)?
+                + copy_table(from, to, AUTHOR_USAGE)?)
+        })
+    }
+
     /// Applies the slot rule to each record in order, in ONE durable write transaction, and
     /// returns what happened to each (same order). Records must already be verified; the time
     /// used for delegation checks is the system clock.

@@ -175,3 +175,48 @@ pub async fn author_pull(
             _ => ApiError::new(StatusCode::BAD_GATEWAY, "peer_failed", e.to_string()),
         })
 }
+
+/// A backup of this node as it runs: its key, config, settings, the three databases (each
+/// copied from one read transaction) and its images, as one gzip'd tar with a manifest of
+/// every file's hash (`smartket backup` encrypts it with a passphrase on the way to disk).
+/// The archive holds the node's secret key: owner only.
+#[utoipa::path(post, path = "/api/v1/backup", tag = "node",
+    responses(
+        (status = 200, content_type = "application/gzip", description = "the archive"),
+        (status = 401, body = ErrorBody),
+        (status = 500, body = ErrorBody),
+        (status = 507, body = ErrorBody)))]
+pub async fn backup_create(
+    State(state): State<ApiState>,
+) -> Result<axum::response::Response, ApiError> {
+    let node = state.node.clone();
+    let made = tokio::task::spawn_blocking(move || node.backup_file())
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()))?;
+    let (file, manifest) = made.map_err(|e| match &e {
+        crate::backup::BackupError::Io { source, .. } if crate::disk::is_full(source) => {
+            ApiError::disk_full()
+        }
+        _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()),
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()))?
+        .len();
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(
+        tokio::fs::File::from_std(file),
+    ));
+    axum::response::Response::builder()
+        .header(axum::http::header::CONTENT_TYPE, "application/gzip")
+        .header(axum::http::header::CONTENT_LENGTH, len)
+        .header(
+            axum::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"smartket-{}-{}.tar.gz\"",
+                &manifest.author[..8],
+                manifest.created_ms / 1000
+            ),
+        )
+        .body(body)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()))
+}

@@ -100,6 +100,26 @@ pub enum Command {
         #[arg(long)]
         market: Option<String>,
     },
+    /// Write a backup of this node — key, config, settings, databases, images — to one file,
+    /// while it runs or not. Encrypted with a passphrase when one is given (first line of
+    /// `--passphrase-file`, or `$SMARTKET_BACKUP_PASSPHRASE`).
+    Backup {
+        /// The file to write (e.g. `smartket-backup.tar.gz`, or `.age` when encrypted).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// A file whose first line is the passphrase to encrypt with.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Restore a backup into the data dir, which must hold no node: the same identity,
+    /// catalogue, orders and their histories, mail and images.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// A file whose first line is the backup's passphrase, if it is encrypted.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
     /// Manage this node's own listings.
     Listing {
         /// What to do with listings.

@@ -13,12 +13,33 @@ use super::first_market;
 use crate::api::{LoginLink, SubmitOutcome, SyncStarted};
 use crate::config::{Config, Overrides};
 use crate::daemon::Status;
-use crate::identity;
+use crate::identity::{self, DataDirLock};
 use crate::record_json::RecordJson;
 use crate::sync::PullReport;
 
 /// How often `smartket sync` reads the node's progress.
 const SYNC_POLL: Duration = Duration::from_millis(200);
+
+/// Who holds the data dir's database: only one process may open it, so a command either opens
+/// it itself, holding the lock for as long as it runs, or asks the node that holds it.
+pub(super) enum Holder {
+    /// No node runs: the command holds the lock while it works.
+    Nobody(DataDirLock),
+    /// A node runs: the command asks it.
+    Node(ApiClient),
+}
+
+impl Holder {
+    pub(super) fn of(dir: &Path, config: &Config) -> Result<Holder> {
+        match identity::lock_data_dir(dir) {
+            Ok(lock) => Ok(Holder::Nobody(lock)),
+            Err(identity::IdentityError::Locked { .. }) => {
+                Ok(Holder::Node(ApiClient::new(dir, config)?))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
 
 /// A small client of the running node's API, authenticated with the data dir's token.
 pub(super) struct ApiClient {
@@ -73,6 +94,10 @@ impl ApiClient {
     /// Sends `request` with the token; a refusal becomes the node's own message when it gives
     /// one (it names what was wrong, e.g. a bad author key), else its HTTP status.
     async fn call<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
+        Ok(self.send(request).await?.json().await?)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response> {
         let response = request
             .bearer_auth(&self.token)
             .send()
@@ -86,7 +111,33 @@ impl ApiClient {
                 None => bail!("the node answered {status}"),
             }
         }
-        Ok(response.json().await?)
+        Ok(response)
+    }
+
+    /// Has the running node make a backup and writes it to `out` as it arrives, calling
+    /// `progress` with the bytes so far and the whole size; returns the bytes written.
+    pub(super) async fn backup(
+        &self,
+        out: &mut impl std::io::Write,
+        progress: impl Fn(u64, Option<u64>),
+    ) -> Result<u64> {
+        let mut response = self
+            .send(self.http.post(self.url("/api/v1/backup")))
+            .await?;
+        let total = response.content_length();
+        let mut written = 0u64;
+        while let Some(chunk) = response.chunk().await.context("receiving the backup")? {
+            out.write_all(&chunk)?;
+            written += chunk.len() as u64;
+            progress(written, total);
+        }
+        if total.is_some_and(|t| t != written) {
+            bail!(
+                "the backup was cut short ({written} of {} bytes)",
+                total.unwrap_or(0)
+            );
+        }
+        Ok(written)
     }
 }
 

@@ -17,13 +17,13 @@ use smartket_protocol::kinds::Tombstone;
 use smartket_protocol::record::{MAX_LIFETIME_MS, Payload};
 use smartket_protocol::{Body, Kind, Record};
 
-use super::client::ApiClient;
+use super::client::Holder;
 use super::first_market;
 use crate::api::SubmitOutcome;
 use crate::clock::now_ms;
 use crate::config::{Config, Overrides};
 use crate::data_dir::DataDir;
-use crate::identity::{self, DataDirLock};
+use crate::identity;
 use crate::ingest::{Ingest, Source};
 use crate::own::{DAY_MS, DEFAULT_LIFETIME_MS};
 use crate::record_json::{RecordJson, body_from_json, record_json};
@@ -80,25 +80,6 @@ pub(super) async fn list_listings(dir: &Path) -> Result<()> {
         println!("{}\t{}\trev {}\t{}", r.key, r.market, r.rev, r.id);
     }
     Ok(())
-}
-
-/// Who holds the data dir's database: only one process may open it, so a command either opens
-/// it itself, holding the lock for as long as it runs, or asks the node that holds it.
-enum Holder {
-    Nobody(DataDirLock),
-    Node(ApiClient),
-}
-
-impl Holder {
-    fn of(dir: &Path, config: &Config) -> Result<Holder> {
-        match identity::lock_data_dir(dir) {
-            Ok(lock) => Ok(Holder::Nobody(lock)),
-            Err(identity::IdentityError::Locked { .. }) => {
-                Ok(Holder::Node(ApiClient::new(dir, config)?))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
 }
 
 /// Signs with the node's key and hands the record to the running node, or, when none runs,

@@ -81,6 +81,19 @@ impl Config {
             "\n[mailbox]\n# Seconds between two rounds collecting your mail from the cooperatives. A\n# cooperative tells you at once of mail it receives for you; the round is the fallback.\ncollect_every_secs = {}\n",
             self.mailbox.collect_every_secs
         ));
+        out.push_str(&format!(
+            "\n[backup]\n# Scheduled backups (key, config, databases, images in one file; restore one\n# with `smartket restore FILE`). Set `dir` to turn them on: relative to the data\n# dir, or absolute — another disk is better.\n{}every_hours = {}\n# How many are kept; older ones are deleted.\nkeep = {}\n{}",
+            match &self.backup.dir {
+                Some(dir) => format!("dir = {}\n", path(dir)),
+                None => "# dir = \"/media/usb/smartket-backups\"\n".into(),
+            },
+            self.backup.every_hours,
+            self.backup.keep,
+            match &self.backup.passphrase_file {
+                Some(file) => format!("passphrase_file = {}\n", path(file)),
+                None => "# Encrypt them with the passphrase on this file's first line:\n# passphrase_file = \"/etc/smartket/backup-passphrase\"\n".into(),
+            },
+        ));
         for market in &self.markets {
             out.push_str("\n# A market this node joins. `config` points to its config file; leave it out\n# for a market built into smartket (geneva).\n[[markets]]\n");
             out.push_str(&format!("id = {}\n", quote(&market.id)));

@@ -138,6 +138,12 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
+        if self.backup.every_hours == 0 || self.backup.keep == 0 {
+            return Err(ConfigError::Invalid {
+                field: "backup".into(),
+                message: "every_hours and keep must be at least 1".into(),
+            });
+        }
         if self.mailbox.collect_every_secs == 0 {
             return Err(ConfigError::Invalid {
                 field: "mailbox.collect_every_secs".into(),

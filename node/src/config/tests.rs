@@ -110,6 +110,21 @@ fn the_mailbox_round_is_read_from_the_file_and_never_zero() {
 }
 
 #[test]
+fn scheduled_backups_are_read_from_the_file_and_survive_the_documented_file() {
+    let text =
+        "[backup]\ndir = \"backups\"\nevery_hours = 6\nkeep = 3\npassphrase_file = \"pass\"\n";
+    let config = Config::from_toml(Path::new("f"), text).unwrap();
+    assert_eq!(config.backup.dir.as_deref(), Some(Path::new("backups")));
+    assert_eq!((config.backup.every_hours, config.backup.keep), (6, 3));
+    let written = config.to_documented_toml();
+    assert_eq!(Config::from_toml(Path::new("f"), &written).unwrap(), config);
+    let mut config = Config::default();
+    assert_eq!(config.backup.dir, None, "off unless asked for");
+    config.backup.keep = 0;
+    assert!(config.validate().is_err());
+}
+
+#[test]
 fn blob_collection_timing_is_read_from_the_file_and_never_zero() {
     let text = "[blobs]\ngc_every_secs = 2\ngc_grace_secs = 1\n";
     let config = Config::from_toml(Path::new("f"), text).unwrap();

@@ -176,6 +176,17 @@ impl MailboxStore {
         fail(&self.path, e)
     }
 
+    /// Copies every table, as one read transaction sees them, into a new database at `dest`
+    /// (a backup while the node runs). Returns the rows copied.
+    pub fn copy_to(&self, dest: &Path) -> std::result::Result<u64, redb::Error> {
+        use crate::db_file::copy_table;
+        self.db.copy_into(dest, |from, to| {
+            Ok(copy_table(from, to, MESSAGES)?
+                + copy_table(from, to, IDS)?
+                + copy_table(from, to, USAGE)?)
+        })
+    }
+
     /// Keeps `sealed` for `recipient` until `expires_ms` (both already checked by
     /// `check_deposit`), within the quotas. Depositing the same bytes again keeps one copy with
     /// the later expiry.

@@ -229,6 +229,20 @@ impl OrdersDb {
         self.db.begin_read().map_err(|e| self.fail(e))
     }
 
+    /// Copies every table, as one read transaction sees them, into a new database at `dest`
+    /// (a backup while the node runs). Returns the rows copied.
+    pub fn copy_to(&self, dest: &Path) -> std::result::Result<u64, redb::Error> {
+        use crate::db_file::copy_table;
+        self.db.copy_into(dest, |from, to| {
+            Ok(copy_table(from, to, ORDERS)?
+                + copy_table(from, to, SEEN)?
+                + copy_table(from, to, OUTBOX)?
+                + copy_table(from, to, waiting::WAITING)?
+                + copy_table(from, to, waiting::PER_SENDER)?
+                + copy_table(from, to, BASKET)?)
+        })
+    }
+
     /// One order.
     pub fn order(&self, id: &OrderId) -> Result<Option<OrderFile>> {
         let txn = self.read()?;
