@@ -18,6 +18,7 @@ pub mod blobs;
 pub mod catalogue;
 pub mod errors;
 pub mod events;
+pub mod metrics;
 pub mod node;
 pub mod openapi;
 pub mod orders;
@@ -98,6 +99,7 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(node::markets_index))
         .routes(routes!(node::sync_start))
         .routes(routes!(node::backup_create))
+        .routes(routes!(metrics::metrics_show))
         .routes(routes!(auth::login_links_create))
         .routes(routes!(auth::sessions_index))
         .routes(routes!(auth::sessions_delete))

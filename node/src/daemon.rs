@@ -368,6 +368,24 @@ impl Handle {
         &self.inner.store
     }
 
+    /// The ingest pipeline's verdicts since start.
+    pub fn ingest_counts(&self) -> crate::ingest::VerdictCounts {
+        self.inner.ingest.counts()
+    }
+
+    /// Bytes each database file takes on disk, by file name.
+    pub fn database_bytes(&self) -> Vec<(&'static str, u64)> {
+        let dir = &self.inner.dir;
+        [
+            ("smartket.redb", dir.store()),
+            ("orders.redb", dir.orders()),
+            ("mailbox.redb", dir.mailbox()),
+        ]
+        .into_iter()
+        .filter_map(|(name, path)| Some((name, std::fs::metadata(path).ok()?.len())))
+        .collect()
+    }
+
     /// Changes of the store's current records, from now on (for the API's event stream, the
     /// search index and benchmarks).
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::ingest::StoreEvent> {

@@ -25,6 +25,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use smartket_protocol::{Envelope, Record, RecordError, RecordId, batch};
 use thiserror::Error;
@@ -209,6 +210,19 @@ struct Inner {
     store: Store,
     markets: HashMap<String, Box<dyn MarketRules>>,
     events: broadcast::Sender<StoreEvent>,
+    /// Verdicts since start: accepted, ignored, rejected (for `/metrics`).
+    counted: [std::sync::atomic::AtomicU64; 3],
+}
+
+/// Verdicts given since the node started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct VerdictCounts {
+    /// Records stored (or already held).
+    pub accepted: u64,
+    /// Records set aside without blame: expired, not yet valid here, over a quota, local failures.
+    pub ignored: u64,
+    /// Records refused as invalid whoever checks them.
+    pub rejected: u64,
 }
 
 impl std::fmt::Debug for Ingest {
@@ -235,6 +249,7 @@ impl Ingest {
                 store,
                 markets,
                 events,
+                counted: Default::default(),
             }),
         }
     }
@@ -275,9 +290,42 @@ impl Ingest {
         }
     }
 
+    /// Verdicts given since the node started.
+    pub fn counts(&self) -> VerdictCounts {
+        let [accepted, ignored, rejected] = self
+            .inner
+            .counted
+            .each_ref()
+            .map(|c| c.load(Ordering::Relaxed));
+        VerdictCounts {
+            accepted,
+            ignored,
+            rejected,
+        }
+    }
+
     /// Runs a batch received for `market` through every stage; the verdict at `i` is for
     /// `wires[i]`. Records are committed in one durable transaction before any is accepted.
     pub fn ingest(
+        &self,
+        source: Source,
+        market: &str,
+        wires: Vec<Vec<u8>>,
+        now_ms: u64,
+    ) -> Vec<Verdict> {
+        let verdicts = self.run_batch(source, market, wires, now_ms);
+        for verdict in &verdicts {
+            let slot = match verdict {
+                Verdict::Accepted(_) => 0,
+                Verdict::Ignored(_) => 1,
+                Verdict::Rejected(_) => 2,
+            };
+            self.inner.counted[slot].fetch_add(1, Ordering::Relaxed);
+        }
+        verdicts
+    }
+
+    fn run_batch(
         &self,
         source: Source,
         market: &str,

@@ -623,3 +623,72 @@ async fn search_counts_labels_from_the_settings_trusted_issuers_and_measures_fro
     assert!((7_000..12_000).contains(&distance), "{distance}");
     node.stop().await;
 }
+
+/// Parses Prometheus' text format strictly enough to fail on a malformed line: every sample
+/// belongs to a metric declared with `# HELP` and `# TYPE`, and its value is a number.
+fn parse_metrics(text: &str) -> std::collections::BTreeMap<String, f64> {
+    let mut declared = std::collections::BTreeSet::new();
+    let mut samples = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap();
+            assert!(["gauge", "counter"].contains(&kind), "{line}");
+            declared.insert(name.to_owned());
+        } else if line.starts_with("# HELP ") {
+            continue;
+        } else {
+            let (series, value) = line.rsplit_once(' ').unwrap();
+            let name = series.split('{').next().unwrap();
+            assert!(declared.contains(name), "undeclared sample: {line}");
+            assert!(
+                !series.contains('{') || series.ends_with('}'),
+                "bad labels: {line}"
+            );
+            samples.insert(series.to_owned(), value.parse::<f64>().unwrap());
+        }
+    }
+    samples
+}
+
+#[tokio::test]
+async fn metrics_are_served_in_prometheus_text_format_behind_the_token() {
+    let node = TestNode::start().await;
+    let create = json!({ "key": "tomates", "body": listing_body("Tomates", 450) });
+    let (status, _) = node
+        .call(Method::POST, "/api/v1/own/listings", Some(create))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let refused = Request::get("/metrics")
+        .header(header::HOST, "127.0.0.1:8417")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(node.send(refused).await.0, StatusCode::UNAUTHORIZED);
+
+    let request = Request::get("/metrics")
+        .header(header::HOST, "127.0.0.1:8417")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = node.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let metrics = parse_metrics(std::str::from_utf8(&bytes).unwrap());
+    assert_eq!(
+        metrics["smartket_records{market=\"geneva\",kind=\"listing\"}"], 1.0,
+        "{metrics:?}"
+    );
+    assert!(metrics["smartket_ingest_verdicts_total{verdict=\"accepted\"}"] >= 1.0);
+    assert_eq!(metrics["smartket_disk_failing"], 0.0);
+    assert!(metrics["smartket_database_bytes{file=\"smartket.redb\"}"] > 0.0);
+    assert!(metrics["smartket_resident_memory_bytes"] > 1e6);
+    assert_eq!(metrics["smartket_orders"], 0.0);
+    node.stop().await;
+}
