@@ -6,6 +6,7 @@
 //! argv ─▶ args (clap) ─▶ run ─┬▶ node     init, id, run, demo: the data dir and the node's life
 //!                             ├▶ records  publish, listing add/rm/list: record files, own records
 //!                             ├▶ backup   backup, restore: the node in one archive, and back
+//!                             ├▶ service  service install: a systemd unit for the node
 //!                             └▶ client   status, sync, login, open: ask the running node through its API
 //! ```
 
@@ -14,13 +15,14 @@ mod backup;
 mod client;
 mod node;
 mod records;
+mod service;
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use smartket_protocol::Kind;
 
-pub use args::{Cli, Command, ListingAction};
+pub use args::{Cli, Command, ListingAction, ServiceAction};
 
 use crate::config::{Config, Overrides};
 
@@ -78,6 +80,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             file,
             passphrase_file,
         } => backup::restore(&dir, &file, passphrase_file.as_deref()),
+        Command::Service {
+            action: ServiceAction::Install { system, print },
+        } => service::install(&dir, system, print),
         Command::Listing { action } => match action {
             ListingAction::Add { file } => records::publish(&dir, &file, Some(Kind::Listing)).await,
             ListingAction::List => records::list_listings(&dir).await,

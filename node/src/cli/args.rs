@@ -120,11 +120,32 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
     },
+    /// Run the node as a systemd service: starts with the machine, restarts when it fails.
+    Service {
+        /// What to do.
+        #[command(subcommand)]
+        action: ServiceAction,
+    },
     /// Manage this node's own listings.
     Listing {
         /// What to do with listings.
         #[command(subcommand)]
         action: ListingAction,
+    },
+}
+
+/// `smartket service …`
+#[derive(Debug, Subcommand)]
+pub enum ServiceAction {
+    /// Write the systemd unit: for this user (the data dir given), or with `--system` for
+    /// the machine (a `smartket` user, `/var/lib/smartket`, sandboxed); prints how to start it.
+    Install {
+        /// The machine's unit (run as root) instead of this user's.
+        #[arg(long)]
+        system: bool,
+        /// Print the unit instead of writing it.
+        #[arg(long)]
+        print: bool,
     },
 }
 
