@@ -342,19 +342,24 @@ async fn challenge_burst(coop: &str, coop_peer: PeerId, count: usize) -> BTreeMa
                 );
             }
             for answer in batch.join_all().await {
-                let kind = match answer.map(|a| MailboxResponse::decode(&a)) {
-                    Ok(Ok(MailboxResponse::Challenge(_))) => "challenge".to_owned(),
-                    Ok(Ok(MailboxResponse::Refused { code, .. })) => code.name().to_owned(),
-                    Ok(Ok(other)) => format!("{other:?}"),
-                    Ok(Err(e)) => format!("undecodable: {e}"),
-                    Err(e) => format!("failed: {e}"),
-                };
-                *answers.entry(kind).or_default() += 1;
+                *answers.entry(mailbox_answer(answer)).or_default() += 1;
             }
         }
         let _ = client.shutdown().await;
     }
     answers
+}
+
+/// A mailbox answer by kind: `accepted`, `challenge`, a refusal's code, or what went wrong.
+fn mailbox_answer(answer: Result<Vec<u8>, smartket_node::network::NetworkError>) -> String {
+    match answer.map(|a| MailboxResponse::decode(&a)) {
+        Ok(Ok(MailboxResponse::Accepted { .. })) => "accepted".to_owned(),
+        Ok(Ok(MailboxResponse::Challenge(_))) => "challenge".to_owned(),
+        Ok(Ok(MailboxResponse::Refused { code, .. })) => code.name().to_owned(),
+        Ok(Ok(other)) => format!("{other:?}"),
+        Ok(Err(e)) => format!("undecodable: {e}"),
+        Err(e) => format!("failed: {e}"),
+    }
 }
 
 fn seller_encryption_key(seller: &Node) -> EncryptionPublicKey {
@@ -395,14 +400,7 @@ async fn junk_depositor(
         }
         i += batch.len();
         for answer in batch.join_all().await {
-            let kind = match answer.map(|a| MailboxResponse::decode(&a)) {
-                Ok(Ok(MailboxResponse::Accepted { .. })) => "accepted".to_owned(),
-                Ok(Ok(MailboxResponse::Refused { code, .. })) => code.name().to_owned(),
-                Ok(Ok(other)) => format!("{other:?}"),
-                Ok(Err(e)) => format!("undecodable: {e}"),
-                Err(e) => format!("failed: {e}"),
-            };
-            *answers.entry(kind).or_default() += 1;
+            *answers.entry(mailbox_answer(answer)).or_default() += 1;
         }
     }
     let _ = client.shutdown().await;

@@ -71,6 +71,16 @@ impl TestNode {
         (status, headers, json)
     }
 
+    /// GETs `uri` with the right Host and token, the response as it comes (a stream, text).
+    async fn raw_get(&self, uri: &str) -> axum::response::Response {
+        let request = Request::get(uri)
+            .header(header::HOST, "127.0.0.1:8417")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::empty())
+            .unwrap();
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
     async fn get(&self, uri: &str) -> (StatusCode, Value) {
         self.call(Method::GET, uri, None).await
     }
@@ -472,12 +482,7 @@ async fn the_node_routes_answer() {
 #[tokio::test]
 async fn the_event_stream_reports_a_listing_created_through_the_api() {
     let node = TestNode::start().await;
-    let request = Request::get("/api/v1/events")
-        .header(header::HOST, "127.0.0.1:8417")
-        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = node.router.clone().oneshot(request).await.unwrap();
+    let response = node.raw_get("/api/v1/events").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()[header::CONTENT_TYPE],
@@ -664,12 +669,7 @@ async fn metrics_are_served_in_prometheus_text_format_behind_the_token() {
         .unwrap();
     assert_eq!(node.send(refused).await.0, StatusCode::UNAUTHORIZED);
 
-    let request = Request::get("/metrics")
-        .header(header::HOST, "127.0.0.1:8417")
-        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-        .body(Body::empty())
-        .unwrap();
-    let response = node.router.clone().oneshot(request).await.unwrap();
+    let response = node.raw_get("/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response.headers()[header::CONTENT_TYPE]
