@@ -83,8 +83,14 @@ pub async fn bad_signature_flood(honest: usize, forged: usize, records: usize) -
         let client = attacker.client.clone();
         tokio::spawn(async move { gossip(&client, &wires).await })
     };
-    let graylisted = graylisted_within(&net, attacker.peer, started, Duration::from_secs(60));
-    let cut_off = cut_off_within(&net, attacker.peer, started, Duration::from_secs(60));
+    let minute = Duration::from_secs(60);
+    let graylisted = held_after(started, minute, || async {
+        let scores = net.scores_of(attacker.peer).await;
+        scores.iter().all(|s| *s < GRAYLIST_THRESHOLD)
+    });
+    let cut_off = held_after(started, minute, || async {
+        net.connected_to(attacker.peer).await == 0
+    });
     let (under_attack, graylisted_after, cut_off_after) =
         tokio::join!(net.publish(records, PACE), graylisted, cut_off);
     let sent = flood.await.unwrap();
@@ -106,30 +112,14 @@ pub async fn bad_signature_flood(honest: usize, forged: usize, records: usize) -
     }
 }
 
-async fn graylisted_within(
-    net: &Honest,
-    peer: PeerId,
-    since: Instant,
-    limit: Duration,
-) -> Option<Duration> {
+/// How long after `since` `check` first held, polling every 20 ms (`None`: not within `limit`).
+async fn held_after<F, Fut>(since: Instant, limit: Duration, mut check: F) -> Option<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
     while since.elapsed() < limit {
-        let scores = net.scores_of(peer).await;
-        if scores.iter().all(|s| *s < GRAYLIST_THRESHOLD) {
-            return Some(since.elapsed());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    None
-}
-
-async fn cut_off_within(
-    net: &Honest,
-    peer: PeerId,
-    since: Instant,
-    limit: Duration,
-) -> Option<Duration> {
-    while since.elapsed() < limit {
-        if net.connected_to(peer).await == 0 {
+        if check().await {
             return Some(since.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
