@@ -170,9 +170,34 @@ fn plain_files(dir: &DataDir) -> [PathBuf; 5] {
     ]
 }
 
-/// Writes a backup of `sources` to `out` as gzip(tar), copying the databases into `scratch`
-/// (a directory of its own, removed by the caller) first. Returns its manifest.
-pub fn write(
+/// The passphrase on the first line of `file` (how the CLI and scheduled backups are given one).
+pub fn read_passphrase(file: &Path) -> Result<String, BackupError> {
+    let text = fs::read_to_string(file).map_err(io_at(file))?;
+    let line = text.lines().next().unwrap_or_default();
+    if line.is_empty() {
+        return Err(BackupError::Passphrase(format!(
+            "{}: the passphrase is empty",
+            file.display()
+        )));
+    }
+    Ok(line.to_owned())
+}
+
+/// Writes a backup of `sources` to `out` as gzip(tar). Returns its manifest. The databases
+/// are copied into a scratch directory in the data dir first, removed after. Blocks on disk
+/// I/O: call it off the async threads.
+pub fn write(sources: &Sources<'_>, out: impl Write) -> Result<Manifest, BackupError> {
+    let scratch = sources
+        .dir
+        .root()
+        .join(format!(".backup-{}", crate::clock::now_ms()));
+    fs::create_dir(&scratch).map_err(io_at(&scratch))?;
+    let made = write_via(sources, &scratch, out);
+    let _ = fs::remove_dir_all(&scratch);
+    made
+}
+
+fn write_via(
     sources: &Sources<'_>,
     scratch: &Path,
     out: impl Write,

@@ -253,10 +253,7 @@ impl Daemon {
                 background,
             }),
         };
-        tasks.push(tokio::spawn(backups::run(
-            handle.clone(),
-            data_dir.to_owned(),
-        )));
+        tasks.push(tokio::spawn(backups::run(handle.clone())));
         Ok(Daemon {
             handle,
             tasks,
@@ -436,18 +433,8 @@ impl Handle {
     }
 
     /// Writes a backup of this node, as it runs, to `out` (gzip'd tar; [`crate::backup`]).
-    /// Blocks on disk I/O: call it off the async threads. The databases are copied into a
-    /// scratch directory in the data dir first, removed after.
+    /// Blocks on disk I/O: call it off the async threads.
     pub fn backup(&self, out: impl std::io::Write) -> Result<Manifest, BackupError> {
-        let scratch = self
-            .inner
-            .dir
-            .root()
-            .join(format!(".backup-{}", crate::clock::now_ms()));
-        std::fs::create_dir(&scratch).map_err(|source| BackupError::Io {
-            path: scratch.clone(),
-            source,
-        })?;
         let sources = crate::backup::Sources {
             dir: &self.inner.dir,
             author: self.author(),
@@ -459,9 +446,7 @@ impl Handle {
                 .as_deref()
                 .map(|m| m.store() as &dyn crate::backup::Database),
         };
-        let result = crate::backup::write(&sources, &scratch, out);
-        let _ = std::fs::remove_dir_all(&scratch);
-        result
+        crate::backup::write(&sources, out)
     }
 
     /// [`Handle::backup`] into a file of its own in the data dir, already unlinked (nothing

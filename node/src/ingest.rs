@@ -215,7 +215,7 @@ struct Inner {
 }
 
 /// Verdicts given since the node started.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerdictCounts {
     /// Records stored (or already held).
     pub accepted: u64,

@@ -189,20 +189,20 @@ pub async fn author_pull(
 pub async fn backup_create(
     State(state): State<ApiState>,
 ) -> Result<axum::response::Response, ApiError> {
+    let internal = |e: &dyn std::fmt::Display| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string())
+    };
     let node = state.node.clone();
     let made = tokio::task::spawn_blocking(move || node.backup_file())
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()))?;
+        .map_err(|e| internal(&e))?;
     let (file, manifest) = made.map_err(|e| match &e {
         crate::backup::BackupError::Io { source, .. } if crate::disk::is_full(source) => {
             ApiError::disk_full()
         }
-        _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()),
+        _ => internal(&e),
     })?;
-    let len = file
-        .metadata()
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()))?
-        .len();
+    let len = file.metadata().map_err(|e| internal(&e))?.len();
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(
         tokio::fs::File::from_std(file),
     ));
@@ -218,5 +218,5 @@ pub async fn backup_create(
             ),
         )
         .body(body)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "backup", e.to_string()))
+        .map_err(|e| internal(&e))
 }

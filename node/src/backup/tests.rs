@@ -21,6 +21,14 @@ async fn node_with_data() -> (tempfile::TempDir, Daemon, smartket_protocol::Reco
     (dir, daemon, id)
 }
 
+/// A backup of [`node_with_data`], the node stopped after it.
+async fn archive_of_a_stopped_node() -> Vec<u8> {
+    let (_dir, daemon, _) = node_with_data().await;
+    let archive = archive_of(&daemon.handle());
+    daemon.shutdown().await;
+    archive
+}
+
 fn archive_of(handle: &Handle) -> Vec<u8> {
     let mut out = Vec::new();
     handle.backup(&mut out).unwrap();
@@ -119,9 +127,7 @@ async fn an_encrypted_backup_needs_its_passphrase() {
 
 #[tokio::test]
 async fn a_damaged_or_foreign_archive_is_refused_and_nothing_is_put_in_place() {
-    let (_dir, daemon, _) = node_with_data().await;
-    let archive = archive_of(&daemon.handle());
-    daemon.shutdown().await;
+    let archive = archive_of_a_stopped_node().await;
     let target = tempfile::tempdir().unwrap();
     let into = target.path().join("node");
     let refused = |bytes: &[u8]| {
@@ -174,14 +180,11 @@ async fn a_damaged_or_foreign_archive_is_refused_and_nothing_is_put_in_place() {
 
 #[tokio::test]
 async fn a_restore_never_overwrites_a_node() {
-    let (dir, daemon, _) = node_with_data().await;
-    let archive = archive_of(&daemon.handle());
-    daemon.shutdown().await;
+    let archive = archive_of_a_stopped_node().await;
     let other = tempfile::tempdir().unwrap();
     crate::identity::create_key(other.path()).unwrap();
     let key = fs::read(DataDir::new(other.path()).key()).unwrap();
     let refused = restore(archive.as_slice(), None, other.path()).unwrap_err();
     assert!(matches!(refused, BackupError::NotEmpty(..)), "{refused}");
     assert_eq!(fs::read(DataDir::new(other.path()).key()).unwrap(), key);
-    drop(dir);
 }

@@ -21,17 +21,10 @@ pub(super) const PASSPHRASE_ENV: &str = "SMARTKET_BACKUP_PASSPHRASE";
 
 /// The passphrase: the first line of `file`, else `$SMARTKET_BACKUP_PASSPHRASE`, else none.
 fn passphrase(file: Option<&Path>) -> Result<Option<String>> {
-    let found = match file {
-        Some(path) => {
-            let text = fs::read_to_string(path)
-                .with_context(|| format!("reading the passphrase from {}", path.display()))?;
-            Some(text.lines().next().unwrap_or_default().to_owned())
-        }
-        None => std::env::var(PASSPHRASE_ENV).ok(),
-    };
-    match found {
-        Some(p) if p.is_empty() => bail!("the passphrase is empty"),
-        other => Ok(other),
+    match (file, std::env::var(PASSPHRASE_ENV).ok()) {
+        (Some(path), _) => Ok(Some(backup::read_passphrase(path)?)),
+        (None, Some(p)) if p.is_empty() => bail!("{PASSPHRASE_ENV} is empty"),
+        (None, found) => Ok(found),
     }
 }
 
@@ -150,8 +143,6 @@ fn offline(dir: &Path, out: &mut impl Write) -> Result<Manifest> {
         .exists()
         .then(|| MailboxStore::open(dir, &health))
         .transpose()?;
-    let scratch = dir.join(format!(".backup-{}", crate::clock::now_ms()));
-    fs::create_dir(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
     let sources = backup::Sources {
         dir: &data,
         author,
@@ -159,9 +150,7 @@ fn offline(dir: &Path, out: &mut impl Write) -> Result<Manifest> {
         orders: &orders,
         mailbox: mailbox.as_ref().map(|m| m as &dyn backup::Database),
     };
-    let made = backup::write(&sources, &scratch, out);
-    let _ = fs::remove_dir_all(&scratch);
-    Ok(made?)
+    Ok(backup::write(&sources, out)?)
 }
 
 /// Restores the backup `file` into `dir`.

@@ -89,7 +89,8 @@ pub(super) fn make_one(
 }
 
 /// Runs the schedule until the node stops (the task is aborted).
-pub(super) async fn run(handle: Handle, data_dir: PathBuf) {
+pub(super) async fn run(handle: Handle) {
+    let data_dir = handle.inner.dir.root().to_owned();
     let section = handle.config().backup.clone();
     let Some(dir) = section.dir.clone() else {
         return;
@@ -111,13 +112,10 @@ pub(super) async fn run(handle: Handle, data_dir: PathBuf) {
         tokio::time::sleep(wait).await;
         wait = every;
         let passphrase = match &section.passphrase_file {
-            Some(file) => match std::fs::read_to_string(data_dir.join(file)) {
-                Ok(text) => Some(text.lines().next().unwrap_or_default().to_owned()),
+            Some(file) => match crate::backup::read_passphrase(&data_dir.join(file)) {
+                Ok(p) => Some(p),
                 Err(e) => {
-                    tracing::error!(
-                        "scheduled backup skipped: cannot read the passphrase file {}: {e}",
-                        file.display()
-                    );
+                    tracing::error!("scheduled backup skipped: {e}");
                     continue;
                 }
             },
